@@ -1,0 +1,1 @@
+namespace Motive.IO; internal static class Placeholder {}
