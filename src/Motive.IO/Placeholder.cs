@@ -1,1 +1,0 @@
-namespace Motive.IO; internal static class Placeholder {}
