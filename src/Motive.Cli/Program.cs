@@ -1,1 +1,3 @@
-return 0;
+using Motive.Cli;
+
+return CliApp.Run(args);

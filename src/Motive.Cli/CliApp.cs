@@ -1,0 +1,64 @@
+using System.CommandLine;
+using System.Reflection;
+using Motive.Cli.Commands;
+using Motive.IO;
+
+namespace Motive.Cli;
+
+/// <summary>
+/// The `motive` command tree, and the one place where errors become a single line on stderr and an
+/// exit code: 0 ok, 1 bad input (a file's problem), 2 bad usage, 130 cancelled (Ctrl+C), 70 internal error.
+/// </summary>
+public static class CliApp
+{
+    public const int Ok = 0, BadInput = 1, BadUsage = 2, Internal = 70, Cancelled = 130;
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Motive: training-free, guidance-based diffusion image editing.");
+        root.Add(InspectCommand.Create());
+        return root;
+    }
+
+    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    {
+        stdout ??= Console.Out;
+        stderr ??= Console.Error;
+        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+        var parse = Build().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            stderr.WriteLine($"motive: {parse.Errors[0].Message} (see 'motive --help')");
+            return BadUsage;
+        }
+        try
+        {
+            return parse.Invoke(config);
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine("motive: cancelled");
+            return Cancelled;
+        }
+        catch (Exception e)
+        {
+            return Report(e, stderr);
+        }
+    }
+
+    /// <summary>One line per failure; the stack trace only when MOTIVE_DEBUG is set.</summary>
+    internal static int Report(Exception e, TextWriter stderr)
+    {
+        if (e is TargetInvocationException { InnerException: { } inner }) e = inner;
+        int code = e switch
+        {
+            MotiveFormatException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException => BadInput,
+            ArgumentException => BadUsage,
+            _ => Internal,
+        };
+        var text = code == Internal ? $"internal error: {e.GetType().Name}: {e.Message}" : e.Message;
+        stderr.WriteLine("motive: " + text.ReplaceLineEndings(" "));
+        if (Environment.GetEnvironmentVariable("MOTIVE_DEBUG") is { Length: > 0 }) stderr.WriteLine(e);
+        return code;
+    }
+}
