@@ -28,7 +28,8 @@ public static class WeightLayouts
         if (BareHas("feature_encoder.") && BareHas("update_block."))
             return "RAFT checkpoint (torchvision layout)";
 
-        if (keys.Any(k => k.Contains("lora", StringComparison.OrdinalIgnoreCase)))
+        string[] loraMarks = [".lora.down.", ".lora.up.", "lora_down.", "lora_up.", ".lora_A.", ".lora_B."];
+        if (keys.Any(k => loraMarks.Any(m => k.Contains(m, StringComparison.Ordinal))))
             return "LoRA weights";
         if (Has("conv_in.") && Has("down_blocks.") && Has("time_embedding."))
             return "diffusers UNet2DConditionModel weights";

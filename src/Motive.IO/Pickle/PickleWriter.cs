@@ -63,7 +63,8 @@ public sealed class PickleWriter
         return _out.ToArray();
     }
 
-    private PickleWriter Op(byte op)
+    /// <summary>Emits one opcode with no argument.</summary>
+    public PickleWriter Op(byte op)
     {
         _out.WriteByte(op);
         return this;

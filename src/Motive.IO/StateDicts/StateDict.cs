@@ -86,9 +86,12 @@ public sealed class StateDict : IReadOnlyDictionary<string, TensorRef>, IDisposa
         {
             return t.Load(dtype, device);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException)
+        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or FormatException)
         {
-            throw new MotiveFormatException(Path, $"tensor '{name}' cannot be read: {e.Message}", e);
+            var problem = $"tensor '{name}' cannot be read: {e.Message}";
+            throw Format == "safetensors"
+                ? new SafetensorsFormatException(Path, problem, e)
+                : new CheckpointFormatException(Path, problem, e);
         }
     }
 

@@ -24,7 +24,7 @@ public class CheckpointFixtureTests
             Assert.Equal(st[name].Shape, ckpt[name].Shape);
             using var a = st.Load(name);
             using var b = ckpt.Load(name);
-            Assert.True(BitEqual(a, b), $"tensor {name} differs");
+            Assert.True(TensorAssert.BitEqual(a, b), $"tensor {name} differs");
         }
     }
 
@@ -42,7 +42,7 @@ public class CheckpointFixtureTests
             using var a = zip.Load(name);
             using var b = legacy.Load(name);
             Assert.Equal(a.dtype, b.dtype);
-            Assert.True(BitEqual(a, b), $"tensor {name} differs");
+            Assert.True(TensorAssert.BitEqual(a, b), $"tensor {name} differs");
         }
     }
 
@@ -60,7 +60,4 @@ public class CheckpointFixtureTests
         Assert.Equal(torch.float32, t.dtype);
         Assert.True(t.abs().sum().item<float>() > 0);
     }
-
-    internal static bool BitEqual(torch.Tensor a, torch.Tensor b) =>
-        a.dtype == b.dtype && a.shape.SequenceEqual(b.shape) && a.bytes.SequenceEqual(b.bytes);
 }
