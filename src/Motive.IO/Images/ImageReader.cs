@@ -22,6 +22,7 @@ public static class ImageReader
     public static RgbImage Decode(string path, byte[] data)
     {
         var format = Sniff(data) ?? throw new ImageFormatException(path, "not a PNG, JPEG or BMP image");
+        if (format == "JPEG" && JpegStructure.Problem(data) is { } problem) throw new ImageFormatException(path, $"corrupt JPEG: {problem}");
         ImageInfo? info;
         try
         {

@@ -19,6 +19,19 @@ public static class SafetensorsHeader
     public static (List<SafetensorsEntry> Entries, Dictionary<string, string> Metadata) Parse(
         string path, ReadOnlySpan<byte> json, long dataLength)
     {
+        try
+        {
+            return ParseJson(path, json, dataLength);
+        }
+        catch (InvalidOperationException e) // JsonDocument's answer to invalid UTF-8 inside strings
+        {
+            throw new SafetensorsFormatException(path, $"header is not valid UTF-8 JSON ({e.Message})", e);
+        }
+    }
+
+    static (List<SafetensorsEntry> Entries, Dictionary<string, string> Metadata) ParseJson(
+        string path, ReadOnlySpan<byte> json, long dataLength)
+    {
         SafetensorsFormatException Bad(string problem) => new(path, problem);
         JsonDocument doc;
         try
