@@ -17,7 +17,22 @@ public static class CliApp
     {
         var root = new RootCommand("Motive: training-free, guidance-based diffusion image editing.");
         root.Add(InspectCommand.Create());
+        // The default --version reports the entry assembly, which is the test host under tests.
+        foreach (var v in root.Options.OfType<VersionOption>()) v.Action = new PrintVersion();
         return root;
+    }
+
+    /// <summary>Motive's version, e.g. 0.1.0+commit.</summary>
+    public static string Version =>
+        typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    private sealed class PrintVersion : System.CommandLine.Invocation.SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine(Version);
+            return Ok;
+        }
     }
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
