@@ -35,7 +35,8 @@ public static class CliApp
         }
     }
 
-    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    /// <summary>Runs the command line. Ctrl+C (or <paramref name="cancel"/>) stops long work cleanly, exit code 130.</summary>
+    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, CancellationToken cancel = default)
     {
         stdout ??= Console.Out;
         stderr ??= Console.Error;
@@ -48,7 +49,7 @@ public static class CliApp
         }
         try
         {
-            return parse.Invoke(config);
+            return parse.InvokeAsync(config, cancel).GetAwaiter().GetResult();
         }
         catch (OperationCanceledException)
         {

@@ -112,7 +112,8 @@ public static class FileInspector
 
     private static IEnumerable<KeyValuePair<string, string>> FlowFacts(TorchSharp.torch.Tensor flow)
     {
-        using var mag = flow.square().sum(0).sqrt();
+        // dim: must be named: TorchSharp's sum(0) binds to sum(ScalarType.Byte) and wraps around.
+        using var mag = flow.square().sum(dim: 0).sqrt();
         yield return new("size", $"{flow.shape[2]}x{flow.shape[1]} (W x H)");
         yield return new("max displacement", $"{mag.max().item<float>():0.###} px");
         yield return new("moving pixels", $"{mag.gt(1e-6f).sum().item<long>():N0} of {flow.shape[1] * flow.shape[2]:N0}");
@@ -123,6 +124,7 @@ public static class FileInspector
         List<TensorSummary>? all = null, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var s = TensorSummary.Of(t);
+        if (s.Name == "") s = s with { Name = "(tensor)" };
         var facts = new List<KeyValuePair<string, string>> { new("format", format) };
         string kind;
         if (t.DType.IsFloatingPoint() && t.Shape is [1, 2, _, _] or [2, _, _] or [_, _, 2])

@@ -66,15 +66,15 @@ public class InspectCommandTests
     {
         using var dir = new TempDir();
         using var flow = torch.zeros(2, 6, 8);
-        flow[0, 2, 3] = torch.tensor(3f);
-        flow[1, 2, 3] = torch.tensor(4f);
+        flow[0, 2, 3] = torch.tensor(30f); // 30² + 40² overflows a byte: catches sum(0) binding to sum(ScalarType)
+        flow[1, 2, 3] = torch.tensor(40f);
         var flo = dir.File("f.pth");
         FlowFile.Write(flo, flow);
         var (code, o, _) = Run("inspect", flo);
         Assert.Equal(0, code);
         Assert.Contains("optical flow", o);
         Assert.Contains("size: 8x6", o);
-        Assert.Contains("max displacement: 5 px", o);
+        Assert.Contains("max displacement: 50 px", o);
         Assert.Contains("moving pixels: 1 of 48", o);
 
         var png = dir.File("i.png");
@@ -133,5 +133,36 @@ public class InspectCommandTests
         (code, o, _) = Run("--version");
         Assert.Equal(0, code);
         Assert.StartsWith("0.1.0", o);
+    }
+}
+
+public class InspectVerifyTests
+{
+    [Fact]
+    public void Verify_FindsNaNInWeights_NamesTheTensor_ExitsNonZero()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("w.safetensors");
+        using var good = torch.ones(4);
+        using var bad = torch.tensor(new[] { 1f, float.NaN, float.PositiveInfinity });
+        Motive.IO.Safetensors.SafetensorsWriter.Write(path, [new("good", good), new("bad", bad)]);
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = CliApp.Run(["inspect", "--verify", path], o, e);
+        Assert.Equal(CliApp.BadInput, code);
+        Assert.Contains("non-finite: bad: 2 values", o.ToString());
+        Assert.Contains("verified: 2 tensors", o.ToString());
+        Assert.Contains("verify: 100%", e.ToString()); // plain progress line when stderr is not a terminal
+    }
+
+    [Fact]
+    public void Verify_Cancelled_StopsCleanlyWithExitCode130()
+    {
+        var e = new StringWriter();
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        int code = CliApp.Run(["inspect", "--verify", Fixtures.Parity("tiny-sd-single.ckpt")], new StringWriter(), e, cts.Token);
+        Assert.Equal(CliApp.Cancelled, code);
+        Assert.Equal("motive: cancelled", e.ToString().Trim());
     }
 }

@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using Spectre.Console;
+
+namespace Motive.Cli.Progress;
+
+/// <summary>
+/// Progress of long work on stderr (stdout stays for results): a live bar with rate and ETA on a terminal,
+/// plain lines at most every two seconds when stderr is redirected (logs, CI).
+/// </summary>
+public static class ConsoleProgress
+{
+    /// <summary>Runs <paramref name="work"/>, which reports how much of <paramref name="total"/> is done.</summary>
+    public static T Run<T>(string title, long total, string unit, TextWriter stderr, Func<IProgress<long>, T> work)
+    {
+        bool live = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+        if (live)
+        {
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            return console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                    unit == "bytes" ? new TransferSpeedColumn() : new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .Start(ctx =>
+                {
+                    var task = ctx.AddTask(title, maxValue: Math.Max(1, total));
+                    return work(new SyncProgress(v => task.Value = v));
+                });
+        }
+
+        var clock = Stopwatch.StartNew();
+        var last = TimeSpan.Zero;
+        var result = work(new SyncProgress(v =>
+        {
+            if (clock.Elapsed - last < TimeSpan.FromSeconds(2) && v < total) return;
+            last = clock.Elapsed;
+            stderr.WriteLine(Line(title, v, total, unit, clock.Elapsed));
+        }));
+        return result;
+    }
+
+    /// <summary>"title: 45% (450/1000 steps), 12.3 steps/s, ETA 00:00:45".</summary>
+    public static string Line(string title, long done, long total, string unit, TimeSpan elapsed)
+    {
+        double rate = elapsed.TotalSeconds > 0 ? done / elapsed.TotalSeconds : 0;
+        var eta = rate > 0 ? TimeSpan.FromSeconds((total - done) / rate) : TimeSpan.Zero;
+        string Amount(double v) => unit == "bytes" ? $"{v / 1048576:0.0} MiB" : $"{v:0.##} {unit}";
+        return $"{title}: {100.0 * done / Math.Max(1, total):0}% ({Amount(done)} of {Amount(total)}), {Amount(rate)}/s, ETA {eta:hh\\:mm\\:ss}";
+    }
+
+    /// <summary>Reports on the calling thread (System.Progress would post to the thread pool).</summary>
+    private sealed class SyncProgress(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) => report(value);
+    }
+}
