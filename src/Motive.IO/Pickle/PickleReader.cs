@@ -146,7 +146,8 @@ public sealed class PickleReader
                 case "_codecs.encode" when argv.Length == 2 && argv[0] is string s:
                     // Protocol 2 stores Python 3 bytes as encode(str, 'latin1').
                     return Encoding.Latin1.GetBytes(s);
-                case "builtins.set" or "builtins.frozenset" or "builtins.list" or "builtins.tuple":
+                case "builtins.set" or "builtins.frozenset" or "builtins.list" or "builtins.tuple"
+                    or "__builtin__.set" or "__builtin__.frozenset": // protocol 2 names Python 2 modules
                     return argv.Length == 1 && argv[0] is List<object?> l ? new List<object?>(l) : new List<object?>();
                 case "torch.Size" when argv.Length == 1:
                     return argv[0];
@@ -294,7 +295,8 @@ public sealed class PickleReader
     private static string ParseQuoted(string s) =>
         s.Length >= 2 && (s[0] == '\'' || s[0] == '"') && s[^1] == s[0] ? s[1..^1] : throw new PickleException("malformed STRING");
 
-    private static object Normalize(BigInteger v) => v >= long.MinValue && v <= long.MaxValue ? (long)v : v;
+    // The cast to object matters: without it the conditional's type is BigInteger and every value stays one.
+    private static object Normalize(BigInteger v) => v >= long.MinValue && v <= long.MaxValue ? (object)(long)v : v;
 }
 
 /// <summary>The pickle data is malformed or uses something we do not support.</summary>
