@@ -18,14 +18,7 @@ public class CheckpointFixtureTests
         Assert.Contains(st.Keys, k => k.StartsWith("first_stage_model.", StringComparison.Ordinal));
         Assert.Contains(st.Keys, k => k.StartsWith("cond_stage_model.transformer.", StringComparison.Ordinal));
         Assert.Equal("1", ckpt.Metadata["global_step"]);
-        foreach (var name in st.Keys)
-        {
-            Assert.Equal(st[name].DType, ckpt[name].DType);
-            Assert.Equal(st[name].Shape, ckpt[name].Shape);
-            using var a = st.Load(name);
-            using var b = ckpt.Load(name);
-            Assert.True(TensorAssert.BitEqual(a, b), $"tensor {name} differs");
-        }
+        AssertSameTensors(st, ckpt);
     }
 
     [Fact]
@@ -37,11 +30,18 @@ public class CheckpointFixtureTests
         Assert.Equal("torch-legacy", legacy.Format);
         Assert.Equal(zip.Keys, legacy.Keys);
         Assert.True(zip.Count > 50);
-        foreach (var name in zip.Keys)
+        AssertSameTensors(zip, legacy);
+    }
+
+    /// <summary>Every tensor of <paramref name="expected"/> is in <paramref name="actual"/> with the same dtype, shape and bits.</summary>
+    static void AssertSameTensors(StateDict expected, StateDict actual)
+    {
+        foreach (var name in expected.Keys)
         {
-            using var a = zip.Load(name);
-            using var b = legacy.Load(name);
-            Assert.Equal(a.dtype, b.dtype);
+            Assert.Equal(expected[name].DType, actual[name].DType);
+            Assert.Equal(expected[name].Shape, actual[name].Shape);
+            using var a = expected.Load(name);
+            using var b = actual.Load(name);
             Assert.True(TensorAssert.BitEqual(a, b), $"tensor {name} differs");
         }
     }
