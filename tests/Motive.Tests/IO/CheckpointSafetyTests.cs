@@ -72,3 +72,22 @@ public class CheckpointSafetyTests
         Assert.Contains("data/0", e.Message);
     }
 }
+
+public class CheckpointRebuildTests
+{
+    [Fact]
+    public void Parameters_AsNnModuleStateDictsSaveThem_Load()
+    {
+        // torch.save(module) of nn.Parameter: _rebuild_parameter(_rebuild_tensor_v2(...), requires_grad, OrderedDict())
+        using var dir = new TempDir();
+        var p = new PickleWriter().Global("collections", "OrderedDict").EmptyTuple().Reduce()
+            .String("weight").Global("torch._utils", "_rebuild_parameter").Mark()
+            .Tensor("0", 2).Op(0x88).Global("collections", "OrderedDict").EmptyTuple().Reduce()
+            .Tuple().Reduce().SetItem();
+        var path = dir.File("param.pth");
+        CheckpointBuilder.WriteZip(path, p.Stop(), new Dictionary<string, byte[]> { ["0"] = CheckpointBuilder.Floats(0.5f, -1f) });
+        using var sd = StateDict.Open(path);
+        using var w = sd.Load("weight");
+        Assert.Equal(new[] { 0.5f, -1f }, w.data<float>().ToArray());
+    }
+}
