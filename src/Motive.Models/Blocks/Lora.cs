@@ -9,15 +9,21 @@ public sealed class LoraLinear : nn.Module
 {
     private readonly Linear down, up;
 
-    public LoraLinear(long inFeatures, long outFeatures, long rank) : base(nameof(LoraLinear))
+    public LoraLinear(long inFeatures, long outFeatures, long rank, double multiplier = 1.0) : base(nameof(LoraLinear))
     {
+        Multiplier = multiplier;
         down = nn.Linear(inFeatures, rank, hasBias: false);
         up = nn.Linear(rank, outFeatures, hasBias: false);
         nn.init.zeros_(up.weight); // a new adapter starts as the identity edit
         RegisterComponents();
     }
 
-    public Tensor Delta(Tensor x) => up.forward(down.forward(x));
+    /// <summary>alpha / rank of the file the adapter came from (1 when it gives no alpha).</summary>
+    public double Multiplier { get; }
+
+    public long Rank => down.weight!.shape[0];
+
+    public Tensor Delta(Tensor x) => up.forward(down.forward(x)).mul(Multiplier);
 }
 
 /// <summary>The adapters of one attention module, keyed by projection name ("to_q", "to_k", "to_v", "to_out.0").</summary>
