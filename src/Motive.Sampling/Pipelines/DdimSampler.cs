@@ -1,0 +1,67 @@
+using Motive.Models.Loading;
+using Motive.Sampling.Ddim;
+using Motive.Sampling.Schedules;
+using static TorchSharp.torch;
+
+namespace Motive.Sampling.Pipelines;
+
+/// <summary>Text conditioning for one sampling run: the prompt's states and, for classifier-free guidance, the negative's.</summary>
+public sealed class Conditioning : IDisposable
+{
+    public Conditioning(StableDiffusionModel model, string prompt, string negativePrompt, double guidanceScale)
+    {
+        GuidanceScale = guidanceScale;
+        using var cond = Prompts.Encode(model, prompt);
+        if (guidanceScale > 1.0)
+        {
+            using var uncond = Prompts.Encode(model, negativePrompt);
+            Context = cat([uncond, cond], 0);      // diffusers' order: unconditional first
+        }
+        else
+        {
+            Context = cond.clone();
+        }
+    }
+
+    public double GuidanceScale { get; }
+    public Tensor Context { get; }
+    public bool Guided => GuidanceScale > 1.0;
+
+    /// <summary>The guided model output (float32) for latents x at timestep t.</summary>
+    public Tensor Predict(StableDiffusionModel model, Tensor x, long t)
+    {
+        var input = Guided ? cat([x, x], 0) : x;
+        var output = model.Unet.Forward(input, tensor(t, device: model.Device), Context).to(float32);
+        if (!Guided) return output;
+        var parts = output.chunk(2, 0);
+        return parts[0] + (parts[1] - parts[0]) * GuidanceScale;   // ε̂ = ε_u + w (ε_c − ε_u)
+    }
+
+    public void Dispose() => Context.Dispose();
+}
+
+/// <summary>The DDIM sampling loop: from latents at <c>timesteps[0]</c> down to the clean latents.</summary>
+public static class DdimSampler
+{
+    public static Tensor Sample(StableDiffusionModel model, DdimSchedule schedule, long[] timesteps, Tensor latents, Conditioning cond,
+        double eta = 0, Generator? generator = null, Action<int, int>? onStep = null, CancellationToken cancel = default)
+    {
+        using var _ = no_grad();
+        var x = latents.to(float32, model.Device).clone();   // never the caller's tensor: x is disposed step by step
+        for (int i = 0; i < timesteps.Length; i++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            long t = timesteps[i];
+            var output = cond.Predict(model, x.to(model.DType), t);
+            var noise = eta > 0 ? randn(x.shape, generator: generator).to(model.Device) : null;
+            var (prev, _) = DdimMath.Step(x, output, schedule.Alpha(t), schedule.Alpha(DdimSchedule.Previous(timesteps, i)),
+                eta, schedule.PredictionType, noise);
+            var next = prev.MoveToOuterDisposeScope();
+            x.Dispose();
+            x = next;
+            onStep?.Invoke(i + 1, timesteps.Length);
+        }
+        return x;
+    }
+}

@@ -1,0 +1,75 @@
+using Motive.Models.Loading;
+using Motive.Sampling.Ddim;
+using Motive.Sampling.Schedules;
+using static TorchSharp.torch;
+
+namespace Motive.Sampling.Pipelines;
+
+/// <summary>
+/// A DDIM inversion: <see cref="Trajectory"/>[i] is the latent that enters sampling step i (timestep
+/// <see cref="Timesteps"/>[i], noisiest first — the order a sampler consumes, as Motion Guidance's cached latents);
+/// Trajectory[0] is z_T. <see cref="Z0"/> is the encoded image.
+/// </summary>
+public sealed record InversionResult(long[] Timesteps, Tensor Trajectory, Tensor Z0) : IDisposable
+{
+    public Tensor ZT => Trajectory[0];
+
+    public void Dispose()
+    {
+        Trajectory.Dispose();
+        Z0.Dispose();
+    }
+}
+
+public static class Inversion
+{
+    /// <summary>
+    /// Image [1,3,H,W] in [-1,1] → latents at every step, by running DDIM backwards: at each step the noise is
+    /// predicted from the current (less noisy) latent at the next, noisier timestep, and x is moved to that level.
+    /// </summary>
+    /// <param name="model">The Stable Diffusion model.</param>
+    /// <param name="image">[1,3,H,W] in [-1,1].</param>
+    /// <param name="prompt">The prompt the image is described by ("" for none).</param>
+    /// <param name="steps">DDIM steps (the schedule of the sampler that will consume the trajectory).</param>
+    /// <param name="guidanceScale">Classifier-free guidance during inversion (1 = none, the usual choice).</param>
+    /// <param name="refinements">
+    /// Fixed-point refinements per step (0 = the classic inversion of the references). Each re-predicts the noise at
+    /// the new, noisier latent and redoes the step, so that a DDIM step from the result lands back on the input
+    /// (exact inversion when the iteration converges).
+    /// </param>
+    /// <param name="onStep">Progress callback (done, total).</param>
+    /// <param name="cancel">Stops between steps.</param>
+    public static InversionResult Invert(StableDiffusionModel model, Tensor image, string prompt, int steps, double guidanceScale = 1.0,
+        int refinements = 0, Action<int, int>? onStep = null, CancellationToken cancel = default)
+    {
+        var schedule = DdimSchedule.From(model.SchedulerConfig);
+        var timesteps = schedule.Timesteps(steps);                       // noisiest first
+        using var cond = new Conditioning(model, prompt, "", guidanceScale);
+        using var z0 = Latents.Encode(model, image);
+        var states = new Tensor[steps];
+        var x = z0.clone();
+        using (no_grad())
+        {
+            for (int k = steps - 1; k >= 0; k--)                          // ascending timesteps
+            {
+                cancel.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                long t = timesteps[k];
+                float alpha = schedule.Alpha(DdimSchedule.Previous(timesteps, k)), alphaNext = schedule.Alpha(t);
+                var eps = cond.Predict(model, x.to(model.DType), t);
+                var next = DdimMath.InvertStep(x, eps, alpha, alphaNext, schedule.PredictionType);
+                for (int r = 0; r < refinements; r++)
+                    next = DdimMath.InvertStep(x, cond.Predict(model, next.to(model.DType), t), alpha, alphaNext, schedule.PredictionType);
+                next = next.MoveToOuterDisposeScope();
+                x.Dispose();
+                x = next;
+                states[k] = x.to(CPU).clone().DetachFromDisposeScope();   // kept beyond this step's scope
+                onStep?.Invoke(steps - k, steps);
+            }
+        }
+        x.Dispose();
+        var trajectory = stack(states, 0);
+        foreach (var s in states) s.Dispose();
+        return new InversionResult(timesteps, trajectory, z0.to(CPU).clone());
+    }
+}
