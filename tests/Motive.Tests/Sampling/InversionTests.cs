@@ -37,7 +37,11 @@ public class InversionTests(ITestOutputHelper output)
         Assert.True(refined < 0.5, $"refined inversion reconstructs z0 with relative error {refined:g3}");
         Assert.True(refined * 20 < classic, $"refinement ({refined:g3}) should beat the classic inversion ({classic:g3}) by 20x");
     }
+}
 
+[Collection(SerialCollection.Name)]
+public class MemoryTests(ITestOutputHelper output)
+{
     [Fact]
     public void Memory_StaysFlat_Over200UnetSteps()
     {
