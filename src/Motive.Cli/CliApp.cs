@@ -17,6 +17,8 @@ public static class CliApp
     {
         var root = new RootCommand("Motive: training-free, guidance-based diffusion image editing.");
         root.Add(InspectCommand.Create());
+        root.Add(GenerateCommand.Create());
+        root.Add(InvertCommand.Create());
         // The default --version reports the entry assembly, which is the test host under tests.
         foreach (var v in root.Options.OfType<VersionOption>()) v.Action = new PrintVersion();
         return root;
