@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Motive.Models.Loading;
+using Motive.Sampling.Benchmarks;
+using static TorchSharp.torch;
+
+namespace Motive.Cli.Commands;
+
+/// <summary>`motive bench unet`: UNet time per call, fused vs explicit attention measured side by side.</summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var bench = new Command("bench", "Measure speed: configurations compared side by side in one run.");
+        var config = new Option<string?>("--config") { Description = "A diffusers folder whose configs give the architecture (random weights). Default: the project's configs/sd15." };
+        var model = new Option<string?>("--model") { Description = "Use this model's real weights instead (diffusers folder or single file; --config then names its configs)." };
+        var size = new Option<int>("--size") { DefaultValueFactory = _ => 512, Description = "Image side in pixels (latents are size/8)." };
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 2, Description = "UNet batch (2 = one guided step)." };
+        var iters = new Option<int>("--iters") { DefaultValueFactory = _ => 5 };
+        var dtype = new Option<string>("--dtype") { DefaultValueFactory = _ => "fp32", Description = "fp32, fp16 or bf16." };
+        var device = new Option<string>("--device") { DefaultValueFactory = _ => cuda.is_available() ? "cuda" : "cpu" };
+        var unet = new Command("unet", "Time per UNet call (and, on CUDA, per 50-step guided txt2img).") { config, model, size, batch, iters, dtype, device };
+        unet.SetAction(r =>
+        {
+            var dt = r.GetValue(dtype) switch { "fp16" => ScalarType.Float16, "bf16" => ScalarType.BFloat16, "fp32" => ScalarType.Float32, var d => throw new ArgumentException($"--dtype must be fp32, fp16 or bf16, not '{d}'") };
+            var dev = TorchSharp.torch.device(r.GetValue(device)!);
+            var o = r.InvocationConfiguration.Output;
+            StableDiffusionModel? sd = null;
+            Motive.Models.Unet.UNet2DConditionModel u;
+            Motive.Models.Vae.AutoencoderKL? v;
+            string what;
+            if (r.GetValue(model) is { } m)
+            {
+                sd = StableDiffusionModel.Load(m, new LoadOptions(dt, dev.ToString(), r.GetValue(config)));
+                (u, v, what) = (sd.Unet, sd.Vae, m);
+            }
+            else
+            {
+                var dir = r.GetValue(config) ?? Path.Combine(AppContext.BaseDirectory, "configs", "sd15");
+                (u, v) = UnetBenchmark.RandomFromConfigs(dir, dt, dev);
+                what = $"{dir} (random weights)";
+            }
+            try
+            {
+                long parameters = u.parameters().Sum(p => p.numel());
+                o.WriteLine($"model: {what}; UNet {parameters / 1e6:0.0}M parameters; {r.GetValue(size)}² (latents {r.GetValue(size) / 8}²), batch {r.GetValue(batch)}, {r.GetValue(dtype)}, {dev}");
+                var rows = UnetBenchmark.Run(u, v, r.GetValue(size), r.GetValue(batch), r.GetValue(iters), dt, dev,
+                    line => r.InvocationConfiguration.Error.WriteLine(line));
+                double baseline = rows[1].MsPerCall;
+                o.WriteLine($"{"configuration",-48} {"ms/call",10} {"vs explicit",12}");
+                foreach (var row in rows)
+                    o.WriteLine($"{row.Name,-48} {row.MsPerCall,10:0.0} {(row.Name.StartsWith("UNet") ? $"{baseline / row.MsPerCall:0.00}x" : ""),12}");
+            }
+            finally
+            {
+                if (sd is not null) sd.Dispose(); else { u.Dispose(); v?.Dispose(); }
+            }
+            return CliApp.Ok;
+        });
+        bench.Add(unet);
+        return bench;
+    }
+}
