@@ -4,13 +4,14 @@ using static TorchSharp.torch;
 
 namespace Motive.Cli.Commands;
 
-/// <summary>--model, --config, --dtype, --device: how every command that runs Stable Diffusion loads it.</summary>
+/// <summary>--model, --config, --dtype, --device, --variant: how every command that runs Stable Diffusion loads it.</summary>
 public sealed class ModelOptions
 {
     public readonly Option<string> Model = new("--model") { Description = "A diffusers model folder, or one .ckpt / .safetensors in the original layout.", Required = true };
     public readonly Option<string?> Config = new("--config") { Description = "A diffusers folder of the same family (configs and tokenizer) for single-file checkpoints." };
     public readonly Option<string> DType = new("--dtype") { Description = "fp32, fp16 or bf16.", DefaultValueFactory = _ => "fp32" };
     public readonly Option<string> Device = new("--device") { Description = "cpu or cuda (cuda:N).", DefaultValueFactory = _ => "cpu" };
+    public readonly Option<string?> Variant = new("--variant") { Description = "diffusers weight variant, e.g. fp16 (diffusion_pytorch_model.fp16.safetensors)." };
 
     public void AddTo(Command c)
     {
@@ -18,6 +19,7 @@ public sealed class ModelOptions
         c.Add(Config);
         c.Add(DType);
         c.Add(Device);
+        c.Add(Variant);
     }
 
     public StableDiffusionModel Load(ParseResult r)
@@ -34,6 +36,6 @@ public sealed class ModelOptions
             throw new ArgumentException($"--device must be cpu or cuda, not '{device}'");
         if (device.StartsWith("cuda", StringComparison.Ordinal) && !TorchSharp.torch.cuda.is_available())
             throw new ArgumentException("--device cuda: no CUDA device is available here");
-        return StableDiffusionModel.Load(r.GetValue(Model)!, new LoadOptions(dtype, device, r.GetValue(Config)));
+        return StableDiffusionModel.Load(r.GetValue(Model)!, new LoadOptions(dtype, device, r.GetValue(Config), r.GetValue(Variant)));
     }
 }

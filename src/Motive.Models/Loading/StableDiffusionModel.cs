@@ -80,7 +80,7 @@ public sealed class StableDiffusionModel : IDisposable
         using var sd = StateDict.Open(file);
         if (!sd.Keys.Any(k => k.StartsWith(LdmKeys.UnetPrefix, StringComparison.Ordinal)))
             throw new MotiveFormatException(file, "not a Stable Diffusion checkpoint (no model.diffusion_model.* weights)");
-        var (tok, text, unet, vae, sched) = Build(configDir, o, device);
+        var (tok, text, unet, vae, sched) = Build(configDir, o, device, sd);
         WeightLoading.Load(text, TextKeys(sd.Tensors, LdmKeys.TextPrefix), file, IgnoredTextKey);
         WeightLoading.Load(unet, Mapped(sd, unet, k => LdmKeys.UnetPrefix + LdmKeys.Unet(k, unet.Config)), file);
         int levels = vae.Config.BlockOutChannels.Length;
@@ -88,13 +88,24 @@ public sealed class StableDiffusionModel : IDisposable
         return new StableDiffusionModel(file, tok, text, unet, vae, sched, device, o.DType);
     }
 
-    private static (ClipTokenizer, ClipTextModel, UNet2DConditionModel, AutoencoderKL, JsonConfig) Build(string dir, LoadOptions o, Device device)
+    /// <summary>The modules from a folder's configs; with a single file's weights, what their shapes tell overrides them.</summary>
+    private static (ClipTokenizer, ClipTextModel, UNet2DConditionModel, AutoencoderKL, JsonConfig) Build(string dir, LoadOptions o, Device device,
+        StateDict? singleFile = null)
     {
         JsonConfig Cfg(string part, string name) => JsonConfig.Load(Path.Combine(dir, part, name));
         var tok = ClipTokenizer.FromFolder(Path.Combine(dir, "tokenizer"));
-        var text = new ClipTextModel(ClipTextConfig.From(Cfg("text_encoder", "config.json")));
-        var unet = new UNet2DConditionModel(UnetConfig.From(Cfg("unet", "config.json")));
-        var vae = new AutoencoderKL(VaeConfig.From(Cfg("vae", "config.json")));
+        var textCfg = ClipTextConfig.From(Cfg("text_encoder", "config.json"));
+        var unetCfg = UnetConfig.From(Cfg("unet", "config.json"));
+        var vaeCfg = VaeConfig.From(Cfg("vae", "config.json"));
+        if (singleFile is not null)
+        {
+            textCfg = SingleFileShapes.Text(singleFile, textCfg);
+            unetCfg = SingleFileShapes.Unet(singleFile, unetCfg);
+            vaeCfg = SingleFileShapes.Vae(singleFile, vaeCfg);
+        }
+        var text = new ClipTextModel(textCfg);
+        var unet = new UNet2DConditionModel(unetCfg);
+        var vae = new AutoencoderKL(vaeCfg);
         var sched = File.Exists(Path.Combine(dir, "scheduler", "scheduler_config.json")) ? Cfg("scheduler", "scheduler_config.json") : JsonConfig.Parse("{}");
         foreach (nn.Module m in new nn.Module[] { text, unet, vae })
         {

@@ -64,3 +64,22 @@ public class DdimParityTests
         Parity.Close(x, back, 1e-5, 1e-4, "inverted step");
     }
 }
+
+public class DdimMathTests
+{
+    [Fact]
+    public void VPrediction_RecoversNoiseAndCleanSample()
+    {
+        const float a = 0.3f;
+        using var x0 = torch.randn([1, 4, 8, 8], generator: new torch.Generator(3));
+        using var eps = torch.randn([1, 4, 8, 8], generator: new torch.Generator(4));
+        using var xt = x0 * MathF.Sqrt(a) + eps * MathF.Sqrt(1 - a);
+        using var v = eps * MathF.Sqrt(a) - x0 * MathF.Sqrt(1 - a);     // v = √ᾱ ε − √(1−ᾱ) x₀
+        var (e2, x02) = DdimMath.Predictions(xt, v, a, "v_prediction");
+        Parity.Close(eps, e2, 1e-5, 1e-5, "eps from v");
+        Parity.Close(x0, x02, 1e-5, 1e-5, "x0 from v");
+        var (e3, x03) = DdimMath.Predictions(xt, eps, a, "epsilon");
+        Parity.Close(x0, x03, 1e-5, 1e-5, "x0 from eps");
+        Assert.Same(eps, e3);
+    }
+}
