@@ -12,8 +12,6 @@ namespace Motive.Sampling.Pipelines;
 /// </summary>
 public sealed record InversionResult(long[] Timesteps, Tensor Trajectory, Tensor Z0) : IDisposable
 {
-    public Tensor ZT => Trajectory[0];
-
     public void Dispose()
     {
         Trajectory.Dispose();
