@@ -45,6 +45,9 @@ public sealed class StableDiffusionModel : IDisposable
     public Device Device { get; }
     public ScalarType DType { get; }
 
+    /// <summary>Latents, schedules and losses stay in float32 whatever the weights are (float64 for float64 models).</summary>
+    public ScalarType SchedulerDType => DType == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+
     public static StableDiffusionModel Load(string path, LoadOptions? options = null)
     {
         options ??= new LoadOptions();

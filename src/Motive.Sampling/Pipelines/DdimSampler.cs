@@ -27,11 +27,11 @@ public sealed class Conditioning : IDisposable
     public Tensor Context { get; }
     public bool Guided => GuidanceScale > 1.0;
 
-    /// <summary>The guided model output (float32) for latents x at timestep t.</summary>
+    /// <summary>The guided model output (in the model's scheduler dtype) for latents x at timestep t.</summary>
     public Tensor Predict(StableDiffusionModel model, Tensor x, long t)
     {
         var input = Guided ? cat([x, x], 0) : x;
-        var output = model.Unet.Forward(input, tensor(t, device: model.Device), Context).to(float32);
+        var output = model.Unet.Forward(input, tensor(t, device: model.Device), Context).to(model.SchedulerDType);
         if (!Guided) return output;
         var parts = output.chunk(2, 0);
         return parts[0] + (parts[1] - parts[0]) * GuidanceScale;   // ε̂ = ε_u + w (ε_c − ε_u)
@@ -47,7 +47,7 @@ public static class DdimSampler
         double eta = 0, Generator? generator = null, Action<int, int>? onStep = null, CancellationToken cancel = default)
     {
         using var _ = no_grad();
-        var x = latents.to(float32, model.Device).clone();   // never the caller's tensor: x is disposed step by step
+        var x = latents.to(model.SchedulerDType, model.Device).clone();   // never the caller's tensor: x is disposed step by step
         for (int i = 0; i < timesteps.Length; i++)
         {
             cancel.ThrowIfCancellationRequested();

@@ -6,7 +6,7 @@ namespace Motive.Sampling.Pipelines;
 /// <summary>Images ↔ the scaled latents the UNet works on (VAE posterior mean × scaling factor, as SD does).</summary>
 public static class Latents
 {
-    /// <summary>[1,3,H,W] in [-1,1] → scaled latents [1,4,H/8,W/8] (float32, model device).</summary>
+    /// <summary>[1,3,H,W] in [-1,1] → scaled latents [1,4,H/8,W/8] (scheduler dtype, model device).</summary>
     public static Tensor Encode(StableDiffusionModel model, Tensor image)
     {
         if (image.dim() != 4 || image.shape[1] != 3 || image.shape[2] % 8 != 0 || image.shape[3] % 8 != 0)
@@ -14,7 +14,7 @@ public static class Latents
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         var (mean, _) = model.Vae.Encode(image.to(model.DType, model.Device));
-        return (mean.to(float32) * model.Vae.Config.ScalingFactor).MoveToOuterDisposeScope();
+        return (mean.to(model.SchedulerDType) * model.Vae.Config.ScalingFactor).MoveToOuterDisposeScope();
     }
 
     /// <summary>Scaled latents → image [1,3,H,W] in [0,1], float32 on the CPU.</summary>
