@@ -49,8 +49,8 @@ public static class CorrBlock
     {
         long h = img.shape[2], w = img.shape[3];
         var xy = coords.split([1, 1], -1);
-        var x = xy[0] * (2.0 / (w - 1)) - 1;
-        var y = xy[1] * (2.0 / (h - 1)) - 1;
+        var x = xy[0] * 2 / (w - 1) - 1;      // the reference's operation order (2·x/(W−1) − 1)
+        var y = xy[1] * 2 / (h - 1) - 1;
         return F.grid_sample(img, cat([x, y], -1), align_corners: true);
     }
 }
