@@ -47,6 +47,7 @@ public static class TorchSaveWriter
             void Entry(string name, byte[] data)
             {
                 var e = zip.CreateEntry($"{archive}/{name}", CompressionLevel.NoCompression);
+                e.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero); // same tensors → same bytes
                 using var es = e.Open();
                 es.Write(data);
             }

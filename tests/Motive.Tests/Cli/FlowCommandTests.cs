@@ -38,3 +38,33 @@ public class FlowCommandTests
         Assert.False(File.Exists(dir.File("o.png")));
     }
 }
+
+public class FlowMakeCommandTests
+{
+    [Fact]
+    public void FlowMake_ReproducesTheShippedExample_ByteForByte_AndWritesTheEditMask()
+    {
+        using var dir = new TempDir();
+        var flow = dir.File("square-right.pth");
+        var mask = dir.File("mask.pth");
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = CliApp.Run(["flow", "make", "--size", "64x64", "--translate", "8,0", "--region", "24,24,16,16", "--out", flow,
+            "--edit-mask", mask, "--margin", "0"], o, e);
+        Assert.True(code == 0, e.ToString());
+        Assert.Equal(File.ReadAllBytes(Path.Combine(Fixtures.RepoRoot, "examples", "square-right.pth")), File.ReadAllBytes(flow));
+        using var sd = Motive.IO.Checkpoints.TorchCheckpoint.Open(mask);
+        using var m = Motive.IO.Checkpoints.CheckpointTensors.Single(sd).Load();
+        Assert.Equal(new long[] { 1, 4, 8, 8 }, m.shape);
+        Assert.Equal(torch.@bool, m.dtype);
+        Assert.Equal(64 - 6, m[0, 0].sum().item<long>()); // square spans cells x 3..5 (from 3..4, to 4..5), rows 3..4
+    }
+
+    [Fact]
+    public void FlowMake_WithNothingToMove_IsAUsageError()
+    {
+        var e = new StringWriter();
+        Assert.Equal(CliApp.BadUsage, CliApp.Run(["flow", "make", "--size", "8x8", "--out", "/tmp/never.flo"], new StringWriter(), e));
+        Assert.Contains("say what moves", e.ToString());
+    }
+}
