@@ -2,10 +2,11 @@ using System.CommandLine;
 using Motive.IO.Flows;
 using Motive.IO.Images;
 using Motive.Models.Flow;
+using Motive.Models.Raft;
 
 namespace Motive.Cli.Commands;
 
-/// <summary>`motive flow ...`: optical-flow tools. So far: `show` (colour-wheel visualisation).</summary>
+/// <summary>`motive flow ...`: optical-flow tools: estimate (RAFT), make (builders), show (colour wheel).</summary>
 public static class FlowCommand
 {
     public static Command Create()
@@ -28,7 +29,53 @@ public static class FlowCommand
         });
         flow.Add(show);
         flow.Add(MakeCommand());
+        flow.Add(EstimateCommand());
         return flow;
+    }
+
+    private static Command EstimateCommand()
+    {
+        var raft = new Option<string>("--raft") { Description = "RAFT checkpoint (princeton layout: raft-things.pth, raft-small.pth, ...).", Required = true };
+        var small = new Option<bool>("--small") { Description = "Insist that the checkpoint is RAFT-small." };
+        var iters = new Option<int>("--iters") { DefaultValueFactory = _ => 12, Description = "GRU iterations." };
+        var img1 = new Argument<string>("image1") { Description = "First image (PNG/JPEG/BMP, or .safetensors with 'image' [1,3,H,W] in [0,1])." };
+        var img2 = new Argument<string>("image2") { Description = "Second image, same size." };
+        var output = new Option<string>("--out") { Description = "Flow file by extension (.flo, .npy, .safetensors, .pth), or .png for its colour-wheel picture.", Required = true };
+        var cmd = new Command("estimate", "Estimate the optical flow from image1 to image2 with RAFT.") { raft, small, iters, img1, img2, output };
+        cmd.SetAction(r =>
+        {
+            using var model = RaftLoader.Load(r.GetValue(raft)!, r.GetValue(small) ? true : null);
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            using var noGrad = TorchSharp.torch.no_grad();
+            var a = ReadImage255(r.GetValue(img1)!);
+            var b = ReadImage255(r.GetValue(img2)!);
+            if (!a.shape.SequenceEqual(b.shape))
+                throw new ArgumentException($"the images differ in size: [{string.Join(", ", a.shape)}] and [{string.Join(", ", b.shape)}]");
+            var pad = new RaftPadding(a.shape[2], a.shape[3]);
+            var (_, up) = model.Forward(pad.Pad(a), pad.Pad(b), r.GetValue(iters));
+            var flow = pad.Unpad(up)[0].contiguous();
+            var path = r.GetValue(output)!;
+            if (path.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+                PngWriter.Write(path, FlowColors.ToImage(flow), new Dictionary<string, string> { ["motive.command"] = "flow estimate" });
+            else
+                FlowFile.Write(path, flow);
+            r.InvocationConfiguration.Output.WriteLine($"wrote {path}");
+            return CliApp.Ok;
+        });
+        return cmd;
+    }
+
+    /// <summary>[1,3,H,W] in 0..255, as RAFT takes images.</summary>
+    private static TorchSharp.torch.Tensor ReadImage255(string path)
+    {
+        if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+        {
+            using var f = Motive.IO.Safetensors.SafetensorsFile.Open(path);
+            var t = f.Tensors.FirstOrDefault(x => x.Name == "image") ?? throw new Motive.IO.MotiveFormatException(path, "has no tensor named 'image'");
+            if (t.Shape is not [1, 3, _, _]) throw new Motive.IO.MotiveFormatException(path, $"'image' is [{string.Join(", ", t.Shape)}], expected [1, 3, H, W]");
+            return t.Load(TorchSharp.torch.float32) * 255;
+        }
+        return ImageTensors.ToTensor01(ImageReader.Read(path)) * 255;
     }
 
     private static Command MakeCommand()

@@ -68,3 +68,37 @@ public class FlowMakeCommandTests
         Assert.Contains("say what moves", e.ToString());
     }
 }
+
+public class FlowEstimateCommandTests
+{
+    [Fact]
+    public void FlowEstimate_OnTheFixtureImages_MatchesTheReferenceFlow_AndPadsOddSizes()
+    {
+        using var dir = new TempDir();
+        using var p = new Parity("raft_large_io.safetensors");
+        string Save(string key)
+        {
+            var path = dir.File(key + ".safetensors");
+            using var img = p[key] / 255;
+            Motive.IO.Safetensors.SafetensorsWriter.Write(path, [new("image", img)]);
+            return path;
+        }
+        var (a, b) = (Save("image1"), Save("image2"));
+        var flo = dir.File("f.flo");
+        var e = new StringWriter();
+        Assert.True(CliApp.Run(["flow", "estimate", "--raft", Fixtures.Parity("raft_large_random_fp16.pth"), "--iters", "12", a, b, "--out", flo],
+            new StringWriter(), e) == 0, e.ToString());
+        using var flow = FlowFile.Read(flo);
+        Parity.Close(p["flow_up_iters12"][0], flow, 1e-3, 1e-3, "motive flow estimate");
+
+        // An odd size is padded (replicate) and cropped back.
+        var png1 = dir.File("a.png");
+        var png2 = dir.File("b.png");
+        using (var x = p["image1"][.., .., ..125, ..157] / 255) PngWriter.Write(png1, ImageTensors.FromTensor01(x));
+        using (var x = p["image2"][.., .., ..125, ..157] / 255) PngWriter.Write(png2, ImageTensors.FromTensor01(x));
+        var npy = dir.File("odd.npy");
+        Assert.Equal(0, CliApp.Run(["flow", "estimate", "--raft", Fixtures.Parity("raft_large_random_fp16.pth"), "--iters", "2", png1, png2, "--out", npy], new StringWriter(), new StringWriter()));
+        using var odd = FlowFile.Read(npy);
+        Assert.Equal(new long[] { 2, 125, 157 }, odd.shape);
+    }
+}
