@@ -71,7 +71,7 @@ public static class FlowCommand
         if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
         {
             using var f = Motive.IO.Safetensors.SafetensorsFile.Open(path);
-            var t = f.Tensors.FirstOrDefault(x => x.Name == "image") ?? throw new Motive.IO.MotiveFormatException(path, "has no tensor named 'image'");
+            var t = f.Require("image");
             if (t.Shape is not [1, 3, _, _]) throw new Motive.IO.MotiveFormatException(path, $"'image' is [{string.Join(", ", t.Shape)}], expected [1, 3, H, W]");
             return t.Load(TorchSharp.torch.float32) * 255;
         }

@@ -64,8 +64,7 @@ public static class GenerateCommand
     private static torch.Tensor ReadLatents(string path)
     {
         using var f = SafetensorsFile.Open(path);
-        var t = f.Tensors.FirstOrDefault(x => x.Name == "latents") ?? throw new MotiveFormatException(path, "has no tensor named 'latents'");
-        var l = t.Load(torch.float32);
+        var l = f.Require("latents").Load(torch.float32);
         if (!l.isfinite().all().item<bool>()) throw new MotiveFormatException(path, "latents contain NaN or infinite values");
         return l;
     }

@@ -78,9 +78,7 @@ public static class FlowFile
     private static torch.Tensor ReadSafetensors(string path)
     {
         using var f = SafetensorsFile.Open(path);
-        var t = f.Tensors.FirstOrDefault(x => x.Name == "flow")
-                ?? throw new FormatException($"no tensor named 'flow' (found: {string.Join(", ", f.Tensors.Take(5).Select(x => x.Name))})");
-        return t.Load();
+        return f.Require("flow").Load();
     }
 
     private static torch.Tensor ReadTorch(string path)

@@ -31,6 +31,11 @@ public sealed class SafetensorsFile : IDisposable
     public IReadOnlyDictionary<string, string> Metadata { get; }
     public IReadOnlyList<TensorRef> Tensors { get; }
 
+    /// <summary>The tensor named <paramref name="name"/>; a file without it is a format error naming what it holds.</summary>
+    public TensorRef Require(string name) =>
+        Tensors.FirstOrDefault(t => t.Name == name)
+        ?? throw new SafetensorsFormatException(Path, $"has no tensor named '{name}' (it holds: {string.Join(", ", Tensors.Take(5).Select(t => t.Name))}{(Tensors.Count > 5 ? ", ..." : "")})");
+
     /// <summary>True when the first bytes look like a safetensors header (length, then '{').</summary>
     public static bool Sniff(ReadOnlySpan<byte> head) =>
         head.Length >= 9 && head[8] == (byte)'{' && BitConverter.ToUInt64(head[..8]) is > 1 and <= SafetensorsHeader.MaxHeaderBytes;
