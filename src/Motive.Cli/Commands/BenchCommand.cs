@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Motive.Models.Loading;
 using Motive.Sampling.Benchmarks;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Motive.Cli.Commands;
@@ -57,6 +58,30 @@ public static class BenchCommand
             return CliApp.Ok;
         });
         bench.Add(unet);
+        bench.Add(RaftCommand());
         return bench;
+    }
+
+    private static Command RaftCommand()
+    {
+        var raft = new Option<string?>("--raft") { Description = "A RAFT checkpoint (default: RAFT-large with random weights)." };
+        var size = new Option<int>("--size") { DefaultValueFactory = _ => 512 };
+        var iters = new Option<int>("--iters") { DefaultValueFactory = _ => 5, Description = "GRU iterations (Motion Guidance uses 5)." };
+        var repeats = new Option<int>("--repeats") { DefaultValueFactory = _ => 3 };
+        var device = new Option<string>("--device") { DefaultValueFactory = _ => cuda.is_available() ? "cuda" : "cpu" };
+        var cmd = new Command("raft", "RAFT forward and forward+backward time, side by side.") { raft, size, iters, repeats, device };
+        cmd.SetAction(r =>
+        {
+            var dev = TorchSharp.torch.device(r.GetValue(device)!);
+            using var model = r.GetValue(raft) is { } path ? Motive.Models.Raft.RaftLoader.Load(path) : RaftBenchmark.RandomLarge(dev);
+            model.to(dev);
+            var o = r.InvocationConfiguration.Output;
+            o.WriteLine($"RAFT{(model.Config.Small ? "-small" : "-large")}, {r.GetValue(size)}², {r.GetValue(iters)} iterations, fp32, {dev}");
+            var rows = RaftBenchmark.Run(model, r.GetValue(size), r.GetValue(iters), r.GetValue(repeats), dev, l => r.InvocationConfiguration.Error.WriteLine(l));
+            o.WriteLine($"{"configuration",-48} {"ms/call",10} {"vs forward",12}");
+            foreach (var row in rows) o.WriteLine($"{row.Name,-48} {row.MsPerCall,10:0.0} {row.MsPerCall / rows[0].MsPerCall,11:0.00}x");
+            return CliApp.Ok;
+        });
+        return cmd;
     }
 }
