@@ -31,13 +31,16 @@ public static class FileInspector
         if (ext == ".flo" || NpyFile.Sniff(head)) return InspectFlowOrArray(path, ext);
         if (ext is ".png" or ".jpg" or ".jpeg" or ".bmp") throw new ImageFormatException(path, "not a PNG, JPEG or BMP image");
 
-        var kind = WeightFileKinds.Sniff(path);
-        if (kind is WeightFileKind.TorchZip or WeightFileKind.TorchLegacy)
+        StateDict? opened = null;
+        if (WeightFileKinds.Sniff(head) is WeightFileKind.TorchZip or WeightFileKind.TorchLegacy)
         {
-            using var ck = TorchCheckpoint.Open(path);
-            if (ck.Root is not Pickle.PickleDict) return SingleTensor(path, $"PyTorch {ck.Format} file", CheckpointTensors.Single(ck));
+            // One parse of the pickle serves both cases: a single tensor (flow, mask, latent) or a state dict.
+            var ck = TorchCheckpoint.Open(path);
+            if (ck.Root is not Pickle.PickleDict)
+                using (ck) return SingleTensor(path, $"PyTorch {ck.Format} file", CheckpointTensors.Single(ck));
+            opened = StateDict.FromCheckpoint(ck);
         }
-        using var sd = StateDict.Open(path);
+        using var sd = opened ?? StateDict.Open(path);
         var summaries = sd.Tensors.Select(TensorSummary.Of).ToList();
         if (sd.Format == "safetensors" && summaries is [{ Name: "flow" }] or [{ Name: "flow" }, ..])
             return SingleTensor(path, "safetensors file", sd["flow"], summaries, sd.Metadata);

@@ -62,19 +62,24 @@ public sealed class StateDict : IReadOnlyDictionary<string, TensorRef>, IDisposa
                 var st = SafetensorsFile.Open(path);
                 return new StateDict(path, "safetensors", st.Tensors, st.Metadata, st);
             case WeightFileKind.TorchZip or WeightFileKind.TorchLegacy:
-                var ck = TorchCheckpoint.Open(path);
-                try
-                {
-                    var (tensors, info) = CheckpointTensors.Extract(ck);
-                    return new StateDict(path, ck.Format == "zip" ? "torch-zip" : "torch-legacy", tensors, info, ck);
-                }
-                catch
-                {
-                    ck.Dispose();
-                    throw;
-                }
+                return FromCheckpoint(TorchCheckpoint.Open(path));
             default:
                 throw new MotiveFormatException(path, "not a weight file (expected .safetensors, or a .ckpt/.pth/.bin written by torch.save)");
+        }
+    }
+
+    /// <summary>The weights of an opened checkpoint; the state dict takes ownership of it (and disposes it on failure).</summary>
+    public static StateDict FromCheckpoint(TorchCheckpoint ck)
+    {
+        try
+        {
+            var (tensors, info) = CheckpointTensors.Extract(ck);
+            return new StateDict(ck.Path, ck.Format == "zip" ? "torch-zip" : "torch-legacy", tensors, info, ck);
+        }
+        catch
+        {
+            ck.Dispose();
+            throw;
         }
     }
 

@@ -13,7 +13,12 @@ public static class WeightFileKinds
         Span<byte> head = stackalloc byte[16];
         int n;
         using (var fs = File.OpenRead(path)) n = fs.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        head = head[..n];
+        return Sniff(head[..n]);
+    }
+
+    /// <summary>Recognises a weight file by its first (up to 16) bytes.</summary>
+    public static WeightFileKind Sniff(ReadOnlySpan<byte> head)
+    {
         if (SafetensorsFile.Sniff(head)) return WeightFileKind.Safetensors;
         if (TorchCheckpoint.SniffZip(head)) return WeightFileKind.TorchZip;
         if (TorchCheckpoint.SniffLegacy(head)) return WeightFileKind.TorchLegacy;
