@@ -22,7 +22,7 @@ public static class BenchCommand
         var unet = new Command("unet", "Time per UNet call (and, on CUDA, per 50-step guided txt2img).") { config, model, size, batch, iters, dtype, device };
         unet.SetAction(r =>
         {
-            var dt = r.GetValue(dtype) switch { "fp16" => ScalarType.Float16, "bf16" => ScalarType.BFloat16, "fp32" => ScalarType.Float32, var d => throw new ArgumentException($"--dtype must be fp32, fp16 or bf16, not '{d}'") };
+            var dt = ModelOptions.ParseDType(r.GetValue(dtype)!);
             var dev = TorchSharp.torch.device(r.GetValue(device)!);
             var o = r.InvocationConfiguration.Output;
             StableDiffusionModel? sd = null;

@@ -22,15 +22,18 @@ public sealed class ModelOptions
         c.Add(Variant);
     }
 
+    /// <summary>The --dtype spelling of every command: fp32, fp16, bf16 (or their long names).</summary>
+    public static ScalarType ParseDType(string name) => name switch
+    {
+        "fp32" or "float32" => ScalarType.Float32,
+        "fp16" or "float16" => ScalarType.Float16,
+        "bf16" or "bfloat16" => ScalarType.BFloat16,
+        _ => throw new ArgumentException($"--dtype must be fp32, fp16 or bf16, not '{name}'"),
+    };
+
     public StableDiffusionModel Load(ParseResult r)
     {
-        var dtype = r.GetValue(DType) switch
-        {
-            "fp32" or "float32" => ScalarType.Float32,
-            "fp16" or "float16" => ScalarType.Float16,
-            "bf16" or "bfloat16" => ScalarType.BFloat16,
-            var d => throw new ArgumentException($"--dtype must be fp32, fp16 or bf16, not '{d}'"),
-        };
+        var dtype = ParseDType(r.GetValue(DType)!);
         var device = r.GetValue(Device)!;
         if (!device.StartsWith("cpu", StringComparison.Ordinal) && !device.StartsWith("cuda", StringComparison.Ordinal))
             throw new ArgumentException($"--device must be cpu or cuda, not '{device}'");
