@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Motive.Models.Raft;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -16,12 +15,12 @@ public static class RaftBenchmark
         var g = new Generator(0);
         using var a = (rand([1, 3, size, size], generator: g) * 255).to(device);
         using var b = (rand([1, 3, size, size], generator: g) * 255).to(device);
-        var forward = Time("RAFT forward", () =>
+        var forward = BenchTimer.Time("RAFT forward", () =>
         {
             using var _ = no_grad();
             raft.Forward(a, b, iters);
         }, repeats, device, log);
-        var backward = Time("RAFT forward + backward to both images", () =>
+        var backward = BenchTimer.Time("RAFT forward + backward to both images", () =>
         {
             var x = a.detach().requires_grad_(true);
             var y = b.detach().requires_grad_(true);
@@ -29,21 +28,6 @@ public static class RaftBenchmark
             autograd.grad([up.abs().mean()], [x, y]);
         }, repeats, device, log);
         return [forward, backward];
-    }
-
-    private static BenchRow Time(string name, Action call, int repeats, Device device, Action<string>? log)
-    {
-        using (NewDisposeScope()) call();   // warm-up
-        if (device.type == DeviceType.CUDA) cuda.synchronize();
-        var sw = Stopwatch.StartNew();
-        for (int i = 0; i < repeats; i++)
-        {
-            using var scope = NewDisposeScope();
-            call();
-            log?.Invoke($"{name}: {i + 1}/{repeats}");
-        }
-        if (device.type == DeviceType.CUDA) cuda.synchronize();
-        return new BenchRow(name, sw.Elapsed.TotalMilliseconds / repeats, repeats);
     }
 
     /// <summary>RAFT-large with random weights (the architecture is fixed; weights do not change the work).</summary>

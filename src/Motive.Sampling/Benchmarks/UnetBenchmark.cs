@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Motive.Models.Blocks;
 using Motive.Models.Unet;
 using Motive.Models.Vae;
@@ -6,9 +5,6 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Motive.Sampling.Benchmarks;
-
-/// <summary>One measured configuration: milliseconds per call, averaged over the timed iterations.</summary>
-public sealed record BenchRow(string Name, double MsPerCall, int Calls);
 
 /// <summary>
 /// Times UNet calls at a given latent size and batch (2 = one classifier-free-guided step) in one process,
@@ -27,39 +23,19 @@ public static class UnetBenchmark
         using var t = tensor(500L, device: device);
         var rows = new List<BenchRow>
         {
-            Time("UNet, fused attention", () => unet.Forward(x, t, ctx), iters, device, log),
-            Time("UNet, explicit attention", () => unet.Forward(x, t, ctx, new NetworkHooks { ExplicitAttention = true }), iters, device, log),
+            BenchTimer.Time("UNet, fused attention", () => unet.Forward(x, t, ctx), iters, device, log),
+            BenchTimer.Time("UNet, explicit attention", () => unet.Forward(x, t, ctx, new NetworkHooks { ExplicitAttention = true }), iters, device, log),
         };
         if (vae is not null && device.type == TorchSharp.DeviceType.CUDA)
         {
             using var z = randn([1, 4, size / 8, size / 8], generator: g).to(dtype, device);
-            rows.Add(Time("50-step CFG txt2img (UNet ×50 + VAE decode)", () =>
+            rows.Add(BenchTimer.Time("50-step CFG txt2img (UNet ×50 + VAE decode)", () =>
             {
                 for (int i = 0; i < 50; i++) { using var s = NewDisposeScope(); unet.Forward(x, t, ctx); }
-                return vae.Decode(z);
+                vae.Decode(z);
             }, Math.Max(1, iters / 5), device, log));
         }
         return rows;
-    }
-
-    private static BenchRow Time(string name, Func<Tensor> call, int iters, Device device, Action<string>? log)
-    {
-        using (NewDisposeScope()) call();           // warm-up: kernels, allocator, caches
-        Sync(device);
-        var sw = Stopwatch.StartNew();
-        for (int i = 0; i < iters; i++)
-        {
-            using var scope = NewDisposeScope();
-            call();
-            log?.Invoke($"{name}: {i + 1}/{iters}");
-        }
-        Sync(device);
-        return new BenchRow(name, sw.Elapsed.TotalMilliseconds / iters, iters);
-    }
-
-    private static void Sync(Device device)
-    {
-        if (device.type == TorchSharp.DeviceType.CUDA) cuda.synchronize();
     }
 
     /// <summary>A UNet (and VAE, when its config is there) with random weights from a diffusers folder's configs.</summary>
