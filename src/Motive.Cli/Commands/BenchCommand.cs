@@ -43,7 +43,7 @@ public static class BenchCommand
             try
             {
                 long parameters = u.parameters().Sum(p => p.numel());
-                o.WriteLine($"model: {what}; UNet {parameters / 1e6:0.0}M parameters; {r.GetValue(size)}² (latents {r.GetValue(size) / 8}²), batch {r.GetValue(batch)}, {r.GetValue(dtype)}, {dev}");
+                o.WriteLine($"model: {what}; UNet {parameters / 1e6:0.0}M parameters; {r.GetValue(size)}² (latents {r.GetValue(size) / 8}²), batch {r.GetValue(batch)}, {r.GetValue(dtype)}, {dev}{CpuNote(dev)}");
                 var rows = UnetBenchmark.Run(u, v, r.GetValue(size), r.GetValue(batch), r.GetValue(iters), dt, dev,
                     line => r.InvocationConfiguration.Error.WriteLine(line));
                 double baseline = rows[1].MsPerCall;
@@ -76,7 +76,7 @@ public static class BenchCommand
             using var model = r.GetValue(raft) is { } path ? Motive.Models.Raft.RaftLoader.Load(path) : RaftBenchmark.RandomLarge(dev);
             model.to(dev);
             var o = r.InvocationConfiguration.Output;
-            o.WriteLine($"RAFT{(model.Config.Small ? "-small" : "-large")}, {r.GetValue(size)}², {r.GetValue(iters)} iterations, fp32, {dev}");
+            o.WriteLine($"RAFT{(model.Config.Small ? "-small" : "-large")}, {r.GetValue(size)}², {r.GetValue(iters)} iterations, fp32, {dev}{CpuNote(dev)}");
             var rows = RaftBenchmark.Run(model, r.GetValue(size), r.GetValue(iters), r.GetValue(repeats), dev, l => r.InvocationConfiguration.Error.WriteLine(l));
             o.WriteLine($"{"configuration",-48} {"ms/call",10} {"vs forward",12}");
             foreach (var row in rows) o.WriteLine($"{row.Name,-48} {row.MsPerCall,10:0.0} {row.MsPerCall / rows[0].MsPerCall,11:0.00}x");
@@ -84,4 +84,7 @@ public static class BenchCommand
         });
         return cmd;
     }
+
+    private static string CpuNote(torch.Device device) =>
+        device.type == DeviceType.CPU ? $" ({Motive.Models.Runtime.CpuKernels.Status})" : "";
 }

@@ -41,7 +41,7 @@ public static class CorrBlock
             var sampled = BilinearSample(pyramid[i], centroid + delta);           // (BHW,1,n,n)
             outs[i] = sampled.view(b, h, w, -1);
         }
-        return cat(outs, -1).permute(0, 3, 1, 2).contiguous().to(float32);
+        return cat(outs, -1).permute(0, 3, 1, 2).contiguous();          // in the pyramid's dtype
     }
 
     /// <summary>grid_sample with pixel coordinates (x, y), align_corners=True, zero padding (RAFT's bilinear_sampler).</summary>

@@ -42,12 +42,14 @@ public sealed class RaftModel : nn.Module
         var i1 = image1 / 255.0 * 2 - 1;
         var i2 = image2 / 255.0 * 2 - 1;
         var fmaps = fnet.forward(cat([i1, i2], 0)).split(b, 0);
-        var pyramid = CorrBlock.Pyramid(fmaps[0].to(float32), fmaps[1].to(float32), Config.CorrLevels);
+        // The reference correlates in float32 even under autocast; float64 stays float64 (exact checks).
+        var corrType = fmaps[0].dtype == float64 ? float64 : float32;
+        var pyramid = CorrBlock.Pyramid(fmaps[0].to(corrType), fmaps[1].to(corrType), Config.CorrLevels);
         var context = cnet.forward(i1).split([Config.HiddenDim, Config.ContextDim], 1);
         var net = tanh(context[0]);
         var inp = F.relu(context[1]);
 
-        var coords0 = CoordsGrid(b, h / 8, w / 8, image1.device);
+        var coords0 = CoordsGrid(b, h / 8, w / 8, image1.device).to(corrType);
         var coords1 = flowInit is null ? coords0.clone() : coords0 + flowInit;
         Tensor flowUp = null!;
         for (int it = 0; it < iters; it++)
