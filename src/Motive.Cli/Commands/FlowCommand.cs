@@ -15,14 +15,16 @@ public static class FlowCommand
         var file = new Argument<string>("flow") { Description = "A flow file: .flo, .npy, .safetensors (key 'flow') or .pth." };
         var over = new Option<string?>("--over") { Description = "Blend the colours over this image (same size as the flow)." };
         var max = new Option<double?>("--max") { Description = "Magnitude (px) shown fully saturated (default: the flow's largest)." };
+        var arrows = new Option<int?>("--arrows") { Description = "Also draw an arrow every N pixels (from p to p + flow(p)).", Arity = ArgumentArity.ZeroOrOne };
         var output = new Option<string>("--out") { Description = "Output PNG.", Required = true };
-        var show = new Command("show", "Draw a flow with the Middlebury colour wheel (hue = direction, saturation = magnitude).") { file, over, max, output };
+        var show = new Command("show", "Draw a flow with the Middlebury colour wheel (hue = direction, saturation = magnitude).") { file, over, max, arrows, output };
         show.SetAction(r =>
         {
             var path = r.GetValue(file)!;
             using var f = FlowFile.Read(path);
             var image = FlowColors.ToImage(f, r.GetValue(max));
             if (r.GetValue(over) is { } under) image = FlowColors.Over(image, ImageReader.Read(under));
+            if (r.GetResult(arrows) is { } given) image = FlowArrows.Draw(image, f, given.GetValueOrDefault<int?>() ?? 16);
             PngWriter.Write(r.GetValue(output)!, image, new Dictionary<string, string> { ["motive.command"] = "flow show", ["motive.flow"] = path });
             r.InvocationConfiguration.Output.WriteLine($"wrote {r.GetValue(output)}");
             return CliApp.Ok;
