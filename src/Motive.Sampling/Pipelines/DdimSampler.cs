@@ -1,3 +1,4 @@
+using Motive.Models.Blocks;
 using Motive.Models.Loading;
 using Motive.Sampling.Ddim;
 using Motive.Sampling.Schedules;
@@ -8,6 +9,13 @@ namespace Motive.Sampling.Pipelines;
 /// <summary>Text conditioning for one sampling run: the prompt's states and, for classifier-free guidance, the negative's.</summary>
 public sealed class Conditioning : IDisposable
 {
+    /// <summary>Given text states (1,77,D) (e.g. a reference run's); <paramref name="uncond"/> is used when the scale exceeds 1.</summary>
+    public Conditioning(Tensor cond, Tensor uncond, double guidanceScale)
+    {
+        GuidanceScale = guidanceScale;
+        Context = guidanceScale > 1.0 ? cat([uncond, cond], 0) : cond.clone();
+    }
+
     public Conditioning(StableDiffusionModel model, string prompt, string negativePrompt, double guidanceScale)
     {
         GuidanceScale = guidanceScale;
@@ -28,10 +36,10 @@ public sealed class Conditioning : IDisposable
     public bool Guided => GuidanceScale > 1.0;
 
     /// <summary>The guided model output (in the model's scheduler dtype) for latents x at timestep t.</summary>
-    public Tensor Predict(StableDiffusionModel model, Tensor x, long t)
+    public Tensor Predict(StableDiffusionModel model, Tensor x, long t, NetworkHooks? hooks = null)
     {
         var input = Guided ? cat([x, x], 0) : x;
-        var output = model.Unet.Forward(input, tensor(t, device: model.Device), Context).to(model.SchedulerDType);
+        var output = model.Unet.Forward(input, tensor(t, device: model.Device), Context, hooks).to(model.SchedulerDType);
         if (!Guided) return output;
         var parts = output.chunk(2, 0);
         return parts[0] + (parts[1] - parts[0]) * GuidanceScale;   // ε̂ = ε_u + w (ε_c − ε_u)

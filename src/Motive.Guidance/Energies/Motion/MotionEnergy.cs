@@ -48,10 +48,13 @@ public sealed class MotionEnergy : IEnergy, IDisposable
     /// <summary>The energy of a prediction (1,3,H,W) in [-1,1].</summary>
     public EnergyValue Evaluate(Tensor pred)
     {
-        var pred01 = pred.to(float32) / 2 + 0.5;
-        var (_, estimated) = raft.Forward(source01 * 255, pred01 * 255, Options.RaftIterations);
+        // Losses in float32 at least (float64 stays float64, for exactness checks), whatever the decoder ran in.
+        var type = pred.dtype == float64 ? float64 : float32;
+        var pred01 = pred.to(type) / 2 + 0.5;
+        var source = source01.to(type);
+        var (_, estimated) = raft.Forward(source * 255, pred01 * 255, Options.RaftIterations);
         var flowLoss = MotionLosses.FlowLoss(targetFlow, estimated);
-        var colorLoss = MotionLosses.ColorLoss(source01, pred01, Options.OracleFlow ? targetFlow : estimated, occlusionMask);
+        var colorLoss = MotionLosses.ColorLoss(source, pred01, Options.OracleFlow ? targetFlow.to(type) : estimated, occlusionMask);
         var energy = MotionLosses.Energy(flowLoss, colorLoss, Options.FlowWeight, Options.ColorWeight);
         return new EnergyValue(energy,
             new Dictionary<string, Tensor> { ["flow_loss"] = flowLoss.detach(), ["color_loss"] = colorLoss.detach() },

@@ -1,0 +1,29 @@
+using Motive.Guidance.Energies;
+using static TorchSharp.torch;
+
+namespace Motive.Guidance.Sampler;
+
+/// <summary>An energy with its weight and per-step multipliers (indexed by the DDIM step counter, 0 = noisiest).</summary>
+public sealed record GuidanceTerm(IEnergy Energy, double Weight, IReadOnlyList<double>? Schedule = null)
+{
+    public double WeightAt(int step) => Weight * (Schedule is null ? 1 : Schedule[Math.Min(step, Schedule.Count - 1)]);
+}
+
+/// <summary>
+/// Settings of one guided run (Motion Guidance's defaults: 10 recursions, clip 200, eta 0). The keep mask (1,4,h,w)
+/// marks latent cells copied from <see cref="ReferenceLatents"/> (True = kept, outside the edit); reference latents
+/// are either one per step (cached trajectory, noisiest first) or, when null, the source latents re-noised with fresh
+/// noise at each recursion (<see cref="SourceLatent"/>).
+/// </summary>
+public sealed record GuidedSamplerOptions
+{
+    public required long[] Timesteps { get; init; }
+    public int Recursions { get; init; } = 10;
+    public double Eta { get; init; }
+    public double ClipGrad { get; init; } = 200;
+    public Tensor? KeepMask { get; init; }
+    public Tensor? ReferenceLatents { get; init; }
+    public Tensor? SourceLatent { get; init; }
+    /// <summary>Use softmax(QKᵀ)V attention (the reference's path) instead of fused attention.</summary>
+    public bool ExplicitAttention { get; init; }
+}

@@ -1,0 +1,64 @@
+using Motive.Guidance.Energies.Motion;
+using Motive.Guidance.Sampler;
+using Motive.Models.Loading;
+using Motive.Models.Raft;
+using Motive.Sampling.Pipelines;
+using Motive.Sampling.Schedules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Motive.Methods.MotionGuidance;
+
+/// <summary>
+/// The inputs of one Motion Guidance edit, as the reference's example folder holds them: the source image (1,3,H,W)
+/// in [-1,1], the target flow (1,2,H,W), the keep mask (1,4,h,w) bool (True = copy the reference latent = outside the
+/// edit; null = edit everywhere), z_T, and the cached trajectory (steps,1,4,h,w), noisiest first (null = re-noise the
+/// encoded source afresh).
+/// </summary>
+public sealed record MotionGuidanceInputs(Tensor Source, Tensor TargetFlow, Tensor? KeepMask, Tensor StartLatent, Tensor? CachedLatents);
+
+/// <summary>Runs the guided sampler with the motion energy, exactly as DDIMSamplerWithGrad.sample (doc §2.3).</summary>
+public static class MotionGuidanceRun
+{
+    /// <summary>The DDIM schedule Motion Guidance uses: "uniform" timesteps, ᾱ_prev of the last step = ᾱ[0].</summary>
+    public static DdimSchedule Schedule(StableDiffusionModel model)
+    {
+        var s = DdimSchedule.From(model.SchedulerConfig).WithSpacing(TimestepSpacing.Uniform);
+        if (Environment.GetEnvironmentVariable("MG_LDM_ALPHAS") == "1")
+        {
+            double b0 = model.SchedulerConfig.Double("beta_start", 0.00085), b1 = model.SchedulerConfig.Double("beta_end", 0.012);
+            var ac = new float[s.TrainSteps]; double c = 1;
+            for (int k = 0; k < s.TrainSteps; k++) { double sb = Math.Sqrt(b0) + (Math.Sqrt(b1) - Math.Sqrt(b0)) * k / (s.TrainSteps - 1); c *= 1 - sb * sb; ac[k] = (float)c; }
+            Console.Error.WriteLine($"alpha 751: diffusers {s.AlphasCumprod[751]:g9} ldm {ac[751]:g9}");
+            s = s with { AlphasCumprod = ac };
+        }
+        return s with { FinalAlphaCumprod = s.AlphasCumprod[0] };
+    }
+
+    /// <summary>The final latent (1,4,h,w); per-evaluation numbers go to <paramref name="trace"/>.</summary>
+    public static Tensor Run(StableDiffusionModel model, RaftModel raft, Conditioning cond, MotionGuidanceInputs inputs,
+        MotionGuidanceSettings settings, INoiseSource noise, GuidanceTrace trace,
+        Action<GuidedEvaluation>? onEvaluation = null, Action<int, int>? onStep = null, CancellationToken cancel = default)
+    {
+        var schedule = Schedule(model);
+        var timesteps = schedule.Timesteps(settings.Steps);
+        if (inputs.CachedLatents is { } c && c.shape[0] < timesteps.Length)
+            throw new ArgumentException($"the cached trajectory has {c.shape[0]} latents, the run needs {timesteps.Length} (one per step)");
+        raft.to(model.Device);
+        using var energy = new MotionEnergy(raft, inputs.Source.to(model.Device), inputs.TargetFlow.to(model.Device), settings.EnergyOptions);
+        using var sourceLatent = inputs.KeepMask is not null && inputs.CachedLatents is null ? Latents.Encode(model, inputs.Source) : null;
+        var options = new GuidedSamplerOptions
+        {
+            Timesteps = timesteps,
+            Recursions = settings.Recursions,
+            Eta = settings.Eta,
+            ClipGrad = settings.ClipGrad,
+            KeepMask = inputs.KeepMask,
+            ReferenceLatents = inputs.CachedLatents,
+            SourceLatent = sourceLatent,
+            ExplicitAttention = settings.ExplicitAttention,
+        };
+        var term = new GuidanceTerm(energy, settings.GuidanceWeight, settings.Schedule);
+        return GuidedDdimSampler.Sample(model, schedule, cond, inputs.StartLatent, [term], options, noise, trace, onEvaluation, onStep, cancel);
+    }
+}
