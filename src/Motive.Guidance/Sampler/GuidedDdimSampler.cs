@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 namespace Motive.Guidance.Sampler;
 
 /// <summary>One guided evaluation, for logging: tensors live until the callback returns.</summary>
-public sealed record GuidedEvaluation(int Step, int Recursion, long Timestep, Tensor PredictedX0, IReadOnlyDictionary<string, Tensor> Artifacts);
+public sealed record GuidedEvaluation(int Step, int Recursion, long Timestep, Tensor NoisyLatent, Tensor PredictedX0, IReadOnlyDictionary<string, Tensor> Artifacts);
 
 /// <summary>
 /// DDIM steered by energies (Motion Guidance's DDIMSamplerWithGrad.sample, doc §2.3), for any <see cref="IEnergy"/>:
@@ -47,7 +47,7 @@ public static class GuidedDdimSampler
                     var (guided, guidanceNorm) = GuidanceMath.ApplyGradient(eps, grad, alpha, options.ClipGrad);
                     trace.Add("guidance_norm", guidanceNorm);
                     trace.Add("noise_norm", guided.norm());
-                    onEvaluation?.Invoke(new GuidedEvaluation(i, j, t, x0, artifacts));
+                    onEvaluation?.Invoke(new GuidedEvaluation(i, j, t, zt, x0, artifacts));
                     var sigmaNoise = options.Eta > 0 ? noise.Next(z.shape, dtype, device) : null;
                     var (prev, _) = DdimMath.Step(zt, guided, alpha, alphaPrev, options.Eta, "epsilon", sigmaNoise);
                     var renoised = GuidanceMath.Renoise(prev, alpha, alphaPrev, noise.Next(z.shape, dtype, device));

@@ -24,14 +24,6 @@ public static class MotionGuidanceRun
     public static DdimSchedule Schedule(StableDiffusionModel model)
     {
         var s = DdimSchedule.From(model.SchedulerConfig).WithSpacing(TimestepSpacing.Uniform);
-        if (Environment.GetEnvironmentVariable("MG_LDM_ALPHAS") == "1")
-        {
-            double b0 = model.SchedulerConfig.Double("beta_start", 0.00085), b1 = model.SchedulerConfig.Double("beta_end", 0.012);
-            var ac = new float[s.TrainSteps]; double c = 1;
-            for (int k = 0; k < s.TrainSteps; k++) { double sb = Math.Sqrt(b0) + (Math.Sqrt(b1) - Math.Sqrt(b0)) * k / (s.TrainSteps - 1); c *= 1 - sb * sb; ac[k] = (float)c; }
-            Console.Error.WriteLine($"alpha 751: diffusers {s.AlphasCumprod[751]:g9} ldm {ac[751]:g9}");
-            s = s with { AlphasCumprod = ac };
-        }
         return s with { FinalAlphaCumprod = s.AlphasCumprod[0] };
     }
 

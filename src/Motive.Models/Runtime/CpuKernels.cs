@@ -15,6 +15,10 @@ namespace Motive.Models.Runtime;
 /// (libtorch then uses its own im2col + GEMM kernels, which are correct). <c>MOTIVE_ONEDNN=1</c> keeps it on,
 /// for benchmarking or for machines where it is known good. CUDA is not affected.
 /// </para>
+/// <para>
+/// NNPACK is turned off too: where the CPU lacks it, libtorch otherwise asks for it at every convolution that oneDNN
+/// does not take, printing "Could not initialize NNPACK" each time.
+/// </para>
 /// </summary>
 public static class CpuKernels
 {
@@ -37,7 +41,7 @@ public static class CpuKernels
             SetOneDnn(true, "oneDNN convolutions on (MOTIVE_ONEDNN)");
             return;
         }
-        SetOneDnn(false, "oneDNN convolutions off (libtorch 2.10 CPU bug, see CpuKernels)");
+        SetOneDnn(false, "oneDNN and NNPACK convolutions off (libtorch 2.10 CPU bug, see CpuKernels)");
     }
 
     private static void SetOneDnn(bool enabled, string status)
@@ -45,7 +49,9 @@ public static class CpuKernels
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);    // loads libtorch the way TorchSharp does, so the name below resolves
-            SetUserEnabledMkldnn(GlobalContext(), enabled);
+            var context = GlobalContext();
+            SetUserEnabledMkldnn(context, enabled);
+            SetUserEnabledNnpack(context, false);
             OneDnnDisabled = !enabled;
             Status = status;
         }
@@ -62,4 +68,7 @@ public static class CpuKernels
 
     [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledMkldnnEb")]
     private static extern void SetUserEnabledMkldnn(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+
+    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledNNPACKEb")]
+    private static extern void SetUserEnabledNnpack(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
 }

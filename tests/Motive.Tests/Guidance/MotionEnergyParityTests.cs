@@ -27,7 +27,6 @@ public class MotionEnergyParityTests
         var expected = p["grad_pred"].to(torch.float64);
         double error = (grad.to(torch.float64) - expected).norm().item<double>() / expected.norm().item<double>();
         Assert.True(error < 1e-3, $"grad_pred: relative L2 error {error:g3}");
-        Console.Error.WriteLine($"GRADPRED {error:g4}");
 
         using var plain = new MotionEnergy(raft, p["source"], p["target_flow"], options with { OcclusionMasking = false });
         using var _ = torch.no_grad();

@@ -1,0 +1,34 @@
+using System.CommandLine;
+using Motive.Methods.MotionGuidance;
+
+namespace Motive.Cli.Commands;
+
+/// <summary>`motive selftest mg-sampler FILE`: replay a recorded reference run and compare every tensor.</summary>
+public static class SelftestCommand
+{
+    /// <summary>Exit code when the replay runs but does not match.</summary>
+    public const int Mismatch = 3;
+
+    public static Command Create()
+    {
+        var file = new Argument<string>("file") { Description = "A recorded run in the mg_sampler format (.safetensors)." };
+        var model = new Option<string?>("--model") { Description = "The SD model of the run (default: tiny-sd beside FILE)." };
+        var raft = new Option<string?>("--raft") { Description = "The RAFT checkpoint of the run (default: raft_large_random_fp16.pth beside FILE)." };
+        var tolerance = new Option<double>("--tolerance") { DefaultValueFactory = _ => SamplerReplay.DefaultTolerance, Description = "Relative tolerance τ: |a − e| ≤ τ·max|e| + τ·|e|." };
+        var mg = new Command("mg-sampler", "Replay a recorded Motion Guidance sampler run (inputs, settings, recursion noise) and compare the final latent, the final image and every per-evaluation energy and norm.")
+            { file, model, raft, tolerance };
+        mg.SetAction((r, cancel) =>
+        {
+            var path = r.GetValue(file)!;
+            if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such file");
+            var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            var report = SamplerReplay.Check(path, r.GetValue(model) ?? Path.Combine(dir, "tiny-sd"),
+                r.GetValue(raft) ?? Path.Combine(dir, "raft_large_random_fp16.pth"), r.GetValue(tolerance), cancel);
+            (report.Ok ? r.InvocationConfiguration.Output : r.InvocationConfiguration.Error).WriteLine(report.Summary);
+            return Task.FromResult(report.Ok ? CliApp.Ok : Mismatch);
+        });
+        var cmd = new Command("selftest", "Check Motive against recorded reference runs.");
+        cmd.Add(mg);
+        return cmd;
+    }
+}
