@@ -21,6 +21,7 @@ public static class CliApp
         root.Add(InvertCommand.Create());
         root.Add(BenchCommand.Create());
         root.Add(FlowCommand.Create());
+        root.Add(EnergyCommand.Create());
         root.Add(SelftestCommand.Create());
         // The default --version reports the entry assembly, which is the test host under tests.
         foreach (var v in root.Options.OfType<VersionOption>()) v.Action = new PrintVersion();

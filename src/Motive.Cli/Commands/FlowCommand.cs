@@ -67,17 +67,11 @@ public static class FlowCommand
         return cmd;
     }
 
-    /// <summary>[1,3,H,W] in 0..255, as RAFT takes images.</summary>
+    /// <summary>[1,3,H,W] in 0..255, as RAFT takes images (a .safetensors 'image' is in [0,1]).</summary>
     private static TorchSharp.torch.Tensor ReadImage255(string path)
     {
-        if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
-        {
-            using var f = Motive.IO.Safetensors.SafetensorsFile.Open(path);
-            var t = f.Require("image");
-            if (t.Shape is not [1, 3, _, _]) throw new Motive.IO.MotiveFormatException(path, $"'image' is [{string.Join(", ", t.Shape)}], expected [1, 3, H, W]");
-            return t.Load(TorchSharp.torch.float32) * 255;
-        }
-        return ImageTensors.ToTensor01(ImageReader.Read(path)) * 255;
+        using var x = ImageInputs.Read(path);
+        return x * 255;
     }
 
     private static Command MakeCommand()
