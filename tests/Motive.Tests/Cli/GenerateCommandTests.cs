@@ -7,12 +7,7 @@ namespace Motive.Tests.Cli;
 
 public class GenerateCommandTests
 {
-    static (int, string, string) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        return (CliApp.Run(args, o, e), o.ToString(), e.ToString());
-    }
+    static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public void Generate_WithTheFixtureLatents_ReproducesDiffusersPipeline()

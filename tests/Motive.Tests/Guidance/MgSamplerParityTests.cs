@@ -1,4 +1,3 @@
-using Motive.Cli;
 using Motive.Guidance.Sampler;
 using Motive.Methods.MotionGuidance;
 using Motive.Models.Loading;
@@ -22,11 +21,9 @@ public class MgSamplerParityTests
     [Fact]
     public void SelftestCommand_ReplaysTheReferenceRun()
     {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CliApp.Run(["selftest", "mg-sampler", Fixture, "--tolerance", "0.02"], o, e);
-        Assert.True(code == 0, e.ToString());
-        Assert.StartsWith("mg-sampler replay matches: 8 guided evaluations, 7 tensors", o.ToString());
+        var (code, o, e) = CliRunner.Run("selftest", "mg-sampler", Fixture, "--tolerance", "0.02");
+        Assert.True(code == 0, e);
+        Assert.StartsWith("mg-sampler replay matches: 8 guided evaluations, 7 tensors", o);
     }
 
     [Fact]
