@@ -37,7 +37,10 @@ public static class MotionGuidanceRun
         if (inputs.CachedLatents is { } c && c.shape[0] < timesteps.Length)
             throw new ArgumentException($"the cached trajectory has {c.shape[0]} latents, the run needs {timesteps.Length} (one per step)");
         raft.to(model.Device);
-        using var energy = new MotionEnergy(raft, inputs.Source.to(model.Device), inputs.TargetFlow.to(model.Device), settings.EnergyOptions);
+        // The energy keeps its own float32 copies; these device copies would otherwise wait for the GC (GPU memory).
+        using var source = inputs.Source.to(model.Device);
+        using var targetFlow = inputs.TargetFlow.to(model.Device);
+        using var energy = new MotionEnergy(raft, source, targetFlow, settings.EnergyOptions);
         using var sourceLatent = inputs.KeepMask is not null && inputs.CachedLatents is null ? Latents.Encode(model, inputs.Source) : null;
         var options = new GuidedSamplerOptions
         {
