@@ -14,16 +14,18 @@ public static class SelftestCommand
         var file = new Argument<string>("file") { Description = "A recorded run in the mg_sampler format (.safetensors)." };
         var model = new Option<string?>("--model") { Description = "The SD model of the run (default: tiny-sd beside FILE)." };
         var raft = new Option<string?>("--raft") { Description = "The RAFT checkpoint of the run (default: raft_large_random_fp16.pth beside FILE)." };
-        var tolerance = new Option<double>("--tolerance") { DefaultValueFactory = _ => SamplerReplay.DefaultTolerance, Description = "Relative tolerance τ: |a − e| ≤ τ·max|e| + τ·|e|." };
+        var tolerance = new Option<double>("--tolerance") { DefaultValueFactory = _ => SamplerReplay.DefaultTolerance, Description = "Relative L2 tolerance τ (the first evaluation must be within it)." };
+        var twins = new Option<int>("--twins") { DefaultValueFactory = _ => SamplerReplay.DefaultTwins, Description = "Twin runs with z_T perturbed by one float32 rounding unit; later tensors may differ by τ + 2× their largest twin distance (0 = τ everywhere)." };
         var mg = new Command("mg-sampler", "Replay a recorded Motion Guidance sampler run (inputs, settings, recursion noise) and compare the final latent, the final image and every per-evaluation energy and norm.")
-            { file, model, raft, tolerance };
+            { file, model, raft, tolerance, twins };
         mg.SetAction((r, cancel) =>
         {
             var path = r.GetValue(file)!;
+            if (r.GetValue(twins) < 0 || r.GetValue(tolerance) <= 0) throw new ArgumentException("--twins must be 0 or more and --tolerance above 0");
             if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such file");
             var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
             var report = SamplerReplay.Check(path, r.GetValue(model) ?? Path.Combine(dir, "tiny-sd"),
-                r.GetValue(raft) ?? Path.Combine(dir, "raft_large_random_fp16.pth"), r.GetValue(tolerance), cancel);
+                r.GetValue(raft) ?? Path.Combine(dir, "raft_large_random_fp16.pth"), r.GetValue(tolerance), r.GetValue(twins), cancel);
             (report.Ok ? r.InvocationConfiguration.Output : r.InvocationConfiguration.Error).WriteLine(report.Summary);
             return Task.FromResult(report.Ok ? CliApp.Ok : Mismatch);
         });

@@ -1,4 +1,6 @@
+using Motive.Cli.Commands;
 using Motive.Guidance.Sampler;
+using Motive.IO.Safetensors;
 using Motive.Methods.MotionGuidance;
 using Motive.Models.Loading;
 using Motive.Models.Raft;
@@ -10,9 +12,9 @@ namespace Motive.Tests.Guidance;
 
 /// <summary>
 /// The guided sampler against the reference's recorded run (fixture mg_sampler: 4 steps × 2 recursions, clip active).
-/// Measured: energies and losses within 4e-5 (relative L2), guidance and noise norms within 1.1e-3, the final latent
-/// within 0.7 % and the final image within 0.9 %. The README's 1e-3 does not hold yet for the latent (issue 6 open),
-/// so the command check runs at 2e-2 here and the per-evaluation energies are held to 1e-3.
+/// Measured: the first evaluation and every energy and loss within 1e-4; guidance and noise norms 1e-3; the final latent
+/// 0.7 % and the final image 0.9 % — the same as the run's own float32 rounding spread (z_T moved by one rounding unit
+/// moves the final latent 0.3–0.9 %), which is why the replay calibrates its limits with twin runs (see SamplerReplay).
 /// </summary>
 public class MgSamplerParityTests
 {
@@ -21,21 +23,37 @@ public class MgSamplerParityTests
     [Fact]
     public void SelftestCommand_ReplaysTheReferenceRun()
     {
-        var (code, o, e) = CliRunner.Run("selftest", "mg-sampler", Fixture, "--tolerance", "0.02");
+        var (code, o, e) = CliRunner.Run("selftest", "mg-sampler", Fixture);
         Assert.True(code == 0, e);
-        Assert.StartsWith("mg-sampler replay matches: 8 guided evaluations, 7 tensors", o);
+        Assert.StartsWith("mg-sampler replay matches: 8 guided evaluations, 12 checks", o);
     }
 
+    /// <summary>Without twins every tensor is held to τ: the first evaluation and the energies pass it on their own.</summary>
     [Fact]
-    public void Replay_EnergiesAndLosses_MatchAtTheReadmeTolerance()
+    public void Replay_FirstEvaluationAndEnergies_MatchAtTheReadmeTolerance()
     {
-        var report = SamplerReplay.Check(Fixture, Fixtures.Parity("tiny-sd"), Fixtures.Parity("raft_large_random_fp16.pth"));
+        var report = SamplerReplay.Check(Fixture, Fixtures.Parity("tiny-sd"), Fixtures.Parity("raft_large_random_fp16.pth"), twins: 0);
         Assert.Equal(8, report.Evaluations);
-        foreach (var name in new[] { "energy", "flow_loss", "color_loss" })
-        {
-            var check = report.Checks.Single(c => c.Name == name);
-            Assert.True(check.Ok, $"{name}: max |diff| {check.MaxAbsDiff:g3}, relative L2 {check.RelativeL2:g3}");
-        }
+        var strict = report.Checks.Where(c => c.Name.EndsWith("[0]") || c.Name is "energy" or "flow_loss" or "color_loss").ToList();
+        Assert.Equal(8, strict.Count);
+        Assert.All(strict, c => Assert.True(c.Ok && c.RelativeL2 < 1e-4, $"{c.Name}: relative L2 {c.RelativeL2:g3}"));
+    }
+
+    /// <summary>The replay can fail: the recorded run with one setting changed (a 10 % weight, a lower clip) is refused.</summary>
+    [Theory]
+    [InlineData("w", "330.0")]
+    [InlineData("clip", "45.0")]
+    public void SelftestCommand_RefusesARunWithAnotherSetting(string key, string value)
+    {
+        using var dir = new TempDir();
+        using var p = new Parity("mg_sampler.safetensors");
+        var metadata = p.Metadata.ToDictionary();
+        metadata[key] = value;
+        var copy = dir.File("mutated.safetensors");
+        SafetensorsWriter.Write(copy, p.Names.Select(n => KeyValuePair.Create(n, p[n])), metadata);
+        var (code, _, e) = CliRunner.Run("selftest", "mg-sampler", copy, "--model", Fixtures.Parity("tiny-sd"), "--raft", Fixtures.Parity("raft_large_random_fp16.pth"), "--twins", "1");
+        Assert.True(code == SelftestCommand.Mismatch, $"exit {code}: {e}");
+        Assert.StartsWith("mg-sampler replay differs: ", e);
     }
 
     /// <summary>The documented invariants on a seeded run of the fixture's inputs, with fresh noise.</summary>
