@@ -9,8 +9,9 @@ using static TorchSharp.torch;
 
 namespace Motive.Guidance.Sampler;
 
-/// <summary>One guided evaluation, for logging: tensors live until the callback returns.</summary>
-public sealed record GuidedEvaluation(int Step, int Recursion, long Timestep, Tensor NoisyLatent, Tensor PredictedX0, IReadOnlyDictionary<string, Tensor> Artifacts);
+/// <summary>One guided evaluation, for logging: tensors live until the callback returns. Decoded: the decoded x̂₀ in [-1,1] when an energy asked for it.</summary>
+public sealed record GuidedEvaluation(int Step, int Recursion, long Timestep, Tensor NoisyLatent, Tensor PredictedX0, Tensor? Decoded,
+    IReadOnlyDictionary<string, Tensor> Artifacts);
 
 /// <summary>
 /// DDIM steered by energies (Motion Guidance's DDIMSamplerWithGrad.sample, doc §2.3), for any <see cref="IEnergy"/>:
@@ -43,11 +44,11 @@ public static class GuidedDdimSampler
                     using var scope = NewDisposeScope();
                     trace.Begin(i, j, t);
                     var zt = keep is null ? z : GuidanceMath.KeepOutsideEdit(z, Reference(options, i, alpha, noise, z), keep);
-                    var (eps, grad, x0, artifacts) = Evaluate(model, cond, terms, needs, zt, t, i, alpha, schedule.PredictionType, trace, options.ExplicitAttention);
+                    var (eps, grad, x0, decoded, artifacts) = Evaluate(model, cond, terms, needs, zt, t, i, alpha, schedule.PredictionType, trace, options.ExplicitAttention);
                     var (guided, guidanceNorm) = GuidanceMath.ApplyGradient(eps, grad, alpha, options.ClipGrad);
                     trace.Add("guidance_norm", guidanceNorm);
                     trace.Add("noise_norm", guided.norm());
-                    onEvaluation?.Invoke(new GuidedEvaluation(i, j, t, zt, x0, artifacts));
+                    onEvaluation?.Invoke(new GuidedEvaluation(i, j, t, zt, x0, decoded, artifacts));
                     var sigmaNoise = options.Eta > 0 ? noise.Next(z.shape, dtype, device) : null;
                     var (prev, _) = DdimMath.Step(zt, guided, alpha, alphaPrev, options.Eta, "epsilon", sigmaNoise);
                     var renoised = GuidanceMath.Renoise(prev, alpha, alphaPrev, noise.Next(z.shape, dtype, device));
@@ -79,7 +80,7 @@ public static class GuidedDdimSampler
     }
 
     /// <summary>Steps (2)–(7): ε̂ (CFG), x̂₀, the weighted energies and ∇E with respect to the noisy latent.</summary>
-    private static (Tensor Eps, Tensor Grad, Tensor X0, IReadOnlyDictionary<string, Tensor> Artifacts) Evaluate(
+    private static (Tensor Eps, Tensor Grad, Tensor X0, Tensor? Decoded, IReadOnlyDictionary<string, Tensor> Artifacts) Evaluate(
         StableDiffusionModel model, Conditioning cond, IReadOnlyList<GuidanceTerm> terms, EnergyNeeds needs,
         Tensor zt, long t, int step, float alpha, string predictionType, GuidanceTrace trace, bool explicitAttention)
     {
@@ -104,7 +105,7 @@ public static class GuidedDdimSampler
             total = total is null ? weighted : total + weighted;
         }
         var grad = total is null ? zeros_like(zg) : autograd.grad([total], [zg])[0];
-        return (eps.detach(), grad, x0.detach(), artifacts);
+        return (eps.detach(), grad, x0.detach(), decoded?.detach(), artifacts);
     }
 
     private static NetworkHooks? Hooks(EnergyNeeds needs, Dictionary<string, Tensor> features, Dictionary<string, Tensor> probs, bool explicitAttention)

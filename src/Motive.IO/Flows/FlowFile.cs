@@ -28,8 +28,8 @@ public static class FlowFile
             {
                 ".flo" => FloFormat.Read(File.ReadAllBytes(path)),
                 ".npy" => NpyFile.Read(File.ReadAllBytes(path)),
-                ".safetensors" => ReadSafetensors(path),
-                ".pth" or ".pt" => ReadTorch(path),
+                ".safetensors" => TensorFile.Read(path, "flow"),
+                ".pth" or ".pt" => TensorFile.Read(path),
                 _ => throw new FormatException($"unknown flow file extension '{ext}' (use {string.Join(", ", Extensions)})"),
             };
         }
@@ -73,18 +73,6 @@ public static class FlowFile
     {
         if (flow.dim() != 3 || flow.shape[0] != 2)
             throw new ArgumentException($"a flow must be a (2, H, W) tensor, got ({string.Join(", ", flow.shape)})");
-    }
-
-    private static torch.Tensor ReadSafetensors(string path)
-    {
-        using var f = SafetensorsFile.Open(path);
-        return f.Require("flow").Load();
-    }
-
-    private static torch.Tensor ReadTorch(string path)
-    {
-        using var ck = TorchCheckpoint.Open(path);
-        return CheckpointTensors.Single(ck).Load();
     }
 
     /// <summary>Any accepted layout → float32 (2,H,W), checking that every value is finite.</summary>

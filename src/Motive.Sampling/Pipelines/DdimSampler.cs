@@ -52,7 +52,8 @@ public sealed class Conditioning : IDisposable
 public static class DdimSampler
 {
     public static Tensor Sample(StableDiffusionModel model, DdimSchedule schedule, long[] timesteps, Tensor latents, Conditioning cond,
-        double eta = 0, Generator? generator = null, Action<int, int>? onStep = null, CancellationToken cancel = default)
+        double eta = 0, Generator? generator = null, Action<int, int>? onStep = null, CancellationToken cancel = default,
+        Action<int, Tensor>? onLatent = null)
     {
         using var _ = no_grad();
         var x = latents.to(model.SchedulerDType, model.Device).clone();   // never the caller's tensor: x is disposed step by step
@@ -60,6 +61,7 @@ public static class DdimSampler
         {
             cancel.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
+            onLatent?.Invoke(i, x);                                        // the latent entering step i
             long t = timesteps[i];
             var output = cond.Predict(model, x.to(model.DType), t);
             var noise = eta > 0 ? randn(x.shape, generator: generator).to(model.Device) : null;

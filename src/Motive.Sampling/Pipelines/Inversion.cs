@@ -38,9 +38,13 @@ public static class Inversion
     /// <param name="onStep">Progress callback (done, total).</param>
     /// <param name="cancel">Stops between steps.</param>
     public static InversionResult Invert(StableDiffusionModel model, Tensor image, string prompt, int steps, double guidanceScale = 1.0,
-        int refinements = 0, Action<int, int>? onStep = null, CancellationToken cancel = default)
+        int refinements = 0, Action<int, int>? onStep = null, CancellationToken cancel = default) =>
+        Invert(model, DdimSchedule.From(model.SchedulerConfig), image, prompt, steps, guidanceScale, refinements, onStep, cancel);
+
+    /// <summary>The same with a given schedule (its spacing and final ᾱ: a method that samples with its own schedule inverts with it too).</summary>
+    public static InversionResult Invert(StableDiffusionModel model, DdimSchedule schedule, Tensor image, string prompt, int steps,
+        double guidanceScale = 1.0, int refinements = 0, Action<int, int>? onStep = null, CancellationToken cancel = default)
     {
-        var schedule = DdimSchedule.From(model.SchedulerConfig);
         var timesteps = schedule.Timesteps(steps);                       // noisiest first
         using var cond = new Conditioning(model, prompt, "", guidanceScale);
         using var z0 = Latents.Encode(model, image);
