@@ -33,11 +33,14 @@ public sealed class RaftModel : nn.Module
 
     public RaftConfig Config { get; }
 
+    /// <summary>The smallest image side the correlation pyramid allows (128 px for 4 levels).</summary>
+    public long MinimumSide => 8L * (2 << (Config.CorrLevels - 1));
+
     public (Tensor FlowLow, Tensor FlowUp) Forward(Tensor image1, Tensor image2, int iters = 12, Tensor? flowInit = null)
     {
         long b = image1.shape[0], h = image1.shape[2], w = image1.shape[3];
         if (h % 8 != 0 || w % 8 != 0) throw new ArgumentException($"RAFT needs sides divisible by 8, got {w}x{h} (pad with RaftPadding)");
-        if (h / 8 < 2 << (Config.CorrLevels - 1) || w / 8 < 2 << (Config.CorrLevels - 1))
+        if (h < MinimumSide || w < MinimumSide)
             throw new ArgumentException($"{w}x{h} is too small for RAFT's {Config.CorrLevels}-level correlation pyramid (needs H/8 and W/8 of at least {2 << (Config.CorrLevels - 1)})");
         var i1 = image1 / 255.0 * 2 - 1;
         var i2 = image2 / 255.0 * 2 - 1;

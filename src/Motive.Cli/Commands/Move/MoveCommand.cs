@@ -25,7 +25,7 @@ public static class MoveCommand
             using var model = o.Model.Load(r);
             using var raft = RaftLoader.Load(r.GetValue(o.Raft)!);
             var clock = Stopwatch.StartNew();
-            using var run = MoveRun.Prepare(r, o, model, settings, stderr, cancel);
+            using var run = MoveRun.Prepare(r, o, model, raft.MinimumSide, settings, stderr, cancel);
             var outputs = new MoveOutputs(r.GetValue(o.SaveDir)!);
             Directory.CreateDirectory(outputs.Dir);
             using var trace = new GuidanceTrace();

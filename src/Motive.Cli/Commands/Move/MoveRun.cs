@@ -20,7 +20,8 @@ public sealed record MoveRun(Tensor Source, Tensor TargetFlow, Tensor? KeepMask,
     public MotionGuidanceInputs Inputs => new(Source, TargetFlow.unsqueeze(0), KeepMask, StartLatent, Trajectory);
 
     /// <summary>Reads or makes the source (example folder, real image through inversion, or generated), the flow and the mask.</summary>
-    public static MoveRun Prepare(ParseResult r, MoveOptions o, StableDiffusionModel model, MotionGuidanceSettings settings, TextWriter stderr, CancellationToken cancel)
+    public static MoveRun Prepare(ParseResult r, MoveOptions o, StableDiffusionModel model, long minimumSide, MotionGuidanceSettings settings,
+        TextWriter stderr, CancellationToken cancel)
     {
         string? dir = r.GetValue(o.InputDir), imagePath = r.GetValue(o.Image);
         if (dir is not null && imagePath is not null) throw new ArgumentException("give --input-dir or --image, not both");
@@ -37,6 +38,7 @@ public sealed record MoveRun(Tensor Source, Tensor TargetFlow, Tensor? KeepMask,
             (source, start, trajectory) = ExampleFolder.Read(dir, settings.Steps, cached, fresh);
             sizing = InputSizing.For(source.shape[3], source.shape[2]);
             if (sizing.Resizes) throw new MotiveFormatException(Path.Combine(dir, "pred.png"), $"is {sizing.Width}x{sizing.Height}; an example folder's latents fix the size, which must be a multiple of 64 on both sides");
+            CheckSize(sizing, minimumSide, Path.Combine(dir, "pred.png"));
             description["kind"] = "example folder";
             description["input_dir"] = dir;
         }
@@ -44,6 +46,7 @@ public sealed record MoveRun(Tensor Source, Tensor TargetFlow, Tensor? KeepMask,
         {
             picture = ImageReader.Read(imagePath);
             sizing = InputSizing.For(picture.Width, picture.Height);
+            CheckSize(sizing, minimumSide, imagePath);
             using (var x = ImageTensors.ToTensorPm1(picture)) source = sizing.Image(x);
             using var src = ConsoleProgress.Run("invert", settings.Steps, "steps", stderr,
                 p => MotionGuidanceSource.Invert(model, source, prompt, settings, onStep: (d, _) => p.Report(d), cancel: cancel));
@@ -56,6 +59,7 @@ public sealed record MoveRun(Tensor Source, Tensor TargetFlow, Tensor? KeepMask,
         {
             var (w, h) = FlowBuilderOptions.Pair(r.GetValue(o.Size)!, "--size", 'x');
             sizing = InputSizing.For((long)w, (long)h);
+            CheckSize(sizing, minimumSide, "--size");
             using var src = ConsoleProgress.Run("generate source", settings.Steps, "steps", stderr,
                 p => MotionGuidanceSource.Generate(model, prompt, seed, sizing.TargetWidth, sizing.TargetHeight, settings, (d, _) => p.Report(d), cancel));
             source = src.Image.clone();
@@ -73,6 +77,12 @@ public sealed record MoveRun(Tensor Source, Tensor TargetFlow, Tensor? KeepMask,
         var keep = ReadKeepMask(r, o, dir, flow, lh, lw);
         description["edit_mask"] = keep is null ? "none" : r.GetValue(o.EditMask);
         return new MoveRun(source, flow, keep, start, trajectory, sizing, description);
+    }
+
+    private static void CheckSize(InputSizing sizing, long minimumSide, string what)
+    {
+        if (sizing.TargetWidth < minimumSide || sizing.TargetHeight < minimumSide)
+            throw new ArgumentException($"{what}: {sizing} is too small; RAFT needs at least {minimumSide} px on each side");
     }
 
     private static Tensor ReadTargetFlow(ParseResult r, MoveOptions o, string? dir, InputSizing sizing, RgbImage? picture)
