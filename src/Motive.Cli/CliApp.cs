@@ -24,6 +24,7 @@ public static class CliApp
         root.Add(EnergyCommand.Create());
         root.Add(SelftestCommand.Create());
         root.Add(Commands.Move.MoveCommand.Create());
+        root.Add(SceneCommand.Create());
         // The default --version reports the entry assembly, which is the test host under tests.
         foreach (var v in root.Options.OfType<VersionOption>()) v.Action = new PrintVersion();
         return root;
