@@ -110,6 +110,11 @@ public sealed partial class ClipTokenizer
         return result;
     }
 
+    /// <summary>The 256 byte characters in the order CLIP's vocabulary lists them (printable bytes first), the start of any CLIP vocabulary.</summary>
+    public static IReadOnlyList<string> ByteAlphabet =>
+        Enumerable.Range('!', '~' - '!' + 1).Concat(Enumerable.Range('¡', '¬' - '¡' + 1)).Concat(Enumerable.Range('®', 'ÿ' - '®' + 1))
+            .Select(b => ByteToChar[b]).Concat(Enumerable.Range(0, 256).Select(b => ByteToChar[b]).Where(c => c[0] >= 256)).ToList();
+
     /// <summary>GPT-2's map from bytes to printable characters.</summary>
     private static string[] BuildByteMap()
     {
