@@ -60,12 +60,9 @@ public class MgSamplerParityTests
     [Fact]
     public void SeededRun_KeepsMaskedCells_ClipsTheGuidance_AndIsDeterministic()
     {
-        using var model = StableDiffusionModel.Load(Fixtures.Parity("tiny-sd"));
-        using var raft = RaftLoader.Load(Fixtures.Parity("raft_large_random_fp16.pth"));
-        using var p = new Parity("mg_sampler.safetensors");
-        var inputs = new MotionGuidanceInputs(p["source"], p["target_flow"], p["edit_mask_keep"].to(torch.@bool), p["start_zt"], p["cached_latents"]);
         var settings = new MotionGuidanceSettings { Steps = 4, Recursions = 2, ClipGrad = 20 };
-        using var cond = new Conditioning(p["cond"], p["uncond"], settings.Cfg);
+        using var f = new MgFixtureRun(settings.Cfg);
+        var (model, raft, inputs, cond) = (f.Model, f.Raft, f.Inputs, f.Cond);
 
         torch.Tensor RunOnce(GuidanceTrace trace, List<string> violations)
         {

@@ -19,16 +19,12 @@ public class MotionGuidanceMemoryTests
     [Fact]
     public void LiveTensors_DoNotGrowFromStepToStep()
     {
-        using var model = StableDiffusionModel.Load(Fixtures.Parity("tiny-sd"));
-        using var raft = RaftLoader.Load(Fixtures.Parity("raft_large_random_fp16.pth"));
-        using var p = new Parity("mg_sampler.safetensors");
-        var inputs = new MotionGuidanceInputs(p["source"], p["target_flow"], p["edit_mask_keep"].to(torch.@bool), p["start_zt"], p["cached_latents"]);
         var settings = new MotionGuidanceSettings { Steps = 4, Recursions = 2 };
-        using var cond = new Conditioning(p["cond"], p["uncond"], settings.Cfg);
+        using var f = new MgFixtureRun(settings.Cfg);
         using var noise = new SeededNoise(5);
         using var trace = new GuidanceTrace();
         var live = new List<long>();
-        using var final = MotionGuidanceRun.Run(model, raft, cond, inputs, settings, noise, trace,
+        using var final = MotionGuidanceRun.Run(f.Model, f.Raft, f.Cond, f.Inputs, settings, noise, trace,
             onStep: (_, _) =>
             {
                 // Wrappers the test itself dropped are finalised at random times; collect them so only held tensors count.
