@@ -25,6 +25,7 @@ public static class CliApp
         root.Add(SelftestCommand.Create());
         root.Add(Commands.Move.MoveCommand.Create());
         root.Add(SceneCommand.Create());
+        root.Add(TrainCommand.Create());
         // The default --version reports the entry assembly, which is the test host under tests.
         foreach (var v in root.Options.OfType<VersionOption>()) v.Action = new PrintVersion();
         return root;

@@ -15,10 +15,10 @@ public sealed class ResnetBlock2D : nn.Module
 
     public ResnetBlock2D(long inChannels, long outChannels, long? tembChannels, long groups, double eps) : base(nameof(ResnetBlock2D))
     {
-        norm1 = nn.GroupNorm(groups, inChannels, eps);
+        norm1 = Norms.Group(groups, inChannels, eps);
         conv1 = nn.Conv2d(inChannels, outChannels, 3, padding: 1);
         if (tembChannels is { } tc) time_emb_proj = nn.Linear(tc, outChannels);
-        norm2 = nn.GroupNorm(groups, outChannels, eps);
+        norm2 = Norms.Group(groups, outChannels, eps);
         conv2 = nn.Conv2d(outChannels, outChannels, 3, padding: 1);
         if (inChannels != outChannels) conv_shortcut = nn.Conv2d(inChannels, outChannels, 1);
         RegisterComponents();

@@ -75,7 +75,7 @@ public sealed class Transformer2DModel : nn.Module
     public Transformer2DModel(long channels, long heads, long contextDim, long groups, bool useLinearProjection) : base(nameof(Transformer2DModel))
     {
         linear = useLinearProjection;
-        norm = nn.GroupNorm(groups, channels, 1e-6);
+        norm = Norms.Group(groups, channels, 1e-6);
         proj_in = linear ? nn.Linear(channels, channels) : nn.Conv2d(channels, channels, 1);
         transformer_blocks = new ModuleList<BasicTransformerBlock>(new BasicTransformerBlock(channels, heads, channels / heads, contextDim));
         proj_out = linear ? nn.Linear(channels, channels) : nn.Conv2d(channels, channels, 1);

@@ -62,7 +62,7 @@ public sealed class UNet2DConditionModel : nn.Module
             long input = rev[Math.Min(i + 1, rev.Length - 1)];
             up_blocks.Add(new UpBlock(config, i, prev, output, input, temb, headsIndex: rev.Length - 1 - i));
         }
-        conv_norm_out = nn.GroupNorm(config.NormGroups, ch[0], config.NormEps);
+        conv_norm_out = Norms.Group(config.NormGroups, ch[0], config.NormEps);
         conv_out = nn.Conv2d(ch[0], config.OutChannels, 3, padding: 1);
         RegisterComponents();
 

@@ -26,7 +26,7 @@ public sealed class VaeEncoder : nn.Module
             down_blocks.Add(new VaeBlock(input, output, c.LayersPerBlock, c.NormGroups, down: true, resample: i < ch.Length - 1));
         }
         mid_block = new VaeMidBlock(ch[^1], c.NormGroups);
-        conv_norm_out = nn.GroupNorm(c.NormGroups, ch[^1], 1e-6);
+        conv_norm_out = Norms.Group(c.NormGroups, ch[^1], 1e-6);
         conv_out = nn.Conv2d(ch[^1], 2 * c.LatentChannels, 3, padding: 1);
         RegisterComponents();
     }
@@ -60,7 +60,7 @@ public sealed class VaeDecoder : nn.Module
             output = rev[i];
             up_blocks.Add(new VaeBlock(prev, output, c.LayersPerBlock + 1, c.NormGroups, down: false, resample: i < rev.Length - 1));
         }
-        conv_norm_out = nn.GroupNorm(c.NormGroups, rev[^1], 1e-6);
+        conv_norm_out = Norms.Group(c.NormGroups, rev[^1], 1e-6);
         conv_out = nn.Conv2d(rev[^1], c.OutChannels, 3, padding: 1);
         RegisterComponents();
     }

@@ -14,7 +14,7 @@ public sealed class VaeAttention : nn.Module
 
     public VaeAttention(long channels, long groups) : base(nameof(VaeAttention))
     {
-        group_norm = nn.GroupNorm(groups, channels, 1e-6);
+        group_norm = Norms.Group(groups, channels, 1e-6);
         to_q = nn.Linear(channels, channels);
         to_k = nn.Linear(channels, channels);
         to_v = nn.Linear(channels, channels);

@@ -68,13 +68,26 @@ public static class ToyModelFolder
         using var vae = new AutoencoderKL(VaeConfig.From(JsonConfig.Load(Path.Combine(dir, "vae", "config.json"))));
         SaveWeights(Path.Combine(dir, "text_encoder", "model.safetensors"), text, "text_model.");
         SaveWeights(Path.Combine(dir, "unet", "diffusion_pytorch_model.safetensors"), unet);
+        NarrowPosterior(vae);
         SaveWeights(Path.Combine(dir, "vae", "diffusion_pytorch_model.safetensors"), vae);
     }
 
-    /// <summary>A module's parameters (and buffers) as float16 safetensors under their state-dict names.</summary>
-    public static void SaveWeights(string path, nn.Module module, string prefix = "")
+    /// <summary>
+    /// Starts the VAE's posterior narrow (log-variance bias −6, σ ≈ 0.05): with the default σ ≈ 1 the sampled latent
+    /// drowns the encoder's signal and a fresh VAE learns nothing for hundreds of steps.
+    /// </summary>
+    private static void NarrowPosterior(AutoencoderKL vae)
     {
-        var tensors = module.state_dict().Select(kv => KeyValuePair.Create(prefix + kv.Key, kv.Value.detach().to(float16).cpu())).ToList();
+        using var _ = no_grad();
+        var bias = vae.named_parameters().Single(p => p.name == "quant_conv.bias").parameter;
+        long latent = bias.shape[0] / 2;
+        bias[(int)latent..].fill_(-6);
+    }
+
+    /// <summary>A module's parameters (and buffers) as float16 safetensors under their state-dict names (float32 with <paramref name="full"/>, for resuming).</summary>
+    public static void SaveWeights(string path, nn.Module module, string prefix = "", bool full = false)
+    {
+        var tensors = module.state_dict().Select(kv => KeyValuePair.Create(prefix + kv.Key, kv.Value.detach().to(full ? float32 : float16).cpu())).ToList();
         SafetensorsWriter.Write(path, tensors, new Dictionary<string, string> { ["format"] = "pt" });
         foreach (var kv in tensors) kv.Value.Dispose();
     }

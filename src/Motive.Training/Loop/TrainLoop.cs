@@ -1,0 +1,140 @@
+using System.Text.Json;
+using Motive.IO.StateDicts;
+using Motive.Models.Blocks;
+using Motive.Training.Toy;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Motive.Training.Loop;
+
+/// <summary>
+/// The one training loop: AdamW on a module, one dispose scope per step (memory is flat), an optional EMA of the
+/// weights, and checkpoints in <c>stateDir</c> (state.json: step and loss history; optimizer.bin; weights.safetensors;
+/// loss.png) from which a later run resumes. The weights file (<c>weightsPath</c>, diffusers names, fp16 — the EMA
+/// weights when there is an EMA) is written at every checkpoint; Ctrl+C writes one and stops.
+/// </summary>
+public static class TrainLoop
+{
+    /// <summary>The loss history of the whole run (resumed steps included).</summary>
+    public static IReadOnlyList<double> Run(nn.Module module, Func<int, Generator, Tensor> loss, TrainOptions o, string stateDir, string weightsPath,
+        string weightsPrefix = "", Action<int, int, double>? onStep = null, CancellationToken cancel = default)
+    {
+        Directory.CreateDirectory(stateDir);
+        var device = torch.device(o.Device);
+        module.to(device);
+        module.train();
+        var parameters = module.named_parameters().ToList();
+        using var optimizer = optim.AdamW(parameters.Select(p => p.parameter), o.LearningRate, weight_decay: o.WeightDecay);
+        var state = TrainState.Load(stateDir);
+        if (state.Step > 0)
+        {
+            using (var w = StateDict.Open(Path.Combine(stateDir, "weights.safetensors"))) WeightLoading.Load(module, w, w.Path);
+            optimizer.load_state_dict(Path.Combine(stateDir, "optimizer.bin"));
+        }
+        var ema = o.EmaDecay > 0 ? LoadEma(stateDir, parameters, state.Step > 0) : null;
+        using var generator = new Generator((ulong)(o.Seed + state.Step));   // a resumed run draws new data, not the first steps' again
+        try
+        {
+            for (int step = state.Step; step < o.Steps; step++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                using (var scope = NewDisposeScope())
+                {
+                    optimizer.zero_grad();
+                    var value = loss(step, generator);
+                    if (!double.IsFinite(value.item<float>()))
+                        throw new ArgumentException($"training diverged: the loss is {value.item<float>()} at step {step + 1}; lower --lr (the last checkpoint is kept)");
+                    value.backward();
+                    optimizer.step();
+                    if (ema is not null) using (no_grad()) foreach (var (e, (_, p)) in ema.Zip(parameters)) e.mul_(o.EmaDecay).add_(p.detach(), alpha: 1 - o.EmaDecay);
+                    state.Losses.Add(value.item<float>());
+                }
+                state.Step = step + 1;
+                onStep?.Invoke(state.Step, o.Steps, state.Losses[^1]);
+                if (state.Step % o.CheckpointEvery == 0 || state.Step == o.Steps) Save(module, optimizer, ema, parameters, state, stateDir, weightsPath, weightsPrefix);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            Save(module, optimizer, ema, parameters, state, stateDir, weightsPath, weightsPrefix);
+            throw;
+        }
+        finally
+        {
+            if (ema is not null) foreach (var e in ema) e.Dispose();
+        }
+        return state.Losses;
+    }
+
+    private static List<Tensor> LoadEma(string stateDir, List<(string name, TorchSharp.Modules.Parameter parameter)> parameters, bool resume)
+    {
+        var path = Path.Combine(stateDir, "ema.safetensors");
+        if (resume && File.Exists(path))
+        {
+            using var sd = StateDict.Open(path);
+            return parameters.Select(p => sd[p.name].Load(p.parameter.dtype, p.parameter.device)).ToList();
+        }
+        return parameters.Select(p => p.parameter.detach().clone()).ToList();
+    }
+
+    private static void Save(nn.Module module, TorchSharp.Modules.AdamW optimizer, List<Tensor>? ema, List<(string name, TorchSharp.Modules.Parameter parameter)> parameters,
+        TrainState state, string stateDir, string weightsPath, string prefix)
+    {
+        ToyModelFolder.SaveWeights(Path.Combine(stateDir, "weights.safetensors"), module, full: true);
+        var optimizerPath = Path.Combine(stateDir, "optimizer.bin");
+        optimizer.save_state_dict(optimizerPath + ".tmp");
+        File.Move(optimizerPath + ".tmp", optimizerPath, overwrite: true);
+        if (ema is not null)
+        {
+            var emaDict = parameters.Zip(ema).Select(p => KeyValuePair.Create(p.First.name, p.Second)).ToList();
+            IO.Safetensors.SafetensorsWriter.Write(Path.Combine(stateDir, "ema.safetensors"), emaDict);
+            // The shipped weights are the EMA ones: swap them in for the save, then back.
+            using var backup = new NoGradSwap(parameters, ema);
+            ToyModelFolder.SaveWeights(weightsPath, module, prefix);
+        }
+        else
+        {
+            ToyModelFolder.SaveWeights(weightsPath, module, prefix);
+        }
+        state.Save(stateDir);
+        LossCurve.Write(Path.Combine(stateDir, "loss.png"), state.Losses, $"{Path.GetFileName(stateDir)}: {state.Step} steps");
+    }
+
+    /// <summary>Puts the EMA values into the parameters until disposed.</summary>
+    private sealed class NoGradSwap : IDisposable
+    {
+        private readonly List<(TorchSharp.Modules.Parameter P, Tensor Saved)> saved = [];
+
+        public NoGradSwap(List<(string name, TorchSharp.Modules.Parameter parameter)> parameters, List<Tensor> values)
+        {
+            using var _ = no_grad();
+            foreach (var ((_, p), v) in parameters.Zip(values)) { saved.Add((p, p.detach().clone())); p.copy_(v); }
+        }
+
+        public void Dispose()
+        {
+            using var _ = no_grad();
+            foreach (var (p, s) in saved) { p.copy_(s); s.Dispose(); }
+        }
+    }
+}
+
+/// <summary>The resumable part of a run: how far it got and every loss so far.</summary>
+public sealed class TrainState
+{
+    public int Step { get; set; }
+    public List<double> Losses { get; set; } = [];
+
+    public static TrainState Load(string dir)
+    {
+        var path = Path.Combine(dir, "state.json");
+        return File.Exists(path) ? JsonSerializer.Deserialize<TrainState>(File.ReadAllText(path)) ?? new TrainState() : new TrainState();
+    }
+
+    public void Save(string dir)
+    {
+        var path = Path.Combine(dir, "state.json");
+        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(this));
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+}
