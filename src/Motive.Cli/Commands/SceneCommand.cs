@@ -25,9 +25,10 @@ public static class SceneCommand
             if (side < 64) throw new ArgumentException("--size must be at least 64");
             var scene = SceneGenerator.Generate(r.GetValue(seed), side, side);
             var render = SceneRenderer.Render(scene);
-            PngWriter.Write(Path.Combine(dir, "scene.png"), render.ToRgb(), new Dictionary<string, string> { ["motive.caption"] = Captions.Of(scene) });
-            File.WriteAllText(Path.Combine(dir, "caption.txt"), Captions.Of(scene) + "\n");
-            var lines = new List<string> { Captions.Of(scene) };
+            var caption = Captions.Of(scene);
+            PngWriter.Write(Path.Combine(dir, "scene.png"), render.ToRgb(), new Dictionary<string, string> { ["motive.caption"] = caption });
+            File.WriteAllText(Path.Combine(dir, "caption.txt"), caption + "\n");
+            var lines = new List<string> { caption };
             if (r.GetValue(edit))
             {
                 var gt = EditGroundTruth.Of(scene, EditGroundTruth.RandomEdit(scene, r.GetValue(seed)));

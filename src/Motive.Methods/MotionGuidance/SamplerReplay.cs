@@ -75,21 +75,21 @@ public static class SamplerReplay
 
         using var scope = NewDisposeScope();
         using var cond = new Conditioning(T("cond"), T("uncond"), settings.Cfg);
-        var startLatent = T("start_zt");
+        var recorded = new MotionGuidanceInputs(T("source"), T("target_flow"), T("edit_mask_keep").to(ScalarType.Bool), T("start_zt"), T("cached_latents"));
+        var recursionNoise = T("recursion_noise");
         Dictionary<string, Tensor> Replay(Tensor start, out int evaluations)
         {
-            var inputs = new MotionGuidanceInputs(T("source"), T("target_flow"), T("edit_mask_keep").to(ScalarType.Bool), start, T("cached_latents"));
             using var trace = new GuidanceTrace();
-            var final = MotionGuidanceRun.Run(model, raft, cond, inputs, settings, new ReplayedNoise(T("recursion_noise")), trace, cancel: cancel);
+            var final = MotionGuidanceRun.Run(model, raft, cond, recorded with { StartLatent = start }, settings, new ReplayedNoise(recursionNoise), trace, cancel: cancel);
             var result = new Dictionary<string, Tensor> { ["final_latent"] = final };
             using (no_grad()) result["final_image"] = model.Vae.Decode(final / model.Vae.Config.ScalingFactor).to(float32);
-            foreach (var (recorded, series) in SeriesNames) result[recorded] = tensor(trace.Series(series));
+            foreach (var (name, series) in SeriesNames) result[name] = tensor(trace.Series(series));
             evaluations = trace.Evaluations.Count;
             return result;
         }
 
-        var ours = Replay(startLatent, out int evaluations);
-        var twinRuns = Enumerable.Range(1, twins).Select(k => Replay(PerturbByRounding(startLatent, k), out _)).ToList();
+        var ours = Replay(recorded.StartLatent, out int evaluations);
+        var twinRuns = Enumerable.Range(1, twins).Select(k => Replay(PerturbByRounding(recorded.StartLatent, k), out _)).ToList();
 
         var checks = new List<ReplayCheck>();
         foreach (var (name, actual) in ours)

@@ -112,8 +112,8 @@ public sealed partial class ClipTokenizer
 
     /// <summary>The 256 byte characters in the order CLIP's vocabulary lists them (printable bytes first), the start of any CLIP vocabulary.</summary>
     public static IReadOnlyList<string> ByteAlphabet =>
-        Enumerable.Range('!', '~' - '!' + 1).Concat(Enumerable.Range('¡', '¬' - '¡' + 1)).Concat(Enumerable.Range('®', 'ÿ' - '®' + 1))
-            .Select(b => ByteToChar[b]).Concat(Enumerable.Range(0, 256).Select(b => ByteToChar[b]).Where(c => c[0] >= 256)).ToList();
+        // Printable bytes stand for themselves (chars below 256), the others were moved to 256 and up; each group in byte order.
+        ByteToChar.Where(c => c[0] < 256).Concat(ByteToChar.Where(c => c[0] >= 256)).ToList();
 
     /// <summary>GPT-2's map from bytes to printable characters.</summary>
     private static string[] BuildByteMap()

@@ -33,4 +33,12 @@ public class ToyModelFolderTests
         long bytes = Directory.EnumerateFiles(dir.Path, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
         Assert.True(bytes < 14L << 20, $"the folder is {bytes / 1048576.0:0.0} MiB; with a toy RAFT the budget is 16 MB");
     }
+
+    /// <summary>The toy vocabulary starts as every CLIP vocabulary does: the fixture tokenizer's first 256 entries.</summary>
+    [Fact]
+    public void ByteAlphabet_IsClipsVocabularyOrder()
+    {
+        var vocab = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllText(Path.Combine(Fixtures.Parity("tiny-sd"), "tokenizer", "vocab.json")))!;
+        Assert.Equal(vocab.OrderBy(kv => kv.Value).Take(256).Select(kv => kv.Key), Motive.Models.Clip.ClipTokenizer.ByteAlphabet);
+    }
 }

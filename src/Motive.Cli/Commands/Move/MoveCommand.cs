@@ -27,7 +27,6 @@ public static class MoveCommand
             var clock = Stopwatch.StartNew();
             using var run = MoveRun.Prepare(r, o, model, raft.MinimumSide, settings, stderr, cancel);
             var outputs = new MoveOutputs(r.GetValue(o.SaveDir)!);
-            Directory.CreateDirectory(outputs.Dir);
             using var trace = new GuidanceTrace();
             var prompt = r.GetValue(o.Prompt)!;
             long seed = r.GetValue(o.Seed);

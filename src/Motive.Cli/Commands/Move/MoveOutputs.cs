@@ -111,7 +111,7 @@ public sealed record MoveMetrics(double EpeMean, double EpeMoving, double EpeSta
     public static MoveMetrics Of(Tensor achieved, Tensor target, double flowLoss, double colorLoss)
     {
         using var scope = NewDisposeScope();
-        var epe = (achieved - target).square().sum(dim: 0).sqrt();
+        var epe = FlowOps.EndPointError(achieved.unsqueeze(0), target.unsqueeze(0))[0];
         var moving = target.abs().sum(dim: 0).gt(0);
         double Mean(Tensor m) => m.any().item<bool>() ? epe.masked_select(m).mean().item<float>() : double.NaN;
         return new MoveMetrics(epe.mean().item<float>(), Mean(moving), Mean(moving.logical_not()), flowLoss, colorLoss);
