@@ -9,18 +9,18 @@ namespace Motive.Models.Blocks;
 public sealed class ResnetBlock2D : nn.Module
 {
     private readonly GroupNorm norm1, norm2;
-    private readonly Conv2d conv1, conv2;
+    private readonly Conv conv1, conv2;
     private readonly Linear? time_emb_proj;
-    private readonly Conv2d? conv_shortcut;
+    private readonly Conv? conv_shortcut;
 
     public ResnetBlock2D(long inChannels, long outChannels, long? tembChannels, long groups, double eps) : base(nameof(ResnetBlock2D))
     {
         norm1 = Norms.Group(groups, inChannels, eps);
-        conv1 = nn.Conv2d(inChannels, outChannels, 3, padding: 1);
+        conv1 = new Conv(inChannels, outChannels, 3, padding: 1);
         if (tembChannels is { } tc) time_emb_proj = nn.Linear(tc, outChannels);
         norm2 = Norms.Group(groups, outChannels, eps);
-        conv2 = nn.Conv2d(outChannels, outChannels, 3, padding: 1);
-        if (inChannels != outChannels) conv_shortcut = nn.Conv2d(inChannels, outChannels, 1);
+        conv2 = new Conv(outChannels, outChannels, 3, padding: 1);
+        if (inChannels != outChannels) conv_shortcut = new Conv(inChannels, outChannels, 1);
         RegisterComponents();
     }
 
@@ -37,13 +37,13 @@ public sealed class ResnetBlock2D : nn.Module
 /// <summary>Stride-2 convolution; the VAE encoder pads (0,1,0,1) itself and uses no conv padding.</summary>
 public sealed class Downsample2D : nn.Module
 {
-    private readonly Conv2d conv;
+    private readonly Conv conv;
     private readonly bool asymmetricPad;
 
     public Downsample2D(long channels, long padding) : base(nameof(Downsample2D))
     {
         asymmetricPad = padding == 0;
-        conv = nn.Conv2d(channels, channels, 3, stride: 2, padding: padding);
+        conv = new Conv(channels, channels, 3, stride: 2, padding: padding);
         RegisterComponents();
     }
 
@@ -53,11 +53,11 @@ public sealed class Downsample2D : nn.Module
 /// <summary>Nearest-neighbour ×2 (or to a given size), then a 3×3 convolution.</summary>
 public sealed class Upsample2D : nn.Module
 {
-    private readonly Conv2d conv;
+    private readonly Conv conv;
 
     public Upsample2D(long channels) : base(nameof(Upsample2D))
     {
-        conv = nn.Conv2d(channels, channels, 3, padding: 1);
+        conv = new Conv(channels, channels, 3, padding: 1);
         RegisterComponents();
     }
 

@@ -1,3 +1,4 @@
+using Motive.Models.Blocks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -21,15 +22,15 @@ internal static class RaftNorms
 /// <summary>Two 3×3 convolutions with a residual connection (1×1 strided projection when downsampling).</summary>
 public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
 {
-    private readonly Conv2d conv1, conv2;
+    private readonly Conv conv1, conv2;
     private readonly nn.Module<Tensor, Tensor> norm1, norm2;
     private readonly nn.Module<Tensor, Tensor>? norm3;
     private readonly Sequential? downsample;
 
     public ResidualBlock(long inPlanes, long planes, RaftNorm norm, long stride) : base(nameof(ResidualBlock))
     {
-        conv1 = nn.Conv2d(inPlanes, planes, 3, stride: stride, padding: 1);
-        conv2 = nn.Conv2d(planes, planes, 3, padding: 1);
+        conv1 = new Conv(inPlanes, planes, 3, stride: stride, padding: 1);
+        conv2 = new Conv(planes, planes, 3, padding: 1);
         norm1 = RaftNorms.Make(norm, planes);
         norm2 = RaftNorms.Make(norm, planes);
         if (stride != 1)
@@ -38,7 +39,7 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
             // TorchSharp lists a shared module once, so we keep two copies loaded with the same values; only the
             // downsample one runs, as in the reference.
             norm3 = RaftNorms.Make(norm, planes);
-            downsample = nn.Sequential(nn.Conv2d(inPlanes, planes, 1, stride: stride), RaftNorms.Make(norm, planes));
+            downsample = nn.Sequential(new Conv(inPlanes, planes, 1, stride: stride), RaftNorms.Make(norm, planes));
         }
         RegisterComponents();
     }
@@ -54,23 +55,23 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
 /// <summary>1×1 → 3×3 (strided) → 1×1 bottleneck with a residual connection (RAFT-small).</summary>
 public sealed class BottleneckBlock : nn.Module<Tensor, Tensor>
 {
-    private readonly Conv2d conv1, conv2, conv3;
+    private readonly Conv conv1, conv2, conv3;
     private readonly nn.Module<Tensor, Tensor> norm1, norm2, norm3;
     private readonly nn.Module<Tensor, Tensor>? norm4;
     private readonly Sequential? downsample;
 
     public BottleneckBlock(long inPlanes, long planes, RaftNorm norm, long stride) : base(nameof(BottleneckBlock))
     {
-        conv1 = nn.Conv2d(inPlanes, planes / 4, 1);
-        conv2 = nn.Conv2d(planes / 4, planes / 4, 3, stride: stride, padding: 1);
-        conv3 = nn.Conv2d(planes / 4, planes, 1);
+        conv1 = new Conv(inPlanes, planes / 4, 1);
+        conv2 = new Conv(planes / 4, planes / 4, 3, stride: stride, padding: 1);
+        conv3 = new Conv(planes / 4, planes, 1);
         norm1 = RaftNorms.Make(norm, planes / 4);
         norm2 = RaftNorms.Make(norm, planes / 4);
         norm3 = RaftNorms.Make(norm, planes);
         if (stride != 1)
         {
             norm4 = RaftNorms.Make(norm, planes); // shared with downsample in the reference: see ResidualBlock
-            downsample = nn.Sequential(nn.Conv2d(inPlanes, planes, 1, stride: stride), RaftNorms.Make(norm, planes));
+            downsample = nn.Sequential(new Conv(inPlanes, planes, 1, stride: stride), RaftNorms.Make(norm, planes));
         }
         RegisterComponents();
     }
@@ -90,14 +91,14 @@ public sealed class BottleneckBlock : nn.Module<Tensor, Tensor>
 /// </summary>
 public sealed class RaftEncoder : nn.Module<Tensor, Tensor>
 {
-    private readonly Conv2d conv1, conv2;
+    private readonly Conv conv1, conv2;
     private readonly nn.Module<Tensor, Tensor> norm1;
     private readonly Sequential layer1, layer2, layer3;
 
     public RaftEncoder(long outputDim, RaftNorm norm, bool small) : base(nameof(RaftEncoder))
     {
         long[] dims = small ? [32, 32, 64, 96] : [64, 64, 96, 128];
-        conv1 = nn.Conv2d(3, dims[0], 7, stride: 2, padding: 3);
+        conv1 = new Conv(3, dims[0], 7, stride: 2, padding: 3);
         norm1 = RaftNorms.Make(norm, dims[0]);
         Sequential Layer(long inDim, long dim, long stride) => small
             ? nn.Sequential(new BottleneckBlock(inDim, dim, norm, stride), new BottleneckBlock(dim, dim, norm, 1))
@@ -105,7 +106,7 @@ public sealed class RaftEncoder : nn.Module<Tensor, Tensor>
         layer1 = Layer(dims[0], dims[1], 1);
         layer2 = Layer(dims[1], dims[2], 2);
         layer3 = Layer(dims[2], dims[3], 2);
-        conv2 = nn.Conv2d(dims[3], outputDim, 1);
+        conv2 = new Conv(dims[3], outputDim, 1);
         RegisterComponents();
     }
 

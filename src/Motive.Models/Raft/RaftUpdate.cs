@@ -1,3 +1,4 @@
+using Motive.Models.Blocks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,25 +9,25 @@ namespace Motive.Models.Raft;
 /// <summary>Correlation and flow features for the GRU (large: 324→256→192 and 2→128→64, → 126 + flow).</summary>
 public sealed class MotionEncoder : nn.Module
 {
-    private readonly Conv2d convc1, convf1, convf2, conv;
-    private readonly Conv2d? convc2;
+    private readonly Conv convc1, convf1, convf2, conv;
+    private readonly Conv? convc2;
 
     public MotionEncoder(long corrPlanes, bool small) : base(nameof(MotionEncoder))
     {
         if (small)
         {
-            convc1 = nn.Conv2d(corrPlanes, 96, 1);
-            convf1 = nn.Conv2d(2, 64, 7, padding: 3);
-            convf2 = nn.Conv2d(64, 32, 3, padding: 1);
-            conv = nn.Conv2d(128, 80, 3, padding: 1);
+            convc1 = new Conv(corrPlanes, 96, 1);
+            convf1 = new Conv(2, 64, 7, padding: 3);
+            convf2 = new Conv(64, 32, 3, padding: 1);
+            conv = new Conv(128, 80, 3, padding: 1);
         }
         else
         {
-            convc1 = nn.Conv2d(corrPlanes, 256, 1);
-            convc2 = nn.Conv2d(256, 192, 3, padding: 1);
-            convf1 = nn.Conv2d(2, 128, 7, padding: 3);
-            convf2 = nn.Conv2d(128, 64, 3, padding: 1);
-            conv = nn.Conv2d(64 + 192, 128 - 2, 3, padding: 1);
+            convc1 = new Conv(corrPlanes, 256, 1);
+            convc2 = new Conv(256, 192, 3, padding: 1);
+            convf1 = new Conv(2, 128, 7, padding: 3);
+            convf2 = new Conv(128, 64, 3, padding: 1);
+            conv = new Conv(64 + 192, 128 - 2, 3, padding: 1);
         }
         RegisterComponents();
     }
@@ -44,25 +45,25 @@ public sealed class MotionEncoder : nn.Module
 /// <summary>Convolutional GRU: separable 1×5 then 5×1 (large), or one 3×3 (small).</summary>
 public sealed class RaftGru : nn.Module
 {
-    private readonly Conv2d? convz1, convr1, convq1, convz2, convr2, convq2, convz, convr, convq;
+    private readonly Conv? convz1, convr1, convq1, convz2, convr2, convq2, convz, convr, convq;
 
     public RaftGru(long hidden, long input, bool separable) : base(nameof(RaftGru))
     {
         long c = hidden + input;
         if (separable)
         {
-            convz1 = nn.Conv2d(c, hidden, (1, 5), padding: (0, 2));
-            convr1 = nn.Conv2d(c, hidden, (1, 5), padding: (0, 2));
-            convq1 = nn.Conv2d(c, hidden, (1, 5), padding: (0, 2));
-            convz2 = nn.Conv2d(c, hidden, (5, 1), padding: (2, 0));
-            convr2 = nn.Conv2d(c, hidden, (5, 1), padding: (2, 0));
-            convq2 = nn.Conv2d(c, hidden, (5, 1), padding: (2, 0));
+            convz1 = new Conv(c, hidden, (1, 5), padding: (0, 2));
+            convr1 = new Conv(c, hidden, (1, 5), padding: (0, 2));
+            convq1 = new Conv(c, hidden, (1, 5), padding: (0, 2));
+            convz2 = new Conv(c, hidden, (5, 1), padding: (2, 0));
+            convr2 = new Conv(c, hidden, (5, 1), padding: (2, 0));
+            convq2 = new Conv(c, hidden, (5, 1), padding: (2, 0));
         }
         else
         {
-            convz = nn.Conv2d(c, hidden, 3, padding: 1);
-            convr = nn.Conv2d(c, hidden, 3, padding: 1);
-            convq = nn.Conv2d(c, hidden, 3, padding: 1);
+            convz = new Conv(c, hidden, 3, padding: 1);
+            convr = new Conv(c, hidden, 3, padding: 1);
+            convq = new Conv(c, hidden, 3, padding: 1);
         }
         RegisterComponents();
     }
@@ -74,7 +75,7 @@ public sealed class RaftGru : nn.Module
         return Step(h, x, convz2!, convr2!, convq2!);
     }
 
-    private static Tensor Step(Tensor h, Tensor x, Conv2d cz, Conv2d cr, Conv2d cq)
+    private static Tensor Step(Tensor h, Tensor x, Conv cz, Conv cr, Conv cq)
     {
         var hx = cat([h, x], 1);
         var z = sigmoid(cz.forward(hx));
@@ -87,12 +88,12 @@ public sealed class RaftGru : nn.Module
 /// <summary>Two 3×3 convolutions predicting the flow update.</summary>
 public sealed class FlowHead : nn.Module<Tensor, Tensor>
 {
-    private readonly Conv2d conv1, conv2;
+    private readonly Conv conv1, conv2;
 
     public FlowHead(long input, long hidden) : base(nameof(FlowHead))
     {
-        conv1 = nn.Conv2d(input, hidden, 3, padding: 1);
-        conv2 = nn.Conv2d(hidden, 2, 3, padding: 1);
+        conv1 = new Conv(input, hidden, 3, padding: 1);
+        conv2 = new Conv(hidden, 2, 3, padding: 1);
         RegisterComponents();
     }
 
@@ -113,7 +114,7 @@ public sealed class UpdateBlock : nn.Module
         long motion = c.Small ? 82 : 128;
         gru = new RaftGru(c.HiddenDim, motion + c.ContextDim, separable: !c.Small);
         flow_head = new FlowHead(c.HiddenDim, c.Small ? 128 : 256);
-        if (!c.Small) mask = nn.Sequential(nn.Conv2d(128, 256, 3, padding: 1), nn.ReLU(), nn.Conv2d(256, 64 * 9, 1));
+        if (!c.Small) mask = nn.Sequential(new Conv(128, 256, 3, padding: 1), nn.ReLU(), new Conv(256, 64 * 9, 1));
         RegisterComponents();
     }
 

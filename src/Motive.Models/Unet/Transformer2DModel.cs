@@ -76,9 +76,9 @@ public sealed class Transformer2DModel : nn.Module
     {
         linear = useLinearProjection;
         norm = Norms.Group(groups, channels, 1e-6);
-        proj_in = linear ? nn.Linear(channels, channels) : nn.Conv2d(channels, channels, 1);
+        proj_in = linear ? nn.Linear(channels, channels) : new Conv(channels, channels, 1);
         transformer_blocks = new ModuleList<BasicTransformerBlock>(new BasicTransformerBlock(channels, heads, channels / heads, contextDim));
-        proj_out = linear ? nn.Linear(channels, channels) : nn.Conv2d(channels, channels, 1);
+        proj_out = linear ? nn.Linear(channels, channels) : new Conv(channels, channels, 1);
         RegisterComponents();
     }
 

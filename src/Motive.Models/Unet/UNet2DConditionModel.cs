@@ -28,7 +28,7 @@ public sealed class TimestepEmbedding : nn.Module<Tensor, Tensor>
 /// </summary>
 public sealed class UNet2DConditionModel : nn.Module
 {
-    private readonly Conv2d conv_in, conv_out;
+    private readonly Conv conv_in, conv_out;
     private readonly TimestepEmbedding time_embedding;
     private readonly ModuleList<DownBlock> down_blocks = new();
     private readonly MidBlock mid_block;
@@ -41,7 +41,7 @@ public sealed class UNet2DConditionModel : nn.Module
         Config = config;
         var ch = config.BlockOutChannels;
         long temb = ch[0] * 4;
-        conv_in = nn.Conv2d(config.InChannels, ch[0], 3, padding: 1);
+        conv_in = new Conv(config.InChannels, ch[0], 3, padding: 1);
         time_embedding = new TimestepEmbedding(ch[0], temb);
 
         long output = ch[0];
@@ -63,7 +63,7 @@ public sealed class UNet2DConditionModel : nn.Module
             up_blocks.Add(new UpBlock(config, i, prev, output, input, temb, headsIndex: rev.Length - 1 - i));
         }
         conv_norm_out = Norms.Group(config.NormGroups, ch[0], config.NormEps);
-        conv_out = nn.Conv2d(ch[0], config.OutChannels, 3, padding: 1);
+        conv_out = new Conv(ch[0], config.OutChannels, 3, padding: 1);
         RegisterComponents();
 
         foreach (var (name, m) in named_modules())

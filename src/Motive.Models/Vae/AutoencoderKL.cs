@@ -9,7 +9,7 @@ namespace Motive.Models.Vae;
 /// <summary>Image (B,3,H,W) in [-1,1] → posterior mean and log-variance (B,2·L,H/8,W/8) before quant_conv's split.</summary>
 public sealed class VaeEncoder : nn.Module
 {
-    private readonly Conv2d conv_in, conv_out;
+    private readonly Conv conv_in, conv_out;
     private readonly ModuleList<VaeBlock> down_blocks = new();
     private readonly VaeMidBlock mid_block;
     private readonly GroupNorm conv_norm_out;
@@ -17,7 +17,7 @@ public sealed class VaeEncoder : nn.Module
     public VaeEncoder(VaeConfig c) : base(nameof(VaeEncoder))
     {
         var ch = c.BlockOutChannels;
-        conv_in = nn.Conv2d(c.InChannels, ch[0], 3, padding: 1);
+        conv_in = new Conv(c.InChannels, ch[0], 3, padding: 1);
         long output = ch[0];
         for (int i = 0; i < ch.Length; i++)
         {
@@ -27,7 +27,7 @@ public sealed class VaeEncoder : nn.Module
         }
         mid_block = new VaeMidBlock(ch[^1], c.NormGroups);
         conv_norm_out = Norms.Group(c.NormGroups, ch[^1], 1e-6);
-        conv_out = nn.Conv2d(ch[^1], 2 * c.LatentChannels, 3, padding: 1);
+        conv_out = new Conv(ch[^1], 2 * c.LatentChannels, 3, padding: 1);
         RegisterComponents();
     }
 
@@ -43,7 +43,7 @@ public sealed class VaeEncoder : nn.Module
 /// <summary>Latents (B,L,h,w) → image (B,3,8h,8w) in about [-1,1].</summary>
 public sealed class VaeDecoder : nn.Module
 {
-    private readonly Conv2d conv_in, conv_out;
+    private readonly Conv conv_in, conv_out;
     private readonly VaeMidBlock mid_block;
     private readonly ModuleList<VaeBlock> up_blocks = new();
     private readonly GroupNorm conv_norm_out;
@@ -51,7 +51,7 @@ public sealed class VaeDecoder : nn.Module
     public VaeDecoder(VaeConfig c) : base(nameof(VaeDecoder))
     {
         var rev = c.BlockOutChannels.Reverse().ToArray();
-        conv_in = nn.Conv2d(c.LatentChannels, rev[0], 3, padding: 1);
+        conv_in = new Conv(c.LatentChannels, rev[0], 3, padding: 1);
         mid_block = new VaeMidBlock(rev[0], c.NormGroups);
         long output = rev[0];
         for (int i = 0; i < rev.Length; i++)
@@ -61,7 +61,7 @@ public sealed class VaeDecoder : nn.Module
             up_blocks.Add(new VaeBlock(prev, output, c.LayersPerBlock + 1, c.NormGroups, down: false, resample: i < rev.Length - 1));
         }
         conv_norm_out = Norms.Group(c.NormGroups, rev[^1], 1e-6);
-        conv_out = nn.Conv2d(rev[^1], c.OutChannels, 3, padding: 1);
+        conv_out = new Conv(rev[^1], c.OutChannels, 3, padding: 1);
         RegisterComponents();
     }
 
@@ -78,15 +78,15 @@ public sealed class AutoencoderKL : nn.Module
 {
     private readonly VaeEncoder encoder;
     private readonly VaeDecoder decoder;
-    private readonly Conv2d quant_conv, post_quant_conv;
+    private readonly Conv quant_conv, post_quant_conv;
 
     public AutoencoderKL(VaeConfig config) : base(nameof(AutoencoderKL))
     {
         Config = config;
         encoder = new VaeEncoder(config);
         decoder = new VaeDecoder(config);
-        quant_conv = nn.Conv2d(2 * config.LatentChannels, 2 * config.LatentChannels, 1);
-        post_quant_conv = nn.Conv2d(config.LatentChannels, config.LatentChannels, 1);
+        quant_conv = new Conv(2 * config.LatentChannels, 2 * config.LatentChannels, 1);
+        post_quant_conv = new Conv(config.LatentChannels, config.LatentChannels, 1);
         RegisterComponents();
     }
 
