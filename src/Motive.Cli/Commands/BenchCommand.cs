@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace Motive.Cli.Commands;
 
-/// <summary>`motive bench unet`: UNet time per call, fused vs explicit attention measured side by side.</summary>
+/// <summary>`motive bench unet|raft|toy`: speed measured side by side (unet, raft), and the toy edit benchmark.</summary>
 public static class BenchCommand
 {
     public static Command Create()
@@ -59,6 +59,7 @@ public static class BenchCommand
         });
         bench.Add(unet);
         bench.Add(RaftCommand());
+        bench.Add(BenchToyCommand.Create());
         return bench;
     }
 

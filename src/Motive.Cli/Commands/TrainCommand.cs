@@ -5,39 +5,49 @@ using Motive.Training.Toy;
 
 namespace Motive.Cli.Commands;
 
-/// <summary>`motive train ...`: Motive's own training of the embedded toy models (data drawn from the toy world on the fly).</summary>
+/// <summary>`motive train vae|unet|raft`: Motive's own training of the embedded toy models (data drawn from the toy world on the fly).</summary>
 public static class TrainCommand
 {
     public static Command Create()
     {
-        var cmd = new Command("train", "Train the embedded toy models (resumes from the folder's training/ state).");
-        cmd.Add(Vae());
+        var cmd = new Command("train", "Train the embedded toy models (each resumes from its training/ state).");
+        cmd.Add(Make("vae", "Train the VAE: L1 reconstruction of toy scenes + a small KL term.", "--model-dir", "The toy model folder (created with fresh weights when missing).",
+            steps: 2000, batch: 8, lr: 5e-4, ema: 0, clip: 0, (path, o, size, report, cancel) => VaeTraining.Train(path, o, size, report, cancel), path => Path.Combine(path, "training", "vae")));
+        cmd.Add(Make("unet", "Train the UNet and text encoder on captioned toy scenes (needs the folder's trained VAE; EMA weights are shipped).", "--model-dir", "The toy model folder.",
+            steps: 4000, batch: 16, lr: 3e-4, ema: 0.999, clip: 1, (path, o, size, report, cancel) => UnetTraining.Train(path, o, size, report, cancel), path => Path.Combine(path, "training", "unet")));
+        cmd.Add(Make("raft", "Train the toy RAFT-small on toy edit pairs with exact flow.", "--out", "The RAFT checkpoint to write (princeton layout; state in training/raft beside it).",
+            steps: 3000, batch: 8, lr: 4e-4, ema: 0, clip: 1, (path, o, size, report, cancel) => RaftTraining.Train(path, o, size, report, cancel),
+            path => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "training", "raft")));
         return cmd;
     }
 
-    private static Command Vae()
+    private delegate IReadOnlyList<double> Trainer(string path, TrainOptions o, int size, Action<int, int, double> report, CancellationToken cancel);
+
+    private static Command Make(string name, string description, string pathOption, string pathDescription, int steps, int batch, double lr, double ema, double clip,
+        Trainer train, Func<string, string> stateDir)
     {
-        var dir = new Option<string>("--model-dir") { Description = "The toy model folder (created with fresh weights when missing).", Required = true };
-        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 2000, Description = "Total steps (a resumed run continues to this)." };
-        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 8 };
-        var lr = new Option<double>("--lr") { DefaultValueFactory = _ => 5e-4, Description = "AdamW learning rate." };
+        var path = new Option<string>(pathOption) { Description = pathDescription, Required = true };
+        var stepsOption = new Option<int>("--steps") { DefaultValueFactory = _ => steps, Description = "Total steps (a resumed run continues to this)." };
+        var batchOption = new Option<int>("--batch") { DefaultValueFactory = _ => batch };
+        var lrOption = new Option<double>("--lr") { DefaultValueFactory = _ => lr, Description = "AdamW learning rate." };
+        var emaOption = new Option<double>("--ema") { DefaultValueFactory = _ => ema, Description = "EMA decay of the shipped weights (0 = none)." };
         var size = new Option<int>("--size") { DefaultValueFactory = _ => 128, Description = "Scene size (px)." };
         var every = new Option<int>("--checkpoint-every") { DefaultValueFactory = _ => 200 };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0L };
         var device = new Option<string>("--device") { DefaultValueFactory = _ => TorchSharp.torch.cuda.is_available() ? "cuda" : "cpu", Description = "cuda when present, else cpu." };
-        var c = new Command("vae", "Train the VAE: L1 reconstruction of toy scenes + a small KL term.") { dir, steps, batch, lr, size, every, seed, device };
+        var c = new Command(name, description) { path, stepsOption, batchOption, lrOption, emaOption, size, every, seed, device };
         c.SetAction((r, cancel) =>
         {
-            int n = r.GetValue(steps), b = r.GetValue(batch), s = r.GetValue(size);
+            int n = r.GetValue(stepsOption), b = r.GetValue(batchOption), s = r.GetValue(size);
             if (n < 1 || b < 1 || r.GetValue(every) < 1) throw new ArgumentException("--steps, --batch and --checkpoint-every must be at least 1");
-            if (s < 64 || s % 64 != 0) throw new ArgumentException("--size must be a multiple of 64");
-            var o = new TrainOptions(n, b, r.GetValue(lr), CheckpointEvery: r.GetValue(every), Seed: r.GetValue(seed), Device: r.GetValue(device)!);
-            var model = r.GetValue(dir)!;
-            var losses = ConsoleProgress.Run("train vae", n, "steps", r.InvocationConfiguration.Error,
-                p => VaeTraining.Train(model, o, s, (done, _, _) => p.Report(done), cancel));
+            if (s < 128 || s % 64 != 0) throw new ArgumentException("--size must be a multiple of 64, at least 128");
+            var o = new TrainOptions(n, b, r.GetValue(lrOption), EmaDecay: r.GetValue(emaOption), CheckpointEvery: r.GetValue(every), Seed: r.GetValue(seed),
+                Device: r.GetValue(device)!, GradientClip: clip);
+            var target = r.GetValue(path)!;
+            var losses = ConsoleProgress.Run($"train {name}", n, "steps", r.InvocationConfiguration.Error, p => train(target, o, s, (done, _, _) => p.Report(done), cancel));
             int tail = Math.Min(50, losses.Count);
             r.InvocationConfiguration.Output.WriteLine(
-                $"trained {model}/vae to step {losses.Count}: loss {losses.Take(tail).Average():0.0000} over the first {tail} steps, {losses.Skip(losses.Count - tail).Average():0.0000} over the last {tail}; curve in {Path.Combine(model, "training", "vae", "loss.png")}");
+                $"trained {name} ({target}) to step {losses.Count}: loss {losses.Take(tail).Average():0.0000} over the first {tail} steps, {losses.Skip(losses.Count - tail).Average():0.0000} over the last {tail}; curve in {Path.Combine(stateDir(target), "loss.png")}");
             return Task.FromResult(CliApp.Ok);
         });
         return c;

@@ -14,7 +14,8 @@ public sealed record RaftConfig(bool Small, long HiddenDim, long ContextDim, int
 /// <summary>
 /// RAFT (Teed &amp; Deng 2020) in the princeton layout: fnet / cnet / update_block. Images (B,3,H,W) in 0..255,
 /// H and W multiples of 8 (see <see cref="RaftPadding"/>); returns the flow at 1/8 and at full resolution,
-/// differentiable with respect to both images. The context encoder's BatchNorm uses batch statistics in
+/// differentiable with respect to both images (and, for training's sequence loss, every iteration's upsampled flow
+/// into <c>everyIteration</c>). The context encoder's BatchNorm uses batch statistics in
 /// train mode (as Motion Guidance runs RAFT) and running statistics in eval mode.
 /// </summary>
 public sealed class RaftModel : nn.Module
@@ -36,7 +37,7 @@ public sealed class RaftModel : nn.Module
     /// <summary>The smallest image side the correlation pyramid allows (128 px for 4 levels).</summary>
     public long MinimumSide => 8L * (2 << (Config.CorrLevels - 1));
 
-    public (Tensor FlowLow, Tensor FlowUp) Forward(Tensor image1, Tensor image2, int iters = 12, Tensor? flowInit = null)
+    public (Tensor FlowLow, Tensor FlowUp) Forward(Tensor image1, Tensor image2, int iters = 12, Tensor? flowInit = null, List<Tensor>? everyIteration = null)
     {
         long b = image1.shape[0], h = image1.shape[2], w = image1.shape[3];
         if (h % 8 != 0 || w % 8 != 0) throw new ArgumentException($"RAFT needs sides divisible by 8, got {w}x{h} (pad with RaftPadding)");
@@ -62,8 +63,9 @@ public sealed class RaftModel : nn.Module
             var flow = coords1 - coords0;
             (net, var mask, var delta) = update_block.Forward(net, inp, corr, flow);
             coords1 = coords1 + delta;
-            if (it == iters - 1)
+            if (it == iters - 1 || everyIteration is not null)
                 flowUp = mask is null ? UpFlow8(coords1 - coords0) : ConvexUpsample(coords1 - coords0, mask);
+            everyIteration?.Add(flowUp);
         }
         return (coords1 - coords0, flowUp);
     }

@@ -10,14 +10,14 @@ namespace Motive.Training.Loop;
 /// <summary>
 /// The one training loop: AdamW on a module, one dispose scope per step (memory is flat), an optional EMA of the
 /// weights, and checkpoints in <c>stateDir</c> (state.json: step and loss history; optimizer.bin; weights.safetensors;
-/// loss.png) from which a later run resumes. The weights file (<c>weightsPath</c>, diffusers names, fp16 — the EMA
-/// weights when there is an EMA) is written at every checkpoint; Ctrl+C writes one and stops.
+/// loss.png) from which a later run resumes. <c>export</c> writes the shipped weights (diffusers names, fp16; the EMA
+/// weights when there is an EMA) at every checkpoint; Ctrl+C writes one and stops.
 /// </summary>
 public static class TrainLoop
 {
     /// <summary>The loss history of the whole run (resumed steps included).</summary>
-    public static IReadOnlyList<double> Run(nn.Module module, Func<int, Generator, Tensor> loss, TrainOptions o, string stateDir, string weightsPath,
-        string weightsPrefix = "", Action<int, int, double>? onStep = null, CancellationToken cancel = default)
+    public static IReadOnlyList<double> Run(nn.Module module, Func<int, Generator, Tensor> loss, TrainOptions o, string stateDir, Action<nn.Module> export,
+        Action<int, int, double>? onStep = null, CancellationToken cancel = default)
     {
         Directory.CreateDirectory(stateDir);
         var device = torch.device(o.Device);
@@ -45,18 +45,19 @@ public static class TrainLoop
                     if (!double.IsFinite(value.item<float>()))
                         throw new ArgumentException($"training diverged: the loss is {value.item<float>()} at step {step + 1}; lower --lr (the last checkpoint is kept)");
                     value.backward();
+                    if (o.GradientClip > 0) nn.utils.clip_grad_norm_(parameters.Select(p => p.parameter), o.GradientClip);
                     optimizer.step();
                     if (ema is not null) using (no_grad()) foreach (var (e, (_, p)) in ema.Zip(parameters)) e.mul_(o.EmaDecay).add_(p.detach(), alpha: 1 - o.EmaDecay);
                     state.Losses.Add(value.item<float>());
                 }
                 state.Step = step + 1;
                 onStep?.Invoke(state.Step, o.Steps, state.Losses[^1]);
-                if (state.Step % o.CheckpointEvery == 0 || state.Step == o.Steps) Save(module, optimizer, ema, parameters, state, stateDir, weightsPath, weightsPrefix);
+                if (state.Step % o.CheckpointEvery == 0 || state.Step == o.Steps) Save(module, optimizer, ema, parameters, state, stateDir, export);
             }
         }
         catch (OperationCanceledException)
         {
-            Save(module, optimizer, ema, parameters, state, stateDir, weightsPath, weightsPrefix);
+            Save(module, optimizer, ema, parameters, state, stateDir, export);
             throw;
         }
         finally
@@ -78,7 +79,7 @@ public static class TrainLoop
     }
 
     private static void Save(nn.Module module, TorchSharp.Modules.AdamW optimizer, List<Tensor>? ema, List<(string name, TorchSharp.Modules.Parameter parameter)> parameters,
-        TrainState state, string stateDir, string weightsPath, string prefix)
+        TrainState state, string stateDir, Action<nn.Module> export)
     {
         ToyModelFolder.SaveWeights(Path.Combine(stateDir, "weights.safetensors"), module, full: true);
         var optimizerPath = Path.Combine(stateDir, "optimizer.bin");
@@ -90,11 +91,11 @@ public static class TrainLoop
             IO.Safetensors.SafetensorsWriter.Write(Path.Combine(stateDir, "ema.safetensors"), emaDict);
             // The shipped weights are the EMA ones: swap them in for the save, then back.
             using var backup = new NoGradSwap(parameters, ema);
-            ToyModelFolder.SaveWeights(weightsPath, module, prefix);
+            export(module);
         }
         else
         {
-            ToyModelFolder.SaveWeights(weightsPath, module, prefix);
+            export(module);
         }
         state.Save(stateDir);
         LossCurve.Write(Path.Combine(stateDir, "loss.png"), state.Losses, $"{Path.GetFileName(stateDir)}: {state.Step} steps");

@@ -20,6 +20,9 @@ public static class ToyModelFolder
 {
     public static readonly int[] UnetChannels = [32, 64, 64, 64];
     public static readonly int[] VaeChannels = [16, 32, 64, 64];
+    // GroupNorm groups: 4 channels a group at the narrowest level, as SD (128 / 32). With 16 groups on the VAE's 16
+    // full-resolution channels every group was one channel (instance norm), which erases each channel's mean: the
+    // decoder could not carry flat colours, and reconstruction stalled near L1 0.33.
     public const int TextWidth = 64, TextLayers = 2, TextHeads = 4;
 
     public static void Create(string dir, long seed = 0)
@@ -49,7 +52,7 @@ public static class ToyModelFolder
         {
             ["_class_name"] = "UNet2DConditionModel", ["in_channels"] = 4, ["out_channels"] = 4, ["sample_size"] = 16,
             ["block_out_channels"] = UnetChannels, ["layers_per_block"] = 2, ["attention_head_dim"] = 8, ["cross_attention_dim"] = TextWidth,
-            ["norm_num_groups"] = 16, ["norm_eps"] = 1e-5, ["act_fn"] = "silu", ["flip_sin_to_cos"] = true, ["freq_shift"] = 0,
+            ["norm_num_groups"] = 8, ["norm_eps"] = 1e-5, ["act_fn"] = "silu", ["flip_sin_to_cos"] = true, ["freq_shift"] = 0,
             ["down_block_types"] = new[] { "CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D" },
             ["up_block_types"] = new[] { "UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D" },
             ["mid_block_type"] = "UNetMidBlock2DCrossAttn", ["downsample_padding"] = 1, ["mid_block_scale_factor"] = 1,
@@ -57,7 +60,7 @@ public static class ToyModelFolder
         Json(Path.Combine(dir, "vae", "config.json"), new Dictionary<string, object>
         {
             ["_class_name"] = "AutoencoderKL", ["in_channels"] = 3, ["out_channels"] = 3, ["latent_channels"] = 4, ["sample_size"] = 128,
-            ["block_out_channels"] = VaeChannels, ["layers_per_block"] = 2, ["norm_num_groups"] = 16, ["act_fn"] = "silu",
+            ["block_out_channels"] = VaeChannels, ["layers_per_block"] = 2, ["norm_num_groups"] = 4, ["act_fn"] = "silu",
             ["scaling_factor"] = 0.18215, ["use_quant_conv"] = true, ["use_post_quant_conv"] = true,
             ["down_block_types"] = Enumerable.Repeat("DownEncoderBlock2D", 4).ToArray(), ["up_block_types"] = Enumerable.Repeat("UpDecoderBlock2D", 4).ToArray(),
         });

@@ -1,4 +1,4 @@
-using Motive.Scenes;
+                double iou = ImageMeasures.IoU(found, truth);using Motive.Scenes;
 
 namespace Motive.Tests.Scenes;
 
@@ -52,10 +52,10 @@ public class SceneTests
             var render = SceneRenderer.Render(scene);
             for (int k = 0; k < scene.Objects.Count; k++)
             {
-                var found = Segment(render, scene.Objects[k].Colour);
+                var found = ImageMeasures.Segment(render.Image, render.Width, render.Height, scene.Objects[k].Colour);
                 var truth = render.Visible(k);
-                var (fx, fy) = Centroid(found, render.Width);
-                var (tx, ty) = Centroid(truth, render.Width);
+                var (fx, fy) = ImageMeasures.Centroid(found, render.Width)!.Value;
+                var (tx, ty) = ImageMeasures.Centroid(truth, render.Width)!.Value;
                 Assert.True(Math.Abs(fx - tx) < 1 && Math.Abs(fy - ty) < 1, $"seed {seed}, {scene.Objects[k].Colour}: centroid ({fx:0.0},{fy:0.0}) vs ({tx:0.0},{ty:0.0})");
                 double iou = found.Zip(truth).Count(p => p.First && p.Second) / (double)found.Zip(truth).Count(p => p.First || p.Second);
                 Assert.True(iou > 0.85, $"seed {seed}, {scene.Objects[k].Colour}: IoU {iou:0.00}");
@@ -122,24 +122,6 @@ public class SceneTests
             if (edit.Kind == EditKind.Rotate) Assert.False(Shapes.RotationInvariant(o.Shape));
             Assert.StartsWith(edit.Kind.ToString().ToLowerInvariant() + " the " + o.Colour, edit.Describe(scene));
         }
-    }
-
-    private static bool[] Segment(SceneRender r, string colour)
-    {
-        var (hue, _, _) = Palette.Hsv(Palette.Objects[colour].R, Palette.Objects[colour].G, Palette.Objects[colour].B);
-        int n = r.Width * r.Height;
-        return Enumerable.Range(0, n).Select(i =>
-        {
-            var (h, s, v) = Palette.Hsv(r.Image[i], r.Image[n + i], r.Image[2 * n + i]);
-            double d = Math.Abs(h - hue);
-            return s > 0.5 && v > 0.25 && Math.Min(d, 360 - d) < 15;
-        }).ToArray();
-    }
-
-    private static (double X, double Y) Centroid(bool[] m, int w)
-    {
-        var idx = Enumerable.Range(0, m.Length).Where(i => m[i]).ToList();
-        return (idx.Average(i => i % w), idx.Average(i => i / w));
     }
 
     /// <summary>The pixel and its neighbours within <paramref name="margin"/> show object k (no edge, no other object).</summary>

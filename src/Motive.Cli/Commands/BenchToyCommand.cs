@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Motive.Cli.Progress;
+using Motive.Methods.ToyWorld;
+using Motive.Training.Reports;
+
+namespace Motive.Cli.Commands;
+
+/// <summary>
+/// `motive bench toy`: the ground-truth edit benchmark on held-out toy scenes (see <see cref="ToyBench"/>); writes
+/// report.md, report.json (every case and the summary) and one bar chart per metric.
+/// </summary>
+public static class BenchToyCommand
+{
+    public static Command Create()
+    {
+        var n = new Option<int>("--n") { DefaultValueFactory = _ => 50, Description = "Number of held-out edits." };
+        var first = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Index of the first held-out scene (scene seed 2·S+1)." };
+        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => DemoCommand.Fast.Steps, Description = "DDIM steps." };
+        var recursions = new Option<int>("--recursions") { DefaultValueFactory = _ => DemoCommand.Fast.Recursions };
+        var weight = new Option<double>("--guidance-weight") { DefaultValueFactory = _ => DemoCommand.Fast.GuidanceWeight };
+        var model = new Option<string?>("--model") { Description = "A toy model folder (default: the embedded one)." };
+        var raft = new Option<string?>("--raft") { Description = "A RAFT checkpoint (default: the embedded toy RAFT)." };
+        var output = new Option<string>("--out") { DefaultValueFactory = _ => Path.Combine("out", "bench-toy"), Description = "Report folder." };
+        var cmd = new Command("toy", "Ground-truth edit benchmark on held-out toy scenes: Motion Guidance vs no guidance vs a forward warp.")
+            { n, first, steps, recursions, weight, model, raft, output };
+        cmd.SetAction((r, cancel) =>
+        {
+            int cases = r.GetValue(n);
+            if (cases < 1) throw new ArgumentException("--n must be at least 1");
+            var settings = DemoCommand.Fast with { Steps = r.GetValue(steps), Recursions = r.GetValue(recursions), GuidanceWeight = r.GetValue(weight) };
+            using var models = ToyModels.Load(r.GetValue(model), r.GetValue(raft));
+            var rows = ConsoleProgress.Run("bench toy", cases, "edits", r.InvocationConfiguration.Error,
+                p => ToyBench.Run(models, cases, r.GetValue(first), settings, (d, _) => p.Report(d), cancel));
+            var summary = ToyBench.Summarise(rows);
+            var dir = r.GetValue(output)!;
+            var markdown = Write(dir, rows, summary, settings);
+            r.InvocationConfiguration.Output.Write(markdown);
+            return Task.FromResult(CliApp.Ok);
+        });
+        return cmd;
+    }
+
+    private static string Write(string dir, List<ToyBenchRow> rows, List<ToyBenchSummary> summary, Methods.MotionGuidance.MotionGuidanceSettings settings)
+    {
+        Directory.CreateDirectory(dir);
+        var md = new StringBuilder();
+        md.AppendLine($"# Toy edit benchmark: {summary[0].Cases} held-out edits, {settings.Steps} steps × {settings.Recursions} recursions, guidance weight {settings.GuidanceWeight}, CFG {settings.Cfg}");
+        md.AppendLine();
+        md.AppendLine("| method | " + string.Join(" | ", summary[0].Metrics.Select(m => m.Name)) + " |");
+        md.AppendLine("|---|" + string.Concat(summary[0].Metrics.Select(_ => "---|")));
+        foreach (var s in summary)
+            md.AppendLine($"| {s.Method} | " + string.Join(" | ", s.Metrics.Select(m => m.Value.ToString("0.000", CultureInfo.InvariantCulture))) + " |");
+        md.AppendLine();
+        var mg = summary.Single(s => s.Method == ToyEdit.MotionGuidanceName);
+        foreach (var other in summary.Where(s => s != mg))
+        {
+            var better = mg.BetterThan(other);
+            md.AppendLine($"- {mg.Method} beats {other.Method} on {better.Count} of {mg.Metrics.Count} metrics{(better.Count < mg.Metrics.Count ? $" (not on: {string.Join(", ", mg.Metrics.Select(m => m.Name).Except(better))})" : "")}");
+        }
+        foreach (var (metric, i) in summary[0].Metrics.Select((m, i) => (m.Name, i)))
+            BarChart.Write(Path.Combine(dir, $"metric{i}.png"), metric, summary.Select(s => s.Method).ToList(), summary.Select(s => s.Metrics[i].Value).ToList());
+        File.WriteAllText(Path.Combine(dir, "report.md"), md.ToString());
+        var json = JsonSerializer.Serialize(new { settings = new { settings.Steps, settings.Recursions, settings.GuidanceWeight, settings.Cfg }, summary, rows },
+            new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
+        File.WriteAllText(Path.Combine(dir, "report.json"), json);
+        return md.ToString();
+    }
+}

@@ -1,0 +1,36 @@
+using Motive.Scenes;
+
+namespace Motive.Methods.ToyWorld;
+
+/// <summary>
+/// One held-out toy edit with its ground truth: the scene, the edit, the exact target render and flow, and the
+/// caption (the prompt the edit runs with).
+/// </summary>
+public sealed record ToyCase(int Seed, EditGroundTruth Truth)
+{
+    public Scene Scene => Truth.Source;
+    public SceneEdit Edit => Truth.Edit;
+    public string Caption => Captions.Of(Scene);
+    public string Description => Edit.Describe(Scene);
+    public int Width => Scene.Width;
+    public int Height => Scene.Height;
+
+    /// <summary>The scene of <paramref name="seed"/> with its random edit (move, scale or turn; see <see cref="EditGroundTruth.RandomEdit"/>).</summary>
+    public static ToyCase Random(int seed, int size = 128)
+    {
+        var scene = SceneGenerator.Generate(seed, size, size);
+        return new ToyCase(seed, EditGroundTruth.Of(scene, EditGroundTruth.RandomEdit(scene, seed)));
+    }
+
+    /// <summary>
+    /// The demo's edit: the scene's first object moved <paramref name="pixels"/> right, or left when right would leave
+    /// the frame.
+    /// </summary>
+    public static ToyCase Move(int seed, double pixels = 20, int size = 128)
+    {
+        var scene = SceneGenerator.Generate(seed, size, size);
+        var o = scene.Objects[0];
+        double dx = o.X + pixels + o.Size <= size ? pixels : -pixels;
+        return new ToyCase(seed, EditGroundTruth.Of(scene, new SceneEdit(EditKind.Move, 0, Dx: dx)));
+    }
+}

@@ -1,0 +1,66 @@
+using Motive.Models.Raft;
+using Motive.Scenes;
+using Motive.Training.Loop;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Motive.Training.Toy;
+
+/// <summary>
+/// The toy RAFT: RAFT-small (princeton layout, keys under <c>module.</c> as the published checkpoints) trained on toy
+/// edit pairs with their exact flow, with RAFT's own objective: the L1 flow error of every iteration's upsampled
+/// estimate, weighted by γ^(N−i−1) with γ = 0.8, gradient norm clipped at 1.
+/// </summary>
+public static class RaftTraining
+{
+    public const double Gamma = 0.8;
+    public const int Iterations = 12;
+
+    public static Tensor Loss(RaftModel raft, Tensor source, Tensor target, Tensor flow, int iterations = Iterations)
+    {
+        var estimates = new List<Tensor>();
+        raft.Forward(source, target, iterations, everyIteration: estimates);
+        var loss = zeros(1, device: source.device);
+        for (int i = 0; i < estimates.Count; i++)
+            loss = loss + Math.Pow(Gamma, estimates.Count - i - 1) * (estimates[i] - flow).abs().mean();
+        return loss.squeeze();
+    }
+
+    /// <summary>Mean end-point error (px) of RAFT's final estimate on <paramref name="count"/> held-out edit pairs.</summary>
+    public static double EndPointError(RaftModel raft, int count, int size, int iterations = Iterations)
+    {
+        using var _ = no_grad();
+        double sum = 0;
+        for (int start = 0; start < count; start += 8)
+        {
+            using var scope = NewDisposeScope();
+            var seeds = Enumerable.Range(start, Math.Min(8, count - start)).Select(HeldOut.SceneSeed).ToArray();
+            var (source, target, flow) = SceneBatches.EditPairs(seeds, size);
+            var device = raft.parameters().First().device;
+            var (_, up) = raft.Forward(source.to(device), target.to(device), iterations);
+            sum += (up.cpu() - flow).square().sum(dim: 1).sqrt().mean(dimensions: [1, 2]).sum().item<float>();
+        }
+        return sum / count;
+    }
+
+    /// <summary>The RAFT at <paramref name="path"/>, or a freshly initialised RAFT-small (seeded) when there is none yet.</summary>
+    public static RaftModel LoadOrCreate(string path, long seed)
+    {
+        if (File.Exists(path)) return RaftLoader.Load(path, small: true);
+        manual_seed(seed);
+        return new RaftModel(RaftConfig.SmallModel);
+    }
+
+    /// <summary>Trains the toy RAFT at <paramref name="path"/> (state beside it, in training/raft).</summary>
+    public static IReadOnlyList<double> Train(string path, TrainOptions o, int size, Action<int, int, double>? onStep = null, CancellationToken cancel = default)
+    {
+        var stateDir = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "training", "raft");
+        using var raft = TrainState.Load(stateDir).Step > 0 ? new RaftModel(RaftConfig.SmallModel) : LoadOrCreate(path, o.Seed);
+        var device = torch.device(o.Device);
+        return TrainLoop.Run(raft, (_, g) =>
+        {
+            var (source, target, flow) = SceneBatches.EditPairs(SceneBatches.Seeds(g, o.Batch), size);
+            return Loss(raft, source.to(device), target.to(device), flow.to(device));
+        }, o, stateDir, m => ToyModelFolder.SaveWeights(path, m, "module."), onStep, cancel);
+    }
+}

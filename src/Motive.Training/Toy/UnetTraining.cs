@@ -1,0 +1,97 @@
+using System.Text.Json.Nodes;
+using Motive.Models.Clip;
+using Motive.Models.Loading;
+using Motive.Models.Unet;
+using Motive.Models.Vae;
+using Motive.Sampling.Schedules;
+using Motive.Scenes;
+using Motive.Training.Loop;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Motive.Training.Toy;
+
+/// <summary>The two modules the UNet objective trains together: the UNet and the text encoder it reads (SD keeps CLIP frozen; the toy one learns the grammar here).</summary>
+public sealed class ToyDenoiser : nn.Module
+{
+    private readonly UNet2DConditionModel unet;
+    private readonly ClipTextModel text_encoder;
+
+    public ToyDenoiser(UNet2DConditionModel unet, ClipTextModel textEncoder) : base(nameof(ToyDenoiser))
+    {
+        this.unet = unet;
+        text_encoder = textEncoder;
+        RegisterComponents();
+    }
+
+    public UNet2DConditionModel Unet => unet;
+    public ClipTextModel TextEncoder => text_encoder;
+}
+
+/// <summary>
+/// The toy UNet's objective: SD's ε-prediction on latents of fresh scenes (the trained VAE's posterior mean times the
+/// scaling factor), noised at a uniform timestep of the model's own schedule, conditioned on the scene's caption —
+/// dropped to the empty prompt one time in ten, so classifier-free guidance has an unconditional branch to use.
+/// </summary>
+public static class UnetTraining
+{
+    public const double CaptionDropout = 0.1;
+
+    public static Tensor Loss(ToyDenoiser model, AutoencoderKL vae, ClipTokenizer tokenizer, float[] alphasCumprod, double scalingFactor,
+        IReadOnlyList<int> seeds, int imageSize, Generator g, Device device)
+    {
+        var scenes = seeds.Select(s => SceneGenerator.Generate(s, imageSize, imageSize)).ToList();
+        Tensor x0;
+        using (no_grad()) x0 = vae.Encode(SceneBatches.Images(seeds, imageSize).to(device)).Mean * scalingFactor;
+        using var drop = rand([seeds.Count], generator: g);
+        var keep = drop.data<float>().ToArray();
+        var ids = scenes.Select((s, i) => tokenizer.Encode(keep[i] < CaptionDropout ? "" : Captions.Of(s))).SelectMany(v => v).ToArray();
+        var context = model.TextEncoder.Forward(tensor(ids, dtype: int64).view(seeds.Count, -1).to(device));
+        var t = randint(0, alphasCumprod.Length, [seeds.Count], dtype: int64, generator: g);
+        var a = tensor(alphasCumprod)[t].view(-1, 1, 1, 1).to(device);
+        var noise = randn(x0.shape, generator: g).to(device);
+        var xt = a.sqrt() * x0 + (1 - a).sqrt() * noise;
+        return F.mse_loss(model.Unet.Forward(xt, t.to(device), context), noise);
+    }
+
+    /// <summary>
+    /// Sets the VAE's <c>scaling_factor</c> in the folder's config to 1 / (standard deviation of the latents of 64
+    /// held-out scenes), SD's own rule: the UNet then sees latents of unit variance. Returns the factor.
+    /// </summary>
+    public static double CalibrateScalingFactor(string modelDir, AutoencoderKL vae, int imageSize)
+    {
+        double std;
+        using (no_grad())
+        using (var scope = NewDisposeScope())
+        {
+            var seeds = Enumerable.Range(0, 64).Select(i => HeldOut.SceneSeed(i)).ToArray();
+            std = vae.Encode(SceneBatches.Images(seeds, imageSize)).Mean.std().item<float>();
+        }
+        var path = Path.Combine(modelDir, "vae", "config.json");
+        var config = JsonNode.Parse(File.ReadAllText(path))!;
+        config["scaling_factor"] = Math.Round(1 / std, 5);
+        File.WriteAllText(path, config.ToJsonString(new() { WriteIndented = true }));
+        return Math.Round(1 / std, 5);
+    }
+
+    /// <summary>Trains the UNet and text encoder of a toy model folder whose VAE is trained (EMA weights are what is shipped).</summary>
+    public static IReadOnlyList<double> Train(string modelDir, TrainOptions o, int imageSize, Action<int, int, double>? onStep = null, CancellationToken cancel = default)
+    {
+        var stateDir = Path.Combine(modelDir, "training", "unet");
+        if (TrainState.Load(stateDir).Step == 0)
+            using (var fresh = VaeTraining.Load(modelDir)) CalibrateScalingFactor(modelDir, fresh, imageSize);
+        using var sd = StableDiffusionModel.Load(modelDir, new LoadOptions(Device: o.Device));
+        var schedule = DdimSchedule.From(sd.SchedulerConfig);
+        using var model = new ToyDenoiser(sd.Unet, sd.TextEncoder);
+        var device = torch.device(o.Device);
+        return TrainLoop.Run(model, (_, g) => Loss(model, sd.Vae, sd.Tokenizer, schedule.AlphasCumprod, sd.Vae.Config.ScalingFactor, SceneBatches.Seeds(g, o.Batch), imageSize, g, device),
+            o, stateDir, m => Export(modelDir, (ToyDenoiser)m), onStep, cancel);
+    }
+
+    private static void Export(string modelDir, ToyDenoiser m)
+    {
+        ToyModelFolder.SaveWeights(Path.Combine(modelDir, "unet", "diffusion_pytorch_model.safetensors"), m.Unet);
+        ToyModelFolder.SaveWeights(Path.Combine(modelDir, "text_encoder", "model.safetensors"), m.TextEncoder, "text_model.");
+    }
+}
