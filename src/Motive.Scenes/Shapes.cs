@@ -13,7 +13,7 @@ public static class Shapes
     {
         Shape.Circle => u * u + v * v <= 0.85 * 0.85,
         Shape.Square => Math.Abs(u) <= 0.68 && Math.Abs(v) <= 0.68,
-        Shape.Diamond => Math.Abs(u) + Math.Abs(v) <= 0.95,
+        Shape.Diamond => Math.Abs(u) / 0.95 + Math.Abs(v) / 0.55 <= 1,   // a rhombus: a square turned 45° would be a square
         Shape.Ring => u * u + v * v <= 0.9 * 0.9 && u * u + v * v >= 0.5 * 0.5,
         Shape.Triangle => InPolygon(Triangle, u, v),
         Shape.Star => InPolygon(Star, u, v),

@@ -18,6 +18,7 @@ public static class TrainCommand
         cmd.Add(Make("raft", "Train the toy RAFT-small on toy edit pairs with exact flow.", "--out", "The RAFT checkpoint to write (princeton layout; state in training/raft beside it).",
             steps: 3000, batch: 8, lr: 4e-4, ema: 0, clip: 1, (path, o, size, report, cancel) => RaftTraining.Train(path, o, size, report, cancel),
             path => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "training", "raft")));
+        cmd.Add(TrainEvaluateCommand.Create());
         return cmd;
     }
 

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Text.Json;
+using Motive.Cli.Progress;
+using Motive.Methods.ToyWorld;
+using Motive.Models.Loading;
+using Motive.Models.Raft;
+using Motive.Training.Toy;
+
+namespace Motive.Cli.Commands;
+
+/// <summary>`motive train evaluate`: the toy models' quality numbers on held-out scenes (what models/toy/README.md records).</summary>
+public static class TrainEvaluateCommand
+{
+    public static Command Create()
+    {
+        var dir = new Option<string>("--model-dir") { Description = "The toy model folder.", Required = true };
+        var raft = new Option<string?>("--raft") { Description = $"The toy RAFT (default: {ToyModels.RaftFile} in the folder)." };
+        var n = new Option<int>("--n") { DefaultValueFactory = _ => 100, Description = "Held-out scenes (captions, reconstructions, edit pairs)." };
+        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 25, Description = "DDIM steps of the caption samples." };
+        var cfg = new Option<double>("--cfg") { DefaultValueFactory = _ => 5.0, Description = "Classifier-free guidance of the caption samples." };
+        var c = new Command("evaluate", "Measure the toy models on held-out scenes: VAE PSNR, caption correctness of samples, RAFT end-point error.") { dir, raft, n, steps, cfg };
+        c.SetAction((r, cancel) =>
+        {
+            var folder = r.GetValue(dir)!;
+            int count = r.GetValue(n);
+            if (count < 1) throw new ArgumentException("--n must be at least 1");
+            var o = r.InvocationConfiguration.Output;
+            using var model = StableDiffusionModel.Load(folder);
+            double psnr = ToyEvaluation.VaePsnr(model.Vae, count);
+            o.WriteLine($"VAE reconstruction PSNR: {psnr:0.00} dB (mean of {count} held-out scenes)");
+            var checks = ConsoleProgress.Run("caption samples", count, "samples", r.InvocationConfiguration.Error,
+                p => ToyEvaluation.Captions(model, count, r.GetValue(steps), r.GetValue(cfg), onSample: (d, _) => p.Report(d), cancel: cancel));
+            double correct = checks.Count(x => x.Correct) / (double)count;
+            double colours = checks.Sum(x => x.ColoursFound) / (double)checks.Sum(x => x.Requested);
+            double shapes = checks.Sum(x => x.ShapesRight) / (double)checks.Sum(x => x.Requested);
+            o.WriteLine($"caption correctness: {correct:P0} of {count} samples show every requested object ({colours:P0} of objects' colours found, {shapes:P0} with the right shape)");
+            var raftPath = r.GetValue(raft) ?? Path.Combine(folder, ToyModels.RaftFile);
+            using var flow = RaftLoader.Load(raftPath);
+            double epe5 = ToyEvaluation.RaftEpe(flow, count, 5), epe12 = ToyEvaluation.RaftEpe(flow, count, 12);
+            o.WriteLine($"toy RAFT end-point error: {epe5:0.000} px at 5 iterations (Motion Guidance's), {epe12:0.000} px at 12 (mean of {count} held-out edit pairs)");
+            var path = Path.Combine(folder, "training", "evaluation.json");
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(new
+            {
+                held_out_scenes = count, vae_psnr_db = psnr, caption_correct = correct, colours_found = colours, shapes_right = shapes,
+                caption_sampler = new { steps = r.GetValue(steps), cfg = r.GetValue(cfg) }, raft_epe_5 = epe5, raft_epe_12 = epe12, captions = checks,
+            }, new JsonSerializerOptions { WriteIndented = true }));
+            File.Move(path + ".tmp", path, overwrite: true);
+            o.WriteLine($"wrote {path}");
+            return Task.FromResult(CliApp.Ok);
+        });
+        return c;
+    }
+}
