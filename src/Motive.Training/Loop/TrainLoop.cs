@@ -9,7 +9,7 @@ namespace Motive.Training.Loop;
 
 /// <summary>
 /// The one training loop: AdamW on a module, one dispose scope per step (memory is flat), an optional EMA of the
-/// weights, and checkpoints in <c>stateDir</c> (state.json: step and loss history; optimizer.bin; weights.safetensors;
+/// weights, and checkpoints in <c>stateDir</c> (state.json: step and loss history; optimizer.safetensors; weights.safetensors;
 /// loss.png) from which a later run resumes. <c>export</c> writes the shipped weights (diffusers names, fp16; the EMA
 /// weights when there is an EMA) at every checkpoint; Ctrl+C writes one and stops.
 /// </summary>
@@ -24,12 +24,13 @@ public static class TrainLoop
         module.to(device);
         module.train();
         var parameters = module.named_parameters().ToList();
-        using var optimizer = optim.AdamW(parameters.Select(p => p.parameter), o.LearningRate, weight_decay: o.WeightDecay);
+        using var optimizer = new AdamW(parameters.Select(p => (p.name, p.parameter)), o.LearningRate, o.WeightDecay);
         var state = TrainState.Load(stateDir);
         if (state.Step > 0)
         {
             using (var w = StateDict.Open(Path.Combine(stateDir, "weights.safetensors"))) WeightLoading.Load(module, w, w.Path);
-            optimizer.load_state_dict(Path.Combine(stateDir, "optimizer.bin"));
+            var moments = Path.Combine(stateDir, "optimizer.safetensors");
+            if (File.Exists(moments)) optimizer.Load(moments);   // a run checkpointed by an older Motive (optimizer.bin) restarts its moments
         }
         var ema = o.EmaDecay > 0 ? LoadEma(stateDir, parameters, state.Step > 0) : null;
         using var generator = new Generator((ulong)(o.Seed + state.Step));   // a resumed run draws new data, not the first steps' again
@@ -40,14 +41,20 @@ public static class TrainLoop
                 cancel.ThrowIfCancellationRequested();
                 using (var scope = NewDisposeScope())
                 {
-                    optimizer.zero_grad();
+                    optimizer.ZeroGrad();
                     var value = loss(step, generator);
                     if (!double.IsFinite(value.item<float>()))
                         throw new ArgumentException($"training diverged: the loss is {value.item<float>()} at step {step + 1}; lower --lr (the last checkpoint is kept)");
                     value.backward();
                     if (o.GradientClip > 0) nn.utils.clip_grad_norm_(parameters.Select(p => p.parameter), o.GradientClip);
-                    optimizer.step();
-                    if (ema is not null) using (no_grad()) foreach (var (e, (_, p)) in ema.Zip(parameters)) e.mul_(o.EmaDecay).add_(p.detach(), alpha: 1 - o.EmaDecay);
+                    optimizer.Step();
+                    if (ema is not null)
+                    {
+                        // diffusers' warm-up: early on the average follows the weights closely, so a short run does not ship its first steps
+                        double decay = Math.Min(o.EmaDecay, (1.0 + step) / (10.0 + step));
+                        using Scalar keep = decay, take = 1 - decay;   // explicit: see AdamW on implicit Scalars
+                        using (no_grad()) foreach (var (e, (_, p)) in ema.Zip(parameters)) e.mul_(keep).add_(p.detach(), alpha: take);
+                    }
                     state.Losses.Add(value.item<float>());
                 }
                 state.Step = step + 1;
@@ -78,12 +85,12 @@ public static class TrainLoop
         return parameters.Select(p => p.parameter.detach().clone()).ToList();
     }
 
-    private static void Save(nn.Module module, TorchSharp.Modules.AdamW optimizer, List<Tensor>? ema, List<(string name, TorchSharp.Modules.Parameter parameter)> parameters,
+    private static void Save(nn.Module module, AdamW optimizer, List<Tensor>? ema, List<(string name, TorchSharp.Modules.Parameter parameter)> parameters,
         TrainState state, string stateDir, Action<nn.Module> export)
     {
         ToyModelFolder.SaveWeights(Path.Combine(stateDir, "weights.safetensors"), module, full: true);
-        var optimizerPath = Path.Combine(stateDir, "optimizer.bin");
-        optimizer.save_state_dict(optimizerPath + ".tmp");
+        var optimizerPath = Path.Combine(stateDir, "optimizer.safetensors");
+        optimizer.Save(optimizerPath + ".tmp");
         File.Move(optimizerPath + ".tmp", optimizerPath, overwrite: true);
         if (ema is not null)
         {

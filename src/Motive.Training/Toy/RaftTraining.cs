@@ -9,7 +9,8 @@ namespace Motive.Training.Toy;
 /// <summary>
 /// The toy RAFT: RAFT-small (princeton layout, keys under <c>module.</c> as the published checkpoints) trained on toy
 /// edit pairs with their exact flow, with RAFT's own objective: the L1 flow error of every iteration's upsampled
-/// estimate, weighted by γ^(N−i−1) with γ = 0.8, gradient norm clipped at 1 (6 iterations, not 12: see <see cref="Iterations"/>).
+/// estimate, weighted by γ^(N−i−1) with γ = 0.8, gradient norm clipped at 1 (6 iterations, not 12: see <see cref="Iterations"/>);
+/// half the pairs also pan the whole scene (see <see cref="SceneBatches.EditPairs"/>).
 /// </summary>
 public static class RaftTraining
 {
@@ -59,7 +60,7 @@ public static class RaftTraining
         var device = torch.device(o.Device);
         return TrainLoop.Run(raft, (_, g) =>
         {
-            var (source, target, flow) = SceneBatches.EditPairs(SceneBatches.Seeds(g, o.Batch), size);
+            var (source, target, flow) = SceneBatches.EditPairs(SceneBatches.Seeds(g, o.Batch), size, shift: true);
             return Loss(raft, source.to(device), target.to(device), flow.to(device));
         }, o, stateDir, m => ToyModelFolder.SaveWeights(path, m, "module."), onStep, cancel);
     }
