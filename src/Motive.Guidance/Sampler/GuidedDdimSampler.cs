@@ -41,6 +41,7 @@ public static class GuidedDdimSampler
                 for (int j = 0; j < options.Recursions; j++)
                 {
                     cancel.ThrowIfCancellationRequested();
+                    Motive.Models.Runtime.QuietGc.Step();   // implicit Scalars stay alive through the step (see QuietGc)
                     using var scope = NewDisposeScope();
                     trace.Begin(i, j, t);
                     var zt = keep is null ? z : GuidanceMath.KeepOutsideEdit(z, Reference(options, i, alpha, noise, z), keep);
@@ -67,6 +68,7 @@ public static class GuidedDdimSampler
         }
         finally
         {
+            Motive.Models.Runtime.QuietGc.End();
             keep?.Dispose();
         }
     }

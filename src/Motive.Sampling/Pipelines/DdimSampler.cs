@@ -60,6 +60,7 @@ public static class DdimSampler
         for (int i = 0; i < timesteps.Length; i++)
         {
             cancel.ThrowIfCancellationRequested();
+            Motive.Models.Runtime.QuietGc.Step();   // implicit Scalars stay alive through the step (see QuietGc)
             using var scope = NewDisposeScope();
             onLatent?.Invoke(i, x);                                        // the latent entering step i
             long t = timesteps[i];
@@ -72,6 +73,7 @@ public static class DdimSampler
             x = next;
             onStep?.Invoke(i + 1, timesteps.Length);
         }
+        Motive.Models.Runtime.QuietGc.End();
         return x;
     }
 }

@@ -55,6 +55,7 @@ public static class Inversion
             for (int k = steps - 1; k >= 0; k--)                          // ascending timesteps
             {
                 cancel.ThrowIfCancellationRequested();
+                Motive.Models.Runtime.QuietGc.Step();   // implicit Scalars stay alive through the step (see QuietGc)
                 using var scope = NewDisposeScope();
                 long t = timesteps[k];
                 float alpha = schedule.Alpha(DdimSchedule.Previous(timesteps, k)), alphaNext = schedule.Alpha(t);
@@ -69,6 +70,7 @@ public static class Inversion
                 onStep?.Invoke(steps - k, steps);
             }
         }
+        Motive.Models.Runtime.QuietGc.End();
         x.Dispose();
         var trajectory = stack(states, 0);
         foreach (var s in states) s.Dispose();

@@ -39,6 +39,7 @@ public static class TrainLoop
             for (int step = state.Step; step < o.Steps; step++)
             {
                 cancel.ThrowIfCancellationRequested();
+                Motive.Models.Runtime.QuietGc.Step();   // implicit Scalars stay alive through the step (see QuietGc)
                 using (var scope = NewDisposeScope())
                 {
                     optimizer.ZeroGrad();
@@ -69,6 +70,7 @@ public static class TrainLoop
         }
         finally
         {
+            Motive.Models.Runtime.QuietGc.End();
             if (ema is not null) foreach (var e in ema) e.Dispose();
         }
         return state.Losses;
