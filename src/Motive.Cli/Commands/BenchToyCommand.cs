@@ -18,20 +18,17 @@ public static class BenchToyCommand
     {
         var n = new Option<int>("--n") { DefaultValueFactory = _ => 50, Description = "Number of held-out edits." };
         var first = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Index of the first held-out scene (scene seed 2·S+1)." };
-        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => DemoCommand.Fast.Steps, Description = "DDIM steps." };
-        var recursions = new Option<int>("--recursions") { DefaultValueFactory = _ => DemoCommand.Fast.Recursions };
-        var weight = new Option<double>("--guidance-weight") { DefaultValueFactory = _ => DemoCommand.Fast.GuidanceWeight };
-        var model = new Option<string?>("--model") { Description = "A toy model folder (default: the embedded one)." };
-        var raft = new Option<string?>("--raft") { Description = "A RAFT checkpoint (default: the embedded toy RAFT)." };
         var output = new Option<string>("--out") { DefaultValueFactory = _ => Path.Combine("out", "bench-toy"), Description = "Report folder." };
         var cmd = new Command("toy", "Ground-truth edit benchmark on held-out toy scenes: Motion Guidance vs no guidance vs a forward warp.")
-            { n, first, steps, recursions, weight, model, raft, output };
+            { n, first, output };
+        var toy = new ToyRunOptions();
+        toy.AddTo(cmd);
         cmd.SetAction((r, cancel) =>
         {
             int cases = r.GetValue(n);
             if (cases < 1) throw new ArgumentException("--n must be at least 1");
-            var settings = DemoCommand.Fast with { Steps = r.GetValue(steps), Recursions = r.GetValue(recursions), GuidanceWeight = r.GetValue(weight) };
-            using var models = ToyModels.Load(r.GetValue(model), r.GetValue(raft));
+            var settings = toy.Settings(r);
+            using var models = ToyModels.Load(r.GetValue(toy.Model), r.GetValue(toy.Raft));
             var rows = ConsoleProgress.Run("bench toy", cases, "edits", r.InvocationConfiguration.Error,
                 p => ToyBench.Run(models, cases, r.GetValue(first), settings, (d, _) => p.Report(d), cancel));
             var summary = ToyBench.Summarise(rows);

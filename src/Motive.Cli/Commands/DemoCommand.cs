@@ -20,27 +20,21 @@ namespace Motive.Cli.Commands;
 /// </summary>
 public static class DemoCommand
 {
-    /// <summary>The fast preset: what fits the demo's CPU budget (the reference runs 500 steps × 10 recursions).</summary>
-    public static MotionGuidanceSettings Fast => new() { Steps = 40, Recursions = 2, Cfg = 3, GuidanceWeight = 300, ClipGrad = 200 };
-
     public static Command Create()
     {
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1, Description = "The scene (odd seeds are held out from training)." };
         var pixels = new Option<double>("--move") { DefaultValueFactory = _ => 20.0, Description = "How far the first object moves right (left when right leaves the frame), px." };
-        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => Fast.Steps, Description = "DDIM steps." };
-        var recursions = new Option<int>("--recursions") { DefaultValueFactory = _ => Fast.Recursions, Description = "Recursive denoising repeats per step." };
-        var weight = new Option<double>("--guidance-weight") { DefaultValueFactory = _ => Fast.GuidanceWeight };
-        var model = new Option<string?>("--model") { Description = "A toy model folder (default: the embedded one)." };
-        var raft = new Option<string?>("--raft") { Description = "A RAFT checkpoint (default: the embedded toy RAFT)." };
         var output = new Option<string>("--out") { DefaultValueFactory = _ => Path.Combine("out", "demo"), Description = "Output folder." };
         var cmd = new Command("demo", "Motion Guidance on the embedded toy model: move an object in a held-out scene, scored against the exact ground truth.")
-            { seed, pixels, steps, recursions, weight, model, raft, output };
+            { seed, pixels, output };
+        var toy = new ToyRunOptions();
+        toy.AddTo(cmd);
         cmd.SetAction((r, cancel) =>
         {
             var clock = Stopwatch.StartNew();
             var stderr = r.InvocationConfiguration.Error;
-            var settings = Fast with { Steps = r.GetValue(steps), Recursions = r.GetValue(recursions), GuidanceWeight = r.GetValue(weight) };
-            using var models = ToyModels.Load(r.GetValue(model), r.GetValue(raft));
+            var settings = toy.Settings(r);
+            using var models = ToyModels.Load(r.GetValue(toy.Model), r.GetValue(toy.Raft));
             var c = ToyCase.Move(r.GetValue(seed), r.GetValue(pixels));
             stderr.WriteLine($"motive demo: {c.Description} in \"{c.Caption}\" (seed {c.Seed})");
             using var edit = ConsoleProgress.Run("invert", settings.Steps, "steps", stderr,

@@ -1,0 +1,25 @@
+using System.CommandLine;
+using Motive.Methods.MotionGuidance;
+
+namespace Motive.Cli.Commands;
+
+/// <summary>The options `motive demo` and `motive bench toy` share: the preset's knobs and which toy models to use.</summary>
+public sealed class ToyRunOptions
+{
+    /// <summary>The fast preset: what fits the demo's CPU budget (the reference runs 500 steps × 10 recursions).</summary>
+    public static MotionGuidanceSettings Fast => new() { Steps = 40, Recursions = 2, Cfg = 3, GuidanceWeight = 300, ClipGrad = 200 };
+
+    public readonly Option<int> Steps = new("--steps") { DefaultValueFactory = _ => Fast.Steps, Description = "DDIM steps." };
+    public readonly Option<int> Recursions = new("--recursions") { DefaultValueFactory = _ => Fast.Recursions, Description = "Recursive denoising repeats per step." };
+    public readonly Option<double> Weight = new("--guidance-weight") { DefaultValueFactory = _ => Fast.GuidanceWeight };
+    public readonly Option<string?> Model = new("--model") { Description = "A toy model folder (default: the embedded one)." };
+    public readonly Option<string?> Raft = new("--raft") { Description = "A RAFT checkpoint (default: the embedded toy RAFT)." };
+
+    public void AddTo(Command c)
+    {
+        foreach (var o in new Option[] { Steps, Recursions, Weight, Model, Raft }) c.Add(o);
+    }
+
+    public MotionGuidanceSettings Settings(ParseResult r) =>
+        Fast with { Steps = r.GetValue(Steps), Recursions = r.GetValue(Recursions), GuidanceWeight = r.GetValue(Weight) };
+}
