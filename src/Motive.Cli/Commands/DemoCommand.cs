@@ -60,9 +60,8 @@ public static class DemoCommand
         var input = Picture(c.Truth.SourceRender.Image, c.Width, c.Height);
         var result = Picture(outcome.Image, c.Width, c.Height);
         var truth = Picture(c.Truth.TargetRender.Image, c.Width, c.Height);
-        double scale = Math.Max(Max(edit.TargetFlow), Max(outcome.AchievedFlow));
-        var targetFlow = FlowColors.ToImage(edit.TargetFlow, scale);
-        var achievedFlow = FlowColors.ToImage(outcome.AchievedFlow, scale);
+        var flows = FlowColors.OnOneScale(edit.TargetFlow, outcome.AchievedFlow);
+        var (targetFlow, achievedFlow) = (flows[0], flows[1]);
         PngWriter.Write(Path.Combine(dir, "input.png"), input);
         PngWriter.Write(Path.Combine(dir, "result.png"), result, new Dictionary<string, string> { ["motive.command"] = "demo", ["motive.edit"] = c.Description });
         PngWriter.Write(Path.Combine(dir, "ground_truth.png"), truth);
@@ -86,11 +85,5 @@ public static class DemoCommand
     {
         using var t = tensor(planar).view(1, 3, h, w);
         return ImageTensors.FromTensor01(t);
-    }
-
-    private static double Max(Tensor flow)
-    {
-        using var m = flow.square().sum(dim: 0).sqrt().max();
-        return m.item<float>();
     }
 }

@@ -12,12 +12,12 @@ public static class TrainCommand
     {
         var cmd = new Command("train", "Train the embedded toy models (each resumes from its training/ state).");
         cmd.Add(Make("vae", "Train the VAE: L1 reconstruction of toy scenes + a small KL term.", "--model-dir", "The toy model folder (created with fresh weights when missing).",
-            steps: 2000, batch: 8, lr: 5e-4, ema: 0, clip: 0, (path, o, size, report, cancel) => VaeTraining.Train(path, o, size, report, cancel), path => Path.Combine(path, "training", "vae")));
+            steps: 2000, batch: 8, lr: 5e-4, ema: 0, clip: 0, (path, o, size, report, cancel) => VaeTraining.Train(path, o, size, report, cancel), path => ToyModelFolder.TrainingDir(path, "vae")));
         cmd.Add(Make("unet", "Train the UNet and text encoder on captioned toy scenes (needs the folder's trained VAE; EMA weights are shipped).", "--model-dir", "The toy model folder.",
-            steps: 4000, batch: 16, lr: 3e-4, ema: 0.999, clip: 1, (path, o, size, report, cancel) => UnetTraining.Train(path, o, size, report, cancel), path => Path.Combine(path, "training", "unet")));
+            steps: 4000, batch: 16, lr: 3e-4, ema: 0.999, clip: 1, (path, o, size, report, cancel) => UnetTraining.Train(path, o, size, report, cancel), path => ToyModelFolder.TrainingDir(path, "unet")));
         cmd.Add(Make("raft", "Train the toy RAFT-small on toy edit pairs with exact flow.", "--out", "The RAFT checkpoint to write (princeton layout; state in training/raft beside it).",
             steps: 3000, batch: 8, lr: 4e-4, ema: 0, clip: 1, (path, o, size, report, cancel) => RaftTraining.Train(path, o, size, report, cancel),
-            path => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "training", "raft")));
+            RaftTraining.StateDir));
         cmd.Add(TrainEvaluateCommand.Create());
         return cmd;
     }

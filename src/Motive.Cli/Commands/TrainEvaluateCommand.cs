@@ -36,7 +36,7 @@ public static class TrainEvaluateCommand
             o.WriteLine($"caption correctness: {correct:P0} of {count} samples show every requested object ({colours:P0} of objects' colours found, {shapes:P0} with the right shape)");
             var raftPath = r.GetValue(raft) ?? Path.Combine(folder, ToyModels.RaftFile);
             using var flow = RaftLoader.Load(raftPath);
-            double epe5 = ToyEvaluation.RaftEpe(flow, count, 5), epe12 = ToyEvaluation.RaftEpe(flow, count, 12);
+            double epe5 = RaftTraining.EndPointError(flow, count, 128, 5), epe12 = RaftTraining.EndPointError(flow, count, 128, 12);
             o.WriteLine($"toy RAFT end-point error: {epe5:0.000} px at 5 iterations (Motion Guidance's), {epe12:0.000} px at 12 (mean of {count} held-out edit pairs)");
             var path = Path.Combine(folder, "training", "evaluation.json");
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);

@@ -63,6 +63,17 @@ public static class FlowColors
         return new RgbImage((int)w, (int)h, px);
     }
 
+    /// <summary>Several flows (2,H,W) on one colour scale (the largest magnitude among them), so they can be compared side by side.</summary>
+    public static RgbImage[] OnOneScale(params Tensor[] flows)
+    {
+        double scale = flows.Max(f =>
+        {
+            using var scope = NewDisposeScope();
+            return f.detach().square().sum(dim: 0).sqrt().max().item<float>();
+        });
+        return flows.Select(f => ToImage(f, scale)).ToArray();
+    }
+
     /// <summary>The visualisation blended over an image of the same size (alpha = weight of the colours).</summary>
     public static RgbImage Over(RgbImage colors, RgbImage image, double alpha = 0.6)
     {

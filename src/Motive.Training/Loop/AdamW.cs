@@ -17,7 +17,8 @@ public sealed class AdamW : IDisposable
 {
     private readonly List<(string Name, Parameter P)> parameters;
     private readonly List<Tensor> m, v;
-    private readonly Scalar beta1 = 0.9, beta2 = 0.999, oneMinusBeta1 = 0.1, oneMinusBeta2 = 1 - 0.999, eps = 1e-8;
+    private const double Beta1 = 0.9, Beta2 = 0.999, Eps = 1e-8;
+    private readonly Scalar beta1 = Beta1, beta2 = Beta2, oneMinusBeta1 = 1 - Beta1, oneMinusBeta2 = 1 - Beta2, eps = Eps;
     private readonly double lr, weightDecay;
 
     public AdamW(IEnumerable<(string Name, Parameter P)> parameters, double lr, double weightDecay)
@@ -40,7 +41,7 @@ public sealed class AdamW : IDisposable
     public void Step()
     {
         Steps++;
-        double correction1 = 1 - Math.Pow(0.9, Steps), correction2 = 1 - Math.Pow(0.999, Steps);
+        double correction1 = 1 - Math.Pow(Beta1, Steps), correction2 = 1 - Math.Pow(Beta2, Steps);
         using var decay = (Scalar)(1 - lr * weightDecay);
         using var stepSize = (Scalar)(-lr / correction1);
         using var root = (Scalar)Math.Sqrt(correction2);

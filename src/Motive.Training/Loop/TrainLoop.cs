@@ -44,8 +44,9 @@ public static class TrainLoop
                 {
                     optimizer.ZeroGrad();
                     var value = loss(step, generator);
-                    if (!double.IsFinite(value.item<float>()))
-                        throw new ArgumentException($"training diverged: the loss is {value.item<float>()} at step {step + 1}; lower --lr (the last checkpoint is kept)");
+                    float current = value.item<float>();
+                    if (!float.IsFinite(current))
+                        throw new ArgumentException($"training diverged: the loss is {current} at step {step + 1}; lower --lr (the last checkpoint is kept)");
                     value.backward();
                     if (o.GradientClip > 0) nn.utils.clip_grad_norm_(parameters.Select(p => p.parameter), o.GradientClip);
                     optimizer.Step();
@@ -56,7 +57,7 @@ public static class TrainLoop
                         using Scalar keep = decay, take = 1 - decay;   // explicit: see AdamW on implicit Scalars
                         using (no_grad()) foreach (var (e, (_, p)) in ema.Zip(parameters)) e.mul_(keep).add_(p.detach(), alpha: take);
                     }
-                    state.Losses.Add(value.item<float>());
+                    state.Losses.Add(current);
                 }
                 state.Step = step + 1;
                 onStep?.Invoke(state.Step, o.Steps, state.Losses[^1]);
@@ -98,14 +99,9 @@ public static class TrainLoop
         {
             var emaDict = parameters.Zip(ema).Select(p => KeyValuePair.Create(p.First.name, p.Second)).ToList();
             IO.Safetensors.SafetensorsWriter.Write(Path.Combine(stateDir, "ema.safetensors"), emaDict);
-            // The shipped weights are the EMA ones: swap them in for the save, then back.
-            using var backup = new NoGradSwap(parameters, ema);
-            export(module);
         }
-        else
-        {
-            export(module);
-        }
+        // The shipped weights are the EMA ones when there is an EMA: swap them in for the export, then back.
+        using (ema is null ? null : new NoGradSwap(parameters, ema)) export(module);
         state.Save(stateDir);
         LossCurve.Write(Path.Combine(stateDir, "loss.png"), state.Losses, $"{Path.GetFileName(stateDir)}: {state.Step} steps");
     }

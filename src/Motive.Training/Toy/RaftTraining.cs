@@ -52,10 +52,13 @@ public static class RaftTraining
         return new RaftModel(RaftConfig.SmallModel);
     }
 
+    /// <summary>Where the training of the RAFT at <paramref name="path"/> keeps its state: training/raft beside it.</summary>
+    public static string StateDir(string path) => ToyModelFolder.TrainingDir(Path.GetDirectoryName(Path.GetFullPath(path))!, "raft");
+
     /// <summary>Trains the toy RAFT at <paramref name="path"/> (state beside it, in training/raft).</summary>
     public static IReadOnlyList<double> Train(string path, TrainOptions o, int size, Action<int, int, double>? onStep = null, CancellationToken cancel = default)
     {
-        var stateDir = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "training", "raft");
+        var stateDir = StateDir(path);
         using var raft = TrainState.Load(stateDir).Step > 0 ? new RaftModel(RaftConfig.SmallModel) : LoadOrCreate(path, o.Seed);
         var device = torch.device(o.Device);
         return TrainLoop.Run(raft, (_, g) =>

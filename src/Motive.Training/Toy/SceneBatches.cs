@@ -17,15 +17,27 @@ public static class SceneBatches
     }
 
     /// <summary>Images [B,3,S,S] in [-1,1] (float32, CPU) of the scenes of <paramref name="seeds"/>.</summary>
-    public static Tensor Images(IReadOnlyList<int> seeds, int size)
+    public static Tensor Images(IReadOnlyList<int> seeds, int size) => Images(Generate(seeds, size));
+
+    /// <summary>The scenes of <paramref name="seeds"/> (S×S).</summary>
+    public static List<Scene> Generate(IReadOnlyList<int> seeds, int size)
     {
-        var data = new float[seeds.Count * 3 * size * size];
-        Parallel.For(0, seeds.Count, i =>
+        var scenes = new Scene[seeds.Count];
+        Parallel.For(0, seeds.Count, i => scenes[i] = SceneGenerator.Generate(seeds[i], size, size));
+        return [.. scenes];
+    }
+
+    /// <summary>Images [B,3,H,W] in [-1,1] (float32, CPU) of <paramref name="scenes"/> (all of one size).</summary>
+    public static Tensor Images(IReadOnlyList<Scene> scenes)
+    {
+        int w = scenes[0].Width, h = scenes[0].Height;
+        var data = new float[scenes.Count * 3 * w * h];
+        Parallel.For(0, scenes.Count, i =>
         {
-            var image = SceneRenderer.Render(SceneGenerator.Generate(seeds[i], size, size)).Image;
+            var image = SceneRenderer.Render(scenes[i]).Image;
             for (int j = 0; j < image.Length; j++) data[i * image.Length + j] = image[j] * 2 - 1;
         });
-        return tensor(data).view(seeds.Count, 3, size, size);
+        return tensor(data).view(scenes.Count, 3, h, w);
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using Motive.Models.Loading;
-using Motive.Models.Raft;
 using Motive.Models.Vae;
 using Motive.Sampling.Pipelines;
 using Motive.Scenes;
@@ -16,7 +15,7 @@ public sealed record CaptionCheck(int Seed, string Caption, int Requested, int C
 /// <summary>
 /// The toy models' quality numbers on held-out scenes (odd seeds): VAE reconstruction PSNR, caption correctness of
 /// text-conditioned samples (every requested object's colour found by the colour segmentation, with its shape told
-/// right by <see cref="ShapeClassifier"/>), and the toy RAFT's end-point error.
+/// right by <see cref="ShapeClassifier"/>), and the toy RAFT's end-point error (<see cref="RaftTraining.EndPointError"/>).
 /// </summary>
 public static class ToyEvaluation
 {
@@ -66,7 +65,4 @@ public static class ToyEvaluation
         }
         return checks;
     }
-
-    /// <summary>Mean end-point error (px) of RAFT on held-out edit pairs, at the given iterations.</summary>
-    public static double RaftEpe(RaftModel raft, int count, int iterations, int size = 128) => RaftTraining.EndPointError(raft, count, size, iterations);
 }

@@ -25,6 +25,9 @@ public static class ToyModelFolder
     // decoder could not carry flat colours, and reconstruction stalled near L1 0.33.
     public const int TextWidth = 64, TextLayers = 2, TextHeads = 4;
 
+    /// <summary>Where a training run of one part keeps its state (state.json, loss.png, resumable weights and moments).</summary>
+    public static string TrainingDir(string modelDir, string part) => Path.Combine(modelDir, "training", part);
+
     public static void Create(string dir, long seed = 0)
     {
         Directory.CreateDirectory(dir);

@@ -41,9 +41,9 @@ public static class UnetTraining
     public static Tensor Loss(ToyDenoiser model, AutoencoderKL vae, ClipTokenizer tokenizer, float[] alphasCumprod, double scalingFactor,
         IReadOnlyList<int> seeds, int imageSize, Generator g, Device device)
     {
-        var scenes = seeds.Select(s => SceneGenerator.Generate(s, imageSize, imageSize)).ToList();
+        var scenes = SceneBatches.Generate(seeds, imageSize);   // once: generating a scene renders it to check what is seen
         Tensor x0;
-        using (no_grad()) x0 = vae.Encode(SceneBatches.Images(seeds, imageSize).to(device)).Mean * scalingFactor;
+        using (no_grad()) x0 = vae.Encode(SceneBatches.Images(scenes).to(device)).Mean * scalingFactor;
         using var drop = rand([seeds.Count], generator: g);
         var keep = drop.data<float>().ToArray();
         var ids = scenes.Select((s, i) => tokenizer.Encode(keep[i] < CaptionDropout ? "" : Captions.Of(s))).SelectMany(v => v).ToArray();
@@ -78,7 +78,7 @@ public static class UnetTraining
     /// <summary>Trains the UNet and text encoder of a toy model folder whose VAE is trained (EMA weights are what is shipped).</summary>
     public static IReadOnlyList<double> Train(string modelDir, TrainOptions o, int imageSize, Action<int, int, double>? onStep = null, CancellationToken cancel = default)
     {
-        var stateDir = Path.Combine(modelDir, "training", "unet");
+        var stateDir = ToyModelFolder.TrainingDir(modelDir, "unet");
         if (TrainState.Load(stateDir).Step == 0)
             using (var fresh = VaeTraining.Load(modelDir)) CalibrateScalingFactor(modelDir, fresh, imageSize);
         using var sd = StableDiffusionModel.Load(modelDir, new LoadOptions(Device: o.Device));

@@ -49,6 +49,6 @@ public static class VaeTraining
         using var vae = Load(modelDir);
         var device = torch.device(o.Device);
         return TrainLoop.Run(vae, (_, g) => Loss(vae, SceneBatches.Images(SceneBatches.Seeds(g, o.Batch), imageSize).to(device), g), o,
-            Path.Combine(modelDir, "training", "vae"), m => ToyModelFolder.SaveWeights(Path.Combine(modelDir, "vae", "diffusion_pytorch_model.safetensors"), m), onStep: onStep, cancel: cancel);
+            ToyModelFolder.TrainingDir(modelDir, "vae"), m => ToyModelFolder.SaveWeights(Path.Combine(modelDir, "vae", "diffusion_pytorch_model.safetensors"), m), onStep: onStep, cancel: cancel);
     }
 }

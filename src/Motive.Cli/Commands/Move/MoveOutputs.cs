@@ -45,12 +45,8 @@ public sealed class MoveOutputs(string dir)
         text["motive.version"] = CliApp.Version;
         PngWriter.Write(Path.Combine(Dir, "result.png"), ImageTensors.FromTensor01(result.Image), text);
 
-        double scale = Math.Max(FlowMax(run.TargetFlow), FlowMax(result.AchievedFlow));
-        var panels = new[]
-        {
-            ImageTensors.FromTensorPm1(run.Source), FlowColors.ToImage(run.TargetFlow, scale),
-            ImageTensors.FromTensor01(result.Image), FlowColors.ToImage(result.AchievedFlow, scale),
-        };
+        var flows = FlowColors.OnOneScale(run.TargetFlow, result.AchievedFlow);
+        var panels = new[] { ImageTensors.FromTensorPm1(run.Source), flows[0], ImageTensors.FromTensor01(result.Image), flows[1] };
         PngWriter.Write(Path.Combine(Dir, "summary.png"), ImageStrip.Join(panels), new Dictionary<string, string>
             { ["motive.panels"] = "input | target flow | result | achieved flow (RAFT from input to result), one colour scale" });
 
@@ -96,12 +92,6 @@ public sealed class MoveOutputs(string dir)
         };
         var options = new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
         AtomicFile.WriteAllBytes(Path.Combine(Dir, "run.json"), JsonSerializer.SerializeToUtf8Bytes(record, options));
-    }
-
-    private static double FlowMax(Tensor flow)
-    {
-        using var m = flow.square().sum(dim: 0).sqrt().max();
-        return m.item<float>();
     }
 }
 
