@@ -28,6 +28,9 @@ public static class TrainEvaluateCommand
             using var model = StableDiffusionModel.Load(folder);
             double psnr = ToyEvaluation.VaePsnr(model.Vae, count);
             o.WriteLine($"VAE reconstruction PSNR: {psnr:0.00} dB (mean of {count} held-out scenes)");
+            var upper = ToyEvaluation.ReconstructionCaptions(model.Vae, count);
+            double upperCorrect = upper.Count(x => x.Correct) / (double)count;
+            o.WriteLine($"caption correctness of the VAE reconstructions themselves (what samples can reach): {upperCorrect:P0}");
             var checks = ConsoleProgress.Run("caption samples", count, "samples", r.InvocationConfiguration.Error,
                 p => ToyEvaluation.Captions(model, count, r.GetValue(steps), r.GetValue(cfg), onSample: (d, _) => p.Report(d), cancel: cancel));
             double correct = checks.Count(x => x.Correct) / (double)count;
@@ -42,7 +45,7 @@ public static class TrainEvaluateCommand
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(new
             {
-                held_out_scenes = count, vae_psnr_db = psnr, caption_correct = correct, colours_found = colours, shapes_right = shapes,
+                held_out_scenes = count, vae_psnr_db = psnr, caption_correct = correct, reconstruction_caption_correct = upperCorrect, colours_found = colours, shapes_right = shapes,
                 caption_sampler = new { steps = r.GetValue(steps), cfg = r.GetValue(cfg) }, raft_epe_5 = epe5, raft_epe_12 = epe12, captions = checks,
             }, new JsonSerializerOptions { WriteIndented = true }));
             File.Move(path + ".tmp", path, overwrite: true);

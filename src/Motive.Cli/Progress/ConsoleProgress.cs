@@ -26,21 +26,24 @@ public static class ConsoleProgress
                 });
         }
 
-        var clock = Stopwatch.StartNew();
+        // the rate counts from the first report: a resumed run starts at its checkpoint, not at 0
+        Stopwatch? clock = null;
+        long first = 0;
         var last = TimeSpan.Zero;
         var result = work(new SyncProgress(v =>
         {
+            if (clock is null) { clock = Stopwatch.StartNew(); first = v; }
             if (clock.Elapsed - last < TimeSpan.FromSeconds(2) && v < total) return;
             last = clock.Elapsed;
-            stderr.WriteLine(Line(title, v, total, unit, clock.Elapsed));
+            stderr.WriteLine(Line(title, v, total, unit, clock.Elapsed, first));
         }));
         return result;
     }
 
-    /// <summary>"title: 45% (450/1000 steps), 12.3 steps/s, ETA 00:00:45".</summary>
-    public static string Line(string title, long done, long total, string unit, TimeSpan elapsed)
+    /// <summary>"title: 45% (450/1000 steps), 12.3 steps/s, ETA 00:00:45"; the rate is of the work done since <paramref name="from"/>.</summary>
+    public static string Line(string title, long done, long total, string unit, TimeSpan elapsed, long from = 0)
     {
-        double rate = elapsed.TotalSeconds > 0 ? done / elapsed.TotalSeconds : 0;
+        double rate = elapsed.TotalSeconds > 0 ? (done - from) / elapsed.TotalSeconds : 0;
         var eta = rate > 0 ? TimeSpan.FromSeconds((total - done) / rate) : TimeSpan.Zero;
         string Amount(double v) => unit == "bytes" ? $"{v / 1048576:0.0} MiB" : $"{v:0.##} {unit}";
         return $"{title}: {100.0 * done / Math.Max(1, total):0}% ({Amount(done)} of {Amount(total)}), {Amount(rate)}/s, ETA {eta:hh\\:mm\\:ss}";

@@ -30,14 +30,24 @@ public static class SceneBatches
     /// <summary>Images [B,3,H,W] in [-1,1] (float32, CPU) of <paramref name="scenes"/> (all of one size).</summary>
     public static Tensor Images(IReadOnlyList<Scene> scenes)
     {
+        var (images, objects) = ImagesAndObjects(scenes);
+        objects.Dispose();
+        return images;
+    }
+
+    /// <summary>The images of <paramref name="scenes"/> as <see cref="Images(IReadOnlyList{Scene})"/>, and where objects are seen: [B,1,H,W], 1 or 0.</summary>
+    public static (Tensor Images, Tensor Objects) ImagesAndObjects(IReadOnlyList<Scene> scenes)
+    {
         int w = scenes[0].Width, h = scenes[0].Height;
         var data = new float[scenes.Count * 3 * w * h];
+        var objects = new float[scenes.Count * w * h];
         Parallel.For(0, scenes.Count, i =>
         {
-            var image = SceneRenderer.Render(scenes[i]).Image;
-            for (int j = 0; j < image.Length; j++) data[i * image.Length + j] = image[j] * 2 - 1;
+            var render = SceneRenderer.Render(scenes[i]);
+            for (int j = 0; j < render.Image.Length; j++) data[i * render.Image.Length + j] = render.Image[j] * 2 - 1;
+            for (int j = 0; j < render.Labels.Length; j++) objects[i * render.Labels.Length + j] = render.Labels[j] >= 0 ? 1 : 0;
         });
-        return tensor(data).view(scenes.Count, 3, h, w);
+        return (tensor(data).view(scenes.Count, 3, h, w), tensor(objects).view(scenes.Count, 1, h, w));
     }
 
     /// <summary>
