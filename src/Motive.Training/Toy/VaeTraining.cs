@@ -18,6 +18,7 @@ public static class VaeTraining
 {
     public const double KlWeight = 1e-6;
     public const double ObjectWeight = 10;
+    public const int CropSize = 64;
 
     public static Tensor Loss(AutoencoderKL vae, Tensor images, Tensor objects, Generator g)
     {
@@ -34,6 +35,34 @@ public static class VaeTraining
     {
         var weight = 1 + ObjectWeight * F.max_pool2d(objects, 5, stride: 1, padding: 2);
         return (weight * (reconstruction - images).abs()).mean() / weight.mean();
+    }
+
+    /// <summary>
+    /// <see cref="CropSize"/>² windows of the scenes' images and object masks, half of them centred on an object (clamped to
+    /// the image): the VAE is convolutional, so it learns from a quarter of the pixels per sample what whole scenes
+    /// would teach it, four times faster, and objects fill more of what it sees.
+    /// </summary>
+    public static (Tensor Images, Tensor Objects) Crops(IReadOnlyList<Scenes.Scene> scenes, Generator g)
+    {
+        var (images, objects) = SceneBatches.ImagesAndObjects(scenes);
+        int size = (int)images.shape[2];
+        if (size <= CropSize) return (images, objects);
+        using var draws = rand([scenes.Count, 3], generator: g);
+        var u = draws.data<float>().ToArray();
+        var windows = new List<(Tensor, Tensor)>();
+        for (int i = 0; i < scenes.Count; i++)
+        {
+            var s = scenes[i];
+            double cx = u[3 * i] * size, cy = u[3 * i + 1] * size;
+            if (u[3 * i + 2] < 0.5 && s.Objects.Count > 0)
+            {
+                var o = s.Objects[(int)(u[3 * i] * s.Objects.Count) % s.Objects.Count];
+                (cx, cy) = (o.X, o.Y);
+            }
+            long x = Math.Clamp((long)Math.Round(cx) - CropSize / 2, 0, size - CropSize), y = Math.Clamp((long)Math.Round(cy) - CropSize / 2, 0, size - CropSize);
+            windows.Add((images[i..(i + 1), .., (int)y..(int)(y + CropSize), (int)x..(int)(x + CropSize)], objects[i..(i + 1), .., (int)y..(int)(y + CropSize), (int)x..(int)(x + CropSize)]));
+        }
+        return (cat(windows.Select(w => w.Item1).ToArray(), 0), cat(windows.Select(w => w.Item2).ToArray(), 0));
     }
 
     /// <summary>Mean L1 reconstruction error through the posterior mean (no sampling): the held-out measure.</summary>
@@ -61,7 +90,8 @@ public static class VaeTraining
         var device = torch.device(o.Device);
         return TrainLoop.Run(vae, (_, g) =>
         {
-            var (images, objects) = SceneBatches.ImagesAndObjects(SceneBatches.Generate(SceneBatches.Seeds(g, o.Batch), imageSize));
+            var scenes = SceneBatches.Generate(SceneBatches.Seeds(g, o.Batch), imageSize);
+            var (images, objects) = Crops(scenes, g);
             return Loss(vae, images.to(device), objects.to(device), g);
         }, o, ToyModelFolder.TrainingDir(modelDir, "vae"), m => ToyModelFolder.SaveWeights(Path.Combine(modelDir, "vae", "diffusion_pytorch_model.safetensors"), m), onStep: onStep, cancel: cancel);
     }
