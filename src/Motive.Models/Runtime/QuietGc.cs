@@ -31,7 +31,15 @@ public static class QuietGc
         }
     }
 
-    /// <summary>Leaves the no-GC region if one is active (loops call it when they finish).</summary>
+    /// <summary>For a loop that calls <see cref="Step"/>: <c>using var quiet = QuietGc.Loop();</c> leaves the region however the loop ends (a cancel or an error included).</summary>
+    public static IDisposable Loop() => new Ender();
+
+    private sealed class Ender : IDisposable
+    {
+        public void Dispose() => End();
+    }
+
+    /// <summary>Leaves the no-GC region if one is active.</summary>
     public static void End()
     {
         if (GCSettings.LatencyMode != GCLatencyMode.NoGCRegion) return;

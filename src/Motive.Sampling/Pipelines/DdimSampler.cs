@@ -56,6 +56,7 @@ public static class DdimSampler
         Action<int, Tensor>? onLatent = null)
     {
         using var _ = no_grad();
+        using var quiet = Motive.Models.Runtime.QuietGc.Loop();   // leaves the no-GC region of the last step, however the loop ends
         var x = latents.to(model.SchedulerDType, model.Device).clone();   // never the caller's tensor: x is disposed step by step
         for (int i = 0; i < timesteps.Length; i++)
         {
@@ -73,7 +74,6 @@ public static class DdimSampler
             x = next;
             onStep?.Invoke(i + 1, timesteps.Length);
         }
-        Motive.Models.Runtime.QuietGc.End();
         return x;
     }
 }

@@ -50,6 +50,7 @@ public static class Inversion
         using var z0 = Latents.Encode(model, image);
         var states = new Tensor[steps];
         var x = z0.clone();
+        using var quiet = Motive.Models.Runtime.QuietGc.Loop();   // leaves the no-GC region of the last step, however the loop ends
         using (no_grad())
         {
             for (int k = steps - 1; k >= 0; k--)                          // ascending timesteps
@@ -70,7 +71,6 @@ public static class Inversion
                 onStep?.Invoke(steps - k, steps);
             }
         }
-        Motive.Models.Runtime.QuietGc.End();
         x.Dispose();
         var trajectory = stack(states, 0);
         foreach (var s in states) s.Dispose();

@@ -38,6 +38,20 @@ public class QuietGcTests
         Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
     }
 
+    [Fact]
+    public void Loop_LeavesTheRegion_WhenTheLoopThrows()
+    {
+        Action loop = () =>
+        {
+            using var quiet = QuietGc.Loop();
+            QuietGc.Step();
+            Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+            throw new OperationCanceledException();
+        };
+        Assert.Throws<OperationCanceledException>(loop);
+        Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+    }
+
     private static void MakeGarbage()
     {
         for (int i = 0; i < 100; i++) _ = new Finalizable();
