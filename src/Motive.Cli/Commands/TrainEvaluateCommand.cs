@@ -26,9 +26,8 @@ public static class TrainEvaluateCommand
             if (count < 1) throw new ArgumentException("--n must be at least 1");
             var o = r.InvocationConfiguration.Output;
             using var model = StableDiffusionModel.Load(folder);
-            double psnr = ToyEvaluation.VaePsnr(model.Vae, count);
+            var (psnr, upper) = ToyEvaluation.Reconstructions(model.Vae, count);
             o.WriteLine($"VAE reconstruction PSNR: {psnr:0.00} dB (mean of {count} held-out scenes)");
-            var upper = ToyEvaluation.ReconstructionCaptions(model.Vae, count);
             double upperCorrect = upper.Count(x => x.Correct) / (double)count;
             o.WriteLine($"caption correctness of the VAE reconstructions themselves (what samples can reach): {upperCorrect:P0}");
             var checks = ConsoleProgress.Run("caption samples", count, "samples", r.InvocationConfiguration.Error,

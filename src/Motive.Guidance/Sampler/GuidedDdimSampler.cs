@@ -32,6 +32,7 @@ public static class GuidedDdimSampler
         var keep = options.KeepMask?.to(ScalarType.Bool, device);
         var needs = Combine(terms.Select(term => term.Energy.Needs));
         var z = startLatent.to(dtype, device).clone().DetachFromDisposeScope();
+        using var quiet = Motive.Models.Runtime.QuietGc.Loop();   // leaves the no-GC region of the last step, however the loop ends
         try
         {
             for (int i = 0; i < steps.Length; i++)
@@ -68,7 +69,6 @@ public static class GuidedDdimSampler
         }
         finally
         {
-            Motive.Models.Runtime.QuietGc.End();
             keep?.Dispose();
         }
     }

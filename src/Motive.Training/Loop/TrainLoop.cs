@@ -34,6 +34,7 @@ public static class TrainLoop
         }
         var ema = o.EmaDecay > 0 ? LoadEma(stateDir, parameters, state.Step > 0) : null;
         using var generator = new Generator((ulong)(o.Seed + state.Step));   // a resumed run draws new data, not the first steps' again
+        using var quiet = Motive.Models.Runtime.QuietGc.Loop();   // leaves the no-GC region of the last step, however the loop ends
         try
         {
             for (int step = state.Step; step < o.Steps; step++)
@@ -71,7 +72,6 @@ public static class TrainLoop
         }
         finally
         {
-            Motive.Models.Runtime.QuietGc.End();
             if (ema is not null) foreach (var e in ema) e.Dispose();
         }
         return state.Losses;

@@ -22,23 +22,6 @@ public static class ToyEvaluation
     /// <summary>A colour counts as drawn when at least this many pixels have its hue (a small object at 128 px covers ~150).</summary>
     public const int MinObjectPixels = 40;
 
-    /// <summary>Mean PSNR (dB, images in [0,1]) of encode (posterior mean) → decode over <paramref name="count"/> held-out scenes.</summary>
-    public static double VaePsnr(AutoencoderKL vae, int count, int size = 128)
-    {
-        double total = 0;
-        for (int start = 0; start < count; start += 8)
-        {
-            using var _ = no_grad();
-            using var scope = NewDisposeScope();
-            var seeds = Enumerable.Range(start, Math.Min(8, count - start)).Select(HeldOut.SceneSeed).ToArray();
-            var images = SceneBatches.Images(seeds, size);
-            var decoded = vae.Decode(vae.Encode(images).Mean).clamp(-1, 1);
-            var mse = ((decoded - images) / 2).square().mean([1, 2, 3]);
-            total += (10 * (1 / mse).log10()).sum().item<float>();
-        }
-        return total / count;
-    }
-
     /// <summary>Samples one image per held-out caption (DDIM, CFG) and judges it.</summary>
     public static List<CaptionCheck> Captions(StableDiffusionModel model, int count, int steps = 25, double cfg = 5, int size = 128,
         Action<int, int>? onSample = null, CancellationToken cancel = default)
@@ -57,11 +40,13 @@ public static class ToyEvaluation
     }
 
     /// <summary>
-    /// The same judgement on VAE reconstructions of the held-out scenes themselves: the most that samples can score
-    /// through this decoder (a washed-out colour or a blurred shape fails here before the UNet is asked anything).
+    /// Encode (posterior mean) → decode of <paramref name="count"/> held-out scenes: the mean PSNR (dB, images in [0,1]),
+    /// and the caption judgement of each reconstruction — the most that samples can score through this decoder (a
+    /// washed-out colour or a blurred shape fails here before the UNet is asked anything).
     /// </summary>
-    public static List<CaptionCheck> ReconstructionCaptions(AutoencoderKL vae, int count, int size = 128)
+    public static (double Psnr, List<CaptionCheck> Checks) Reconstructions(AutoencoderKL vae, int count, int size = 128)
     {
+        double total = 0;
         var checks = new List<CaptionCheck>();
         for (int start = 0; start < count; start += 8)
         {
@@ -69,10 +54,14 @@ public static class ToyEvaluation
             using var scope = NewDisposeScope();
             var seeds = Enumerable.Range(start, Math.Min(8, count - start)).Select(HeldOut.SceneSeed).ToArray();
             var scenes = SceneBatches.Generate(seeds, size);
-            var decoded = ((vae.Decode(vae.Encode(SceneBatches.Images(scenes)).Mean).clamp(-1, 1) + 1) / 2).contiguous();
-            for (int i = 0; i < seeds.Length; i++) checks.Add(Judge(seeds[i], scenes[i], decoded[i].data<float>().ToArray()));
+            var images = SceneBatches.Images(scenes);
+            var decoded = vae.Decode(vae.Encode(images).Mean).clamp(-1, 1);
+            var mse = ((decoded - images) / 2).square().mean([1, 2, 3]);
+            total += (10 * (1 / mse).log10()).sum().item<float>();
+            var pictures = ((decoded + 1) / 2).contiguous();
+            for (int i = 0; i < seeds.Length; i++) checks.Add(Judge(seeds[i], scenes[i], pictures[i].data<float>().ToArray()));
         }
-        return checks;
+        return (total / count, checks);
     }
 
     /// <summary>Judges an image (planar RGB in [0,1]) against the caption of <paramref name="scene"/>.</summary>

@@ -59,8 +59,9 @@ public static class VaeTraining
                 var o = s.Objects[(int)(u[3 * i] * s.Objects.Count) % s.Objects.Count];
                 (cx, cy) = (o.X, o.Y);
             }
-            long x = Math.Clamp((long)Math.Round(cx) - CropSize / 2, 0, size - CropSize), y = Math.Clamp((long)Math.Round(cy) - CropSize / 2, 0, size - CropSize);
-            windows.Add((images[i..(i + 1), .., (int)y..(int)(y + CropSize), (int)x..(int)(x + CropSize)], objects[i..(i + 1), .., (int)y..(int)(y + CropSize), (int)x..(int)(x + CropSize)]));
+            int x = Math.Clamp((int)Math.Round(cx) - CropSize / 2, 0, size - CropSize), y = Math.Clamp((int)Math.Round(cy) - CropSize / 2, 0, size - CropSize);
+            Tensor Window(Tensor t) => t[i..(i + 1), .., y..(y + CropSize), x..(x + CropSize)];
+            windows.Add((Window(images), Window(objects)));
         }
         return (cat(windows.Select(w => w.Item1).ToArray(), 0), cat(windows.Select(w => w.Item2).ToArray(), 0));
     }
