@@ -11,18 +11,21 @@ public static class TrainCommand
     public static Command Create()
     {
         var cmd = new Command("train", "Train the embedded toy models (each resumes from its training/ state).");
-        cmd.Add(Make("vae", "Train the VAE: L1 reconstruction of toy scenes + a small KL term.", "--model-dir", "The toy model folder (created with fresh weights when missing).",
-            steps: 2000, batch: 8, lr: 5e-4, ema: 0, clip: 0, (path, o, size, report, cancel) => VaeTraining.Train(path, o, size, report, cancel), path => ToyModelFolder.TrainingDir(path, "vae")));
+        var crop = new Option<int>("--crop") { DefaultValueFactory = _ => VaeTraining.CropSize, Description = "Side of the training windows cut from the scenes, half centred on an object (0 = whole scenes)." };
+        var vae = Make("vae", "Train the VAE: object-weighted L1 reconstruction of toy scenes + a small KL term.", "--model-dir", "The toy model folder (created with fresh weights when missing).",
+            steps: 2000, batch: 16, lr: 1e-3, ema: 0, clip: 0, (path, o, size, r, report, cancel) => VaeTraining.Train(path, o, size, r.GetValue(crop), report, cancel), path => ToyModelFolder.TrainingDir(path, "vae"));
+        vae.Add(crop);
+        cmd.Add(vae);
         cmd.Add(Make("unet", "Train the UNet and text encoder on captioned toy scenes (needs the folder's trained VAE; EMA weights are shipped).", "--model-dir", "The toy model folder.",
-            steps: 4000, batch: 16, lr: 3e-4, ema: 0.999, clip: 1, (path, o, size, report, cancel) => UnetTraining.Train(path, o, size, report, cancel), path => ToyModelFolder.TrainingDir(path, "unet")));
+            steps: 4000, batch: 16, lr: 3e-4, ema: 0.999, clip: 1, (path, o, size, _, report, cancel) => UnetTraining.Train(path, o, size, report, cancel), path => ToyModelFolder.TrainingDir(path, "unet")));
         cmd.Add(Make("raft", "Train the toy RAFT-small on toy edit pairs with exact flow.", "--out", "The RAFT checkpoint to write (princeton layout; state in training/raft beside it).",
-            steps: 3000, batch: 8, lr: 4e-4, ema: 0, clip: 1, (path, o, size, report, cancel) => RaftTraining.Train(path, o, size, report, cancel),
+            steps: 3000, batch: 8, lr: 4e-4, ema: 0, clip: 1, (path, o, size, _, report, cancel) => RaftTraining.Train(path, o, size, report, cancel),
             RaftTraining.StateDir));
         cmd.Add(TrainEvaluateCommand.Create());
         return cmd;
     }
 
-    private delegate IReadOnlyList<double> Trainer(string path, TrainOptions o, int size, Action<int, int, double> report, CancellationToken cancel);
+    private delegate IReadOnlyList<double> Trainer(string path, TrainOptions o, int size, ParseResult r, Action<int, int, double> report, CancellationToken cancel);
 
     private static Command Make(string name, string description, string pathOption, string pathDescription, int steps, int batch, double lr, double ema, double clip,
         Trainer train, Func<string, string> stateDir)
@@ -33,19 +36,21 @@ public static class TrainCommand
         var lrOption = new Option<double>("--lr") { DefaultValueFactory = _ => lr, Description = "AdamW learning rate." };
         var emaOption = new Option<double>("--ema") { DefaultValueFactory = _ => ema, Description = "EMA decay of the shipped weights (0 = none)." };
         var size = new Option<int>("--size") { DefaultValueFactory = _ => 128, Description = "Scene size (px)." };
+        var decay = new Option<int>("--decay-steps") { DefaultValueFactory = _ => 0, Description = "The learning rate falls linearly towards zero over the last N steps (0 = constant)." };
         var every = new Option<int>("--checkpoint-every") { DefaultValueFactory = _ => 200 };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0L };
         var device = new Option<string>("--device") { DefaultValueFactory = _ => TorchSharp.torch.cuda.is_available() ? "cuda" : "cpu", Description = "cuda when present, else cpu." };
-        var c = new Command(name, description) { path, stepsOption, batchOption, lrOption, emaOption, size, every, seed, device };
+        var c = new Command(name, description) { path, stepsOption, batchOption, lrOption, emaOption, size, every, seed, device, decay };
         c.SetAction((r, cancel) =>
         {
             int n = r.GetValue(stepsOption), b = r.GetValue(batchOption), s = r.GetValue(size);
             if (n < 1 || b < 1 || r.GetValue(every) < 1) throw new ArgumentException("--steps, --batch and --checkpoint-every must be at least 1");
+            if (r.GetValue(decay) < 0) throw new ArgumentException("--decay-steps must be 0 or more");
             if (s < 128 || s % 64 != 0) throw new ArgumentException("--size must be a multiple of 64, at least 128");
             var o = new TrainOptions(n, b, r.GetValue(lrOption), EmaDecay: r.GetValue(emaOption), CheckpointEvery: r.GetValue(every), Seed: r.GetValue(seed),
-                Device: r.GetValue(device)!, GradientClip: clip);
+                Device: r.GetValue(device)!, GradientClip: clip, DecaySteps: r.GetValue(decay));
             var target = r.GetValue(path)!;
-            var losses = ConsoleProgress.Run($"train {name}", n, "steps", r.InvocationConfiguration.Error, p => train(target, o, s, (done, _, _) => p.Report(done), cancel));
+            var losses = ConsoleProgress.Run($"train {name}", n, "steps", r.InvocationConfiguration.Error, p => train(target, o, s, r, (done, _, _) => p.Report(done), cancel));
             int tail = Math.Min(50, losses.Count);
             r.InvocationConfiguration.Output.WriteLine(
                 $"trained {name} ({target}) to step {losses.Count}: loss {losses.Take(tail).Average():0.0000} over the first {tail} steps, {losses.Skip(losses.Count - tail).Average():0.0000} over the last {tail}; curve in {Path.Combine(stateDir(target), "loss.png")}");

@@ -19,16 +19,19 @@ public sealed class AdamW : IDisposable
     private readonly List<Tensor> m, v;
     private const double Beta1 = 0.9, Beta2 = 0.999, Eps = 1e-8;
     private readonly Scalar beta1 = Beta1, beta2 = Beta2, oneMinusBeta1 = 1 - Beta1, oneMinusBeta2 = 1 - Beta2, eps = Eps;
-    private readonly double lr, weightDecay;
+    private readonly double weightDecay;
 
     public AdamW(IEnumerable<(string Name, Parameter P)> parameters, double lr, double weightDecay)
     {
         this.parameters = parameters.ToList();
-        this.lr = lr;
+        LearningRate = lr;
         this.weightDecay = weightDecay;
         m = this.parameters.Select(p => zeros_like(p.P).DetachFromDisposeScope()).ToList();
         v = this.parameters.Select(p => zeros_like(p.P).DetachFromDisposeScope()).ToList();
     }
+
+    /// <summary>The rate of the next <see cref="Step"/> (a schedule sets it step by step).</summary>
+    public double LearningRate { get; set; }
 
     /// <summary>Steps taken (bias correction); restored by <see cref="Load"/>.</summary>
     public int Steps { get; private set; }
@@ -42,8 +45,8 @@ public sealed class AdamW : IDisposable
     {
         Steps++;
         double correction1 = 1 - Math.Pow(Beta1, Steps), correction2 = 1 - Math.Pow(Beta2, Steps);
-        using var decay = (Scalar)(1 - lr * weightDecay);
-        using var stepSize = (Scalar)(-lr / correction1);
+        using var decay = (Scalar)(1 - LearningRate * weightDecay);
+        using var stepSize = (Scalar)(-LearningRate / correction1);
         using var root = (Scalar)Math.Sqrt(correction2);
         using var _ = no_grad();
         for (int i = 0; i < parameters.Count; i++)

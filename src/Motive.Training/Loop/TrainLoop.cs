@@ -50,6 +50,7 @@ public static class TrainLoop
                         throw new ArgumentException($"training diverged: the loss is {current} at step {step + 1}; lower --lr (the last checkpoint is kept)");
                     value.backward();
                     if (o.GradientClip > 0) nn.utils.clip_grad_norm_(parameters.Select(p => p.parameter), o.GradientClip);
+                    optimizer.LearningRate = o.LearningRateAt(step);
                     optimizer.Step();
                     if (ema is not null)
                     {

@@ -18,6 +18,7 @@ public static class VaeTraining
 {
     public const double KlWeight = 1e-6;
     public const double ObjectWeight = 10;
+    /// <summary>The training windows' side by default (`motive train vae --crop`).</summary>
     public const int CropSize = 64;
 
     public static Tensor Loss(AutoencoderKL vae, Tensor images, Tensor objects, Generator g)
@@ -38,15 +39,15 @@ public static class VaeTraining
     }
 
     /// <summary>
-    /// <see cref="CropSize"/>² windows of the scenes' images and object masks, half of them centred on an object (clamped to
+    /// <paramref name="cropSize"/>² windows (<see cref="CropSize"/> by default; 0 = whole scenes) of the scenes' images and object masks, half of them centred on an object (clamped to
     /// the image): the VAE is convolutional, so it learns from a quarter of the pixels per sample what whole scenes
     /// would teach it, four times faster, and objects fill more of what it sees.
     /// </summary>
-    public static (Tensor Images, Tensor Objects) Crops(IReadOnlyList<Scenes.Scene> scenes, Generator g)
+    public static (Tensor Images, Tensor Objects) Crops(IReadOnlyList<Scenes.Scene> scenes, Generator g, int cropSize = CropSize)
     {
         var (images, objects) = SceneBatches.ImagesAndObjects(scenes);
         int size = (int)images.shape[2];
-        if (size <= CropSize) return (images, objects);
+        if (cropSize <= 0 || size <= cropSize) return (images, objects);   // whole scenes
         using var draws = rand([scenes.Count, 3], generator: g);
         var u = draws.data<float>().ToArray();
         var windows = new List<(Tensor, Tensor)>();
@@ -59,8 +60,8 @@ public static class VaeTraining
                 var o = s.Objects[(int)(u[3 * i] * s.Objects.Count) % s.Objects.Count];
                 (cx, cy) = (o.X, o.Y);
             }
-            int x = Math.Clamp((int)Math.Round(cx) - CropSize / 2, 0, size - CropSize), y = Math.Clamp((int)Math.Round(cy) - CropSize / 2, 0, size - CropSize);
-            Tensor Window(Tensor t) => t[i..(i + 1), .., y..(y + CropSize), x..(x + CropSize)];
+            int x = Math.Clamp((int)Math.Round(cx) - cropSize / 2, 0, size - cropSize), y = Math.Clamp((int)Math.Round(cy) - cropSize / 2, 0, size - cropSize);
+            Tensor Window(Tensor t) => t[i..(i + 1), .., y..(y + cropSize), x..(x + cropSize)];
             windows.Add((Window(images), Window(objects)));
         }
         return (cat(windows.Select(w => w.Item1).ToArray(), 0), cat(windows.Select(w => w.Item2).ToArray(), 0));
@@ -84,15 +85,16 @@ public static class VaeTraining
     }
 
     /// <summary>Trains the VAE of a toy model folder (creating the folder first when it is not there).</summary>
-    public static IReadOnlyList<double> Train(string modelDir, TrainOptions o, int imageSize, Action<int, int, double>? onStep = null, CancellationToken cancel = default)
+    public static IReadOnlyList<double> Train(string modelDir, TrainOptions o, int imageSize, int cropSize = CropSize, Action<int, int, double>? onStep = null, CancellationToken cancel = default)
     {
+        if (cropSize < 0 || cropSize % 8 != 0) throw new ArgumentException($"--crop must be 0 (whole scenes) or a multiple of 8, not {cropSize}");
         if (!File.Exists(Path.Combine(modelDir, "model_index.json"))) ToyModelFolder.Create(modelDir, o.Seed);
         using var vae = Load(modelDir);
         var device = torch.device(o.Device);
         return TrainLoop.Run(vae, (_, g) =>
         {
             var scenes = SceneBatches.Generate(SceneBatches.Seeds(g, o.Batch), imageSize);
-            var (images, objects) = Crops(scenes, g);
+            var (images, objects) = Crops(scenes, g, cropSize);
             return Loss(vae, images.to(device), objects.to(device), g);
         }, o, ToyModelFolder.TrainingDir(modelDir, "vae"), m => ToyModelFolder.SaveWeights(Path.Combine(modelDir, "vae", "diffusion_pytorch_model.safetensors"), m), onStep: onStep, cancel: cancel);
     }

@@ -31,4 +31,15 @@ public class VaeCropTests
         double inCrops = objects.mean().item<float>(), inScenes = whole.mean().item<float>();
         Assert.True(inCrops > 1.5 * inScenes, $"object share {inScenes:P1} of whole scenes, {inCrops:P1} of crops");
     }
+
+    [Fact]
+    public void CropSizeZero_GivesTheWholeScenes()
+    {
+        var scenes = new[] { 1001, 1003 }.Select(s => SceneGenerator.Generate(s, 128, 128)).ToList();
+        using var scope = NewDisposeScope();
+        using var g = new Generator(7);
+        var (images, objects) = VaeTraining.Crops(scenes, g, cropSize: 0);
+        var (whole, wholeObjects) = SceneBatches.ImagesAndObjects(scenes);
+        Assert.True(images.eq(whole).all().item<bool>() && objects.eq(wholeObjects).all().item<bool>(), "crop 0 passes the scenes through");
+    }
 }
