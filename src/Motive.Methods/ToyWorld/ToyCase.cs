@@ -23,14 +23,16 @@ public sealed record ToyCase(int Seed, EditGroundTruth Truth)
     }
 
     /// <summary>
-    /// The demo's edit: the scene's first object moved <paramref name="pixels"/> right, or left when right would leave
-    /// the frame.
+    /// The demo's edit: the scene's largest object moved <paramref name="pixels"/> right, or left when right would leave
+    /// the frame. The largest, because at 8× downsampling a 10 px object is one or two latent cells: too few for the
+    /// UNet to redraw it in a new place.
     /// </summary>
     public static ToyCase Move(int seed, double pixels = 20, int size = 128)
     {
         var scene = SceneGenerator.Generate(seed, size, size);
-        var o = scene.Objects[0];
+        int k = Enumerable.Range(0, scene.Objects.Count).MaxBy(i => scene.Objects[i].Size);
+        var o = scene.Objects[k];
         double dx = o.X + pixels + o.Size <= size ? pixels : -pixels;
-        return new ToyCase(seed, EditGroundTruth.Of(scene, new SceneEdit(EditKind.Move, 0, Dx: dx)));
+        return new ToyCase(seed, EditGroundTruth.Of(scene, new SceneEdit(EditKind.Move, k, Dx: dx)));
     }
 }
