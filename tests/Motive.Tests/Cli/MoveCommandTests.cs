@@ -13,6 +13,18 @@ public class MoveCommandTests
 {
     private static readonly string[] Models = ["move", "--model", Fixtures.Parity("tiny-sd"), "--raft", Fixtures.Parity("raft_large_random_fp16.pth")];
 
+    /// <summary>`move` has one --scale (classifier-free guidance, the reference's name); its scale stroke is --zoom (the two once shared --scale).</summary>
+    [Fact]
+    public void Scale_IsTheCfgScale_AndTheStrokeIsZoom()
+    {
+        var (code, o, e) = CliRunner.Run("move", "--help");
+        Assert.True(code == 0, e);
+        var lines = o.Split('\n').Select(l => l.TrimStart()).ToList();
+        Assert.Single(lines, l => l.StartsWith("--scale "));
+        Assert.Contains(lines, l => l.StartsWith("--scale ") && l.Contains("Classifier-free guidance"));
+        Assert.Contains(lines, l => l.StartsWith("--zoom ") && l.Contains("Scale factor"));
+    }
+
     /// <summary>
     /// The mg_sampler fixture's inputs laid out as a reference example folder (pred.png, start_zt.pth, latents/,
     /// flows/, a schedule .npy). The first evaluation has no randomness in it, so its energy must be the recorded

@@ -10,7 +10,7 @@ namespace Motive.Cli.Commands.Move;
 public sealed class MoveOptions
 {
     public readonly ModelOptions Model = new();
-    public readonly FlowBuilderOptions Strokes = new();
+    public readonly FlowBuilderOptions Strokes = new(scaleMeansCfg: true);   // --scale is the CFG scale here
     public readonly Option<string> Raft = new("--raft") { Description = "RAFT checkpoint (princeton layout, e.g. raft-things.pth).", Required = true };
     public readonly Option<string> Prompt = new("--prompt") { DefaultValueFactory = _ => "", Description = "The prompt (may be empty for real images); the unconditional prompt is \"\"." };
     public readonly Option<string?> InputDir = new("--input-dir") { Description = "A Motion Guidance example folder: pred.png, start_zt.pth, latents/zt.*.pth, flows/." };
