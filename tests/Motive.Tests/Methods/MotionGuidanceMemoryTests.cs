@@ -11,7 +11,7 @@ namespace Motive.Tests.Methods;
 /// <summary>
 /// Memory is deterministic: after every step of a guided run the number of live tensors is the same, apart from the
 /// trace's one scalar per series and evaluation (kept on purpose). A leak of one tensor per evaluation fails this.
-/// (A full 5,000-evaluation run is measured in the README; this is its cheap, exact form.)
+/// (Its cheap, exact form; a full 5,000-evaluation run is not measured flat yet: RSS grew ~0.6 MiB a step over 245 steps.)
 /// </summary>
 [Collection(RunsAlone.Name)]
 public class MotionGuidanceMemoryTests
