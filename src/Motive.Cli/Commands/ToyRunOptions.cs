@@ -12,15 +12,17 @@ public sealed class ToyRunOptions
     public readonly Option<int> Steps = new("--steps") { DefaultValueFactory = _ => Fast.Steps, Description = "DDIM steps." };
     public readonly Option<int> Recursions = new("--recursions") { DefaultValueFactory = _ => Fast.Recursions, Description = "Recursive denoising repeats per step." };
     public readonly Option<double> Weight = new("--guidance-weight") { DefaultValueFactory = _ => Fast.GuidanceWeight };
+    public readonly Option<double> Scale = new("--scale") { DefaultValueFactory = _ => Fast.Cfg, Description = "Classifier-free guidance scale (the source is inverted at 1)." };
+    public readonly Option<bool> OracleFlow = new("--oracle-flow") { DefaultValueFactory = _ => Fast.OracleFlow, Description = "Warp by the target flow in the colour loss, not by RAFT's estimate." };
     public readonly Option<double> Clip = new("--clip-grad") { DefaultValueFactory = _ => Fast.ClipGrad, Description = "Clip the guidance gradient's norm to this (0 = no clipping)." };
     public readonly Option<string?> Model = new("--model") { Description = "A toy model folder (default: the embedded one)." };
     public readonly Option<string?> Raft = new("--raft") { Description = "A RAFT checkpoint (default: the embedded toy RAFT)." };
 
     public void AddTo(Command c)
     {
-        foreach (var o in new Option[] { Steps, Recursions, Weight, Clip, Model, Raft }) c.Add(o);
+        foreach (var o in new Option[] { Steps, Recursions, Weight, Scale, OracleFlow, Clip, Model, Raft }) c.Add(o);
     }
 
     public MotionGuidanceSettings Settings(ParseResult r) =>
-        Fast with { Steps = r.GetValue(Steps), Recursions = r.GetValue(Recursions), GuidanceWeight = r.GetValue(Weight), ClipGrad = r.GetValue(Clip) };
+        Fast with { Steps = r.GetValue(Steps), Recursions = r.GetValue(Recursions), GuidanceWeight = r.GetValue(Weight), Cfg = r.GetValue(Scale), OracleFlow = r.GetValue(OracleFlow), ClipGrad = r.GetValue(Clip) };
 }

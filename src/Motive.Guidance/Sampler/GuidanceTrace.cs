@@ -4,12 +4,14 @@ namespace Motive.Guidance.Sampler;
 
 /// <summary>
 /// Per-evaluation numbers of a guided run: each energy's value and terms, ‖√(1−ᾱ)·g‖ after clipping and ‖ε̂‖ after
-/// the update. Values stay on the device as 0-d tensors and are fetched together (<see cref="Series"/>), so the loop
-/// never waits for the device to log.
+/// the update. Within a step the values stay on the device as 0-d tensors, so an evaluation never waits for the
+/// device to log; <see cref="EndStep"/> fetches them together (one copy per series) and keeps plain numbers, so a
+/// 5,000-evaluation run holds no tensors for its log.
 /// </summary>
 public sealed class GuidanceTrace : IDisposable
 {
-    private readonly Dictionary<string, List<Tensor>> series = [];
+    private readonly Dictionary<string, List<Tensor>> pending = [];
+    private readonly Dictionary<string, List<double>> values = [];
     private readonly List<(int Step, int Recursion, long Timestep)> evaluations = [];
 
     public IReadOnlyList<(int Step, int Recursion, long Timestep)> Evaluations => evaluations;
@@ -18,26 +20,42 @@ public sealed class GuidanceTrace : IDisposable
 
     internal void Add(string name, Tensor scalar)
     {
-        if (!series.TryGetValue(name, out var list)) series[name] = list = [];
+        if (!pending.TryGetValue(name, out var list)) pending[name] = list = [];
+        if (!values.ContainsKey(name)) values[name] = [];
         list.Add(scalar.detach().to(float32).reshape([]).DetachFromDisposeScope());
     }
 
-    public IEnumerable<string> Names => series.Keys;
-
-    /// <summary>One series as numbers (one device→host copy).</summary>
-    public double[] Series(string name)
+    /// <summary>Moves the step's values to the host.</summary>
+    internal void EndStep()
     {
-        if (!series.TryGetValue(name, out var list) || list.Count == 0) return [];
-        using var all = stack(list).cpu();
-        return all.data<float>().Select(v => (double)v).ToArray();
+        foreach (var (name, list) in pending)
+        {
+            if (list.Count == 0) continue;
+            using (var stacked = stack(list))
+            using (var host = stacked.cpu())
+                values[name].AddRange(host.data<float>().Select(v => (double)v));
+            foreach (var t in list) t.Dispose();
+            list.Clear();
+        }
     }
 
-    /// <summary>The newest value of a series (one small copy; for progress lines).</summary>
-    public double? Last(string name) => series.TryGetValue(name, out var list) && list.Count > 0 ? list[^1].item<float>() : null;
+    public IEnumerable<string> Names => values.Keys;
+
+    /// <summary>One series as numbers.</summary>
+    public double[] Series(string name)
+    {
+        EndStep();
+        return values.TryGetValue(name, out var list) ? list.ToArray() : [];
+    }
+
+    /// <summary>The newest value of a series (for progress lines).</summary>
+    public double? Last(string name) =>
+        pending.TryGetValue(name, out var p) && p.Count > 0 ? p[^1].item<float>()
+        : values.TryGetValue(name, out var v) && v.Count > 0 ? v[^1] : null;
 
     public void Dispose()
     {
-        foreach (var list in series.Values) foreach (var t in list) t.Dispose();
-        series.Clear();
+        foreach (var list in pending.Values) foreach (var t in list) t.Dispose();
+        pending.Clear();
     }
 }

@@ -58,6 +58,7 @@ public static class GuidedDdimSampler
                     z.Dispose();
                     z = next;
                 }
+                trace.EndStep();
                 onStep?.Invoke(i + 1, steps.Length);
             }
             return z;

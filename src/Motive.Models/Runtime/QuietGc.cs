@@ -10,6 +10,8 @@ namespace Motive.Models.Runtime;
 /// <see cref="Step"/> between iterations: it collects and runs pending finalizers while this thread is in no native
 /// call, then asks for a no-GC region for the iteration, so no finalizer runs inside it. When an iteration
 /// allocates more than the budget the runtime leaves the region early; the window is then only much narrower.
+/// The region is process-wide, so this holds for one loop at a time: a second loop on another thread would collect
+/// inside the first one's step (the CLI runs one; the test suite runs its classes one after another for this reason).
 /// </summary>
 public static class QuietGc
 {

@@ -1,6 +1,5 @@
 using System.Runtime;
 using Motive.Models.Runtime;
-using Motive.Tests.Methods;
 
 namespace Motive.Tests.Runtime;
 
@@ -8,7 +7,6 @@ namespace Motive.Tests.Runtime;
 /// The loops' guard against TorchSharp's finalizer-freed Scalars: after <see cref="QuietGc.Step"/> no collection can
 /// run (so no finalizer) until the next step or <see cref="QuietGc.End"/>; finalizers pending before it have run.
 /// </summary>
-[Collection(RunsAlone.Name)]
 public class QuietGcTests
 {
     private sealed class Finalizable

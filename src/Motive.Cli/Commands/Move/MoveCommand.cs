@@ -37,11 +37,14 @@ public static class MoveCommand
             var metrics = outputs.Write(run, result, trace, parameters, clock.Elapsed);
             r.InvocationConfiguration.Output.WriteLine(
                 $"wrote {outputs.Dir}: result.png, summary.png, run.json ({trace.Evaluations.Count} guided evaluations, {clock.Elapsed.TotalSeconds:0.0} s); " +
-                $"achieved flow vs target: EPE {metrics.EpeMoving:0.00} px where it moves, {metrics.EpeStatic:0.00} px where it stays");
+                $"achieved flow vs target: EPE {Px(metrics.EpeMoving)} where it moves, {Px(metrics.EpeStatic)} where it stays");
             return Task.FromResult(CliApp.Ok);
         });
         return cmd;
     }
+
+    /// <summary>A mean over no pixels (a flow that moves everything, or nothing) is NaN: say so instead.</summary>
+    private static string Px(double epe) => double.IsNaN(epe) ? "n/a (no such pixel)" : $"{epe:0.00} px";
 
     private static Dictionary<string, object?> Parameters(ParseResult r, MoveOptions o, MotionGuidanceSettings s) => new()
     {
