@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Motive.Methods.ToyWorld;
 using Motive.Models.Loading;
 using static TorchSharp.torch;
 
@@ -7,7 +8,11 @@ namespace Motive.Cli.Commands;
 /// <summary>--model, --config, --dtype, --device, --variant: how every command that runs Stable Diffusion loads it.</summary>
 public sealed class ModelOptions
 {
-    public readonly Option<string> Model = new("--model") { Description = "A diffusers model folder, or one .ckpt / .safetensors in the original layout.", Required = true };
+    public readonly Option<string> Model = new("--model")
+    {
+        Description = "A diffusers model folder, or one .ckpt / .safetensors in the original layout (default: the embedded toy model).",
+        DefaultValueFactory = _ => ToyModels.DefaultDir,
+    };
     public readonly Option<string?> Config = new("--config") { Description = "A diffusers folder of the same family (configs and tokenizer) for single-file checkpoints." };
     public readonly Option<string> DType = new("--dtype") { Description = "fp32, fp16 or bf16.", DefaultValueFactory = _ => "fp32" };
     public readonly Option<string> Device = new("--device") { Description = "cpu or cuda (cuda:N).", DefaultValueFactory = _ => "cpu" };

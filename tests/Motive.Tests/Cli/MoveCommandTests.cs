@@ -3,6 +3,7 @@ using Motive.IO.Checkpoints;
 using Motive.IO.Images;
 using Motive.IO.Numpy;
 using Motive.IO.Tensors;
+using Motive.Scenes;
 using Motive.Tests.Support;
 using TorchSharp;
 
@@ -82,6 +83,32 @@ public class MoveCommandTests
         // The stroke moved 6 px at the input's width; at 192 px wide that is 6·192/200 = 5.76 px.
         using var flow = TensorFile.Read(Path.Combine(output, "target_flow.pth"));
         Assert.Equal(5.76, flow[0, 0].max().item<float>(), 3);
+    }
+
+    /// <summary>The README's one-command edit of a picture on the embedded model: no --model or --raft; a toy scene as the picture.</summary>
+    [Fact]
+    public void EmbeddedModel_IsTheDefault_AndAPictureRunsThroughInversion()
+    {
+        using var dir = new TempDir();
+        var scene = SceneGenerator.Generate(39, 128, 128);
+        var input = dir.File("scene.png");
+        PngWriter.Write(input, SceneRenderer.Render(scene).ToRgb());
+        var o = scene.Objects[0];
+        var output = dir.File("out");
+        var (code, _, e) = CliRunner.Run("move", "--image", input, "--prompt", Captions.Of(scene), "--translate", "12,0",
+            "--region", $"click:{o.X:0},{o.Y:0}", "--steps", "4", "--recursions", "1", "--save-dir", output);
+        Assert.True(code == 0, e);
+        using var record = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "run.json")));
+        var parameters = record.RootElement.GetProperty("parameters");
+        Assert.Equal(Path.Combine("models", "toy"), Path.GetRelativePath(AppContext.BaseDirectory, parameters.GetProperty("model").GetString()!));
+        Assert.EndsWith("raft-small.safetensors", parameters.GetProperty("raft").GetString());
+        Assert.Contains("inverted", record.RootElement.GetProperty("source").GetProperty("kind").GetString());
+        Assert.Equal(4, record.RootElement.GetProperty("guided_evaluations").GetInt32());
+        // The click region is the object: the flow moves some pixels 12 px and leaves most of the scene still.
+        using var flow = TensorFile.Read(Path.Combine(output, "target_flow.pth"));
+        Assert.Equal(12f, flow[0, 0].max().item<float>());
+        double moving = flow[0, 0].ne(0).to(torch.float32).mean().item<float>();
+        Assert.InRange(moving, 0.005, 0.2);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Motive.Methods.MotionGuidance;
+using Motive.Methods.ToyWorld;
 
 namespace Motive.Cli.Commands.Move;
 
@@ -11,7 +12,11 @@ public sealed class MoveOptions
 {
     public readonly ModelOptions Model = new();
     public readonly FlowBuilderOptions Strokes = new(scaleMeansCfg: true);   // --scale is the CFG scale here
-    public readonly Option<string> Raft = new("--raft") { Description = "RAFT checkpoint (princeton layout, e.g. raft-things.pth).", Required = true };
+    public readonly Option<string> Raft = new("--raft")
+    {
+        Description = "RAFT checkpoint (princeton layout, e.g. raft-things.pth; default: the embedded toy RAFT).",
+        DefaultValueFactory = _ => Path.Combine(ToyModels.DefaultDir, ToyModels.RaftFile),
+    };
     public readonly Option<string> Prompt = new("--prompt") { DefaultValueFactory = _ => "", Description = "The prompt (may be empty for real images); the unconditional prompt is \"\"." };
     public readonly Option<string?> InputDir = new("--input-dir") { Description = "A Motion Guidance example folder: pred.png, start_zt.pth, latents/zt.*.pth, flows/." };
     public readonly Option<string?> Image = new("--image") { Description = "A real image to edit: inverted with DDIM first (z_T and the cached latents)." };
