@@ -30,21 +30,21 @@ public static class BenchToyCommand
             var settings = toy.Settings(r);
             using var models = ToyModels.Load(r.GetValue(toy.Model), r.GetValue(toy.Raft));
             var rows = ConsoleProgress.Run("bench toy", cases, "edits", r.InvocationConfiguration.Error,
-                p => ToyBench.Run(models, cases, r.GetValue(first), settings, (d, _) => p.Report(d), cancel));
+                p => ToyBench.Run(models, cases, r.GetValue(first), settings, (d, _) => p.Report(d), cancel, r.GetValue(toy.MaskMargin)));
             var summary = ToyBench.Summarise(rows);
             var dir = r.GetValue(output)!;
-            var markdown = Write(dir, rows, summary, settings);
+            var markdown = Write(dir, rows, summary, settings, r.GetValue(toy.MaskMargin));
             r.InvocationConfiguration.Output.Write(markdown);
             return Task.FromResult(CliApp.Ok);
         });
         return cmd;
     }
 
-    private static string Write(string dir, List<ToyBenchRow> rows, List<ToyBenchSummary> summary, Methods.MotionGuidance.MotionGuidanceSettings settings)
+    private static string Write(string dir, List<ToyBenchRow> rows, List<ToyBenchSummary> summary, Methods.MotionGuidance.MotionGuidanceSettings settings, int maskMargin)
     {
         Directory.CreateDirectory(dir);
         var md = new StringBuilder();
-        md.AppendLine($"# Toy edit benchmark: {summary[0].Cases} held-out edits, {settings.Steps} steps × {settings.Recursions} recursions, guidance weight {settings.GuidanceWeight}, CFG {settings.Cfg}");
+        md.AppendLine($"# Toy edit benchmark: {summary[0].Cases} held-out edits, {settings.Steps} steps × {settings.Recursions} recursions, guidance weight {settings.GuidanceWeight}, CFG {settings.Cfg}, clip {settings.ClipGrad}, edit-mask margin {maskMargin}{(settings.OracleFlow ? ", oracle flow" : "")}");
         md.AppendLine();
         md.AppendLine("| method | " + string.Join(" | ", summary[0].Metrics.Select(m => m.Name)) + " |");
         md.AppendLine("|---|" + string.Concat(summary[0].Metrics.Select(_ => "---|")));

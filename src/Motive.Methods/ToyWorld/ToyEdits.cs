@@ -15,7 +15,7 @@ public sealed record ToyOutcome(string Method, float[] Image, Tensor AchievedFlo
 
 /// <summary>
 /// A toy case made ready for editing: the scene render as a real image, DDIM-inverted with its caption (z_T and the
-/// trajectory), the exact target flow and the automatic edit mask. Motion Guidance and its no-guidance baseline run
+/// trajectory), the exact target flow and the automatic edit mask (the cells the flow touches, dilated by <c>maskMargin</c>). Motion Guidance and its no-guidance baseline run
 /// from the same inversion and seed, so they differ by the guidance alone; the forward warp needs none of it.
 /// </summary>
 public sealed class ToyEdit : IDisposable
@@ -25,12 +25,13 @@ public sealed class ToyEdit : IDisposable
     private readonly Tensor flow, keep;
     private readonly MotionGuidanceSource source;
 
-    public ToyEdit(StableDiffusionModel model, ToyCase c, MotionGuidanceSettings settings, Action<int, int>? onStep = null, CancellationToken cancel = default)
+    public ToyEdit(StableDiffusionModel model, ToyCase c, MotionGuidanceSettings settings, Action<int, int>? onStep = null, CancellationToken cancel = default,
+        int maskMargin = 1)
     {
         Case = c;
         Settings = settings;
         flow = tensor(c.Truth.Flow).view(2, c.Height, c.Width);
-        using (var region = EditMask.Region(flow)) keep = EditMask.ToMotionGuidanceMask(region);
+        using (var region = EditMask.Region(flow, margin: maskMargin)) keep = EditMask.ToMotionGuidanceMask(region);
         using var image = tensor(c.Truth.SourceRender.Image).view(1, 3, c.Height, c.Width) * 2 - 1;
         source = MotionGuidanceSource.Invert(model, image, c.Caption, settings, onStep: onStep, cancel: cancel);
     }
