@@ -28,12 +28,13 @@ public static class BenchToyCommand
             int cases = r.GetValue(n);
             if (cases < 1) throw new ArgumentException("--n must be at least 1");
             var settings = toy.Settings(r);
+            int margin = r.GetValue(toy.MaskMargin);
             using var models = ToyModels.Load(r.GetValue(toy.Model), r.GetValue(toy.Raft));
             var rows = ConsoleProgress.Run("bench toy", cases, "edits", r.InvocationConfiguration.Error,
-                p => ToyBench.Run(models, cases, r.GetValue(first), settings, (d, _) => p.Report(d), cancel, r.GetValue(toy.MaskMargin)));
+                p => ToyBench.Run(models, cases, r.GetValue(first), settings, margin, (d, _) => p.Report(d), cancel));
             var summary = ToyBench.Summarise(rows);
             var dir = r.GetValue(output)!;
-            var markdown = Write(dir, rows, summary, settings, r.GetValue(toy.MaskMargin));
+            var markdown = Write(dir, rows, summary, settings, margin);
             r.InvocationConfiguration.Output.Write(markdown);
             return Task.FromResult(CliApp.Ok);
         });

@@ -38,7 +38,7 @@ public static class DemoCommand
             var c = ToyCase.Move(r.GetValue(seed), r.GetValue(pixels));
             stderr.WriteLine($"motive demo: {c.Description} in \"{c.Caption}\" (seed {c.Seed})");
             using var edit = ConsoleProgress.Run("invert", settings.Steps, "steps", stderr,
-                p => new ToyEdit(models.Sd, c, settings, (d, _) => p.Report(d), cancel, r.GetValue(toy.MaskMargin)));
+                p => new ToyEdit(models.Sd, c, settings, r.GetValue(toy.MaskMargin), (d, _) => p.Report(d), cancel));
             using var trace = new GuidanceTrace();
             using var outcome = ConsoleProgress.Run("move", settings.Steps, "steps", stderr,
                 p => edit.Guided(models.Sd, models.Raft, c.Seed, trace, onStep: (d, _) => p.Report(d), cancel: cancel));

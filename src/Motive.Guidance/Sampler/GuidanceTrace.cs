@@ -48,11 +48,6 @@ public sealed class GuidanceTrace : IDisposable
         return values.TryGetValue(name, out var list) ? list.ToArray() : [];
     }
 
-    /// <summary>The newest value of a series (for progress lines).</summary>
-    public double? Last(string name) =>
-        pending.TryGetValue(name, out var p) && p.Count > 0 ? p[^1].item<float>()
-        : values.TryGetValue(name, out var v) && v.Count > 0 ? v[^1] : null;
-
     public void Dispose()
     {
         foreach (var list in pending.Values) foreach (var t in list) t.Dispose();

@@ -27,15 +27,15 @@ public sealed record ToyBenchSummary(string Method, int Cases, double MedianCent
 /// </summary>
 public static class ToyBench
 {
-    public static List<ToyBenchRow> Run(ToyModels models, int cases, int firstCase, MotionGuidanceSettings settings,
-        Action<int, int>? onCase = null, CancellationToken cancel = default, int maskMargin = 1)
+    public static List<ToyBenchRow> Run(ToyModels models, int cases, int firstCase, MotionGuidanceSettings settings, int maskMargin,
+        Action<int, int>? onCase = null, CancellationToken cancel = default)
     {
         var rows = new List<ToyBenchRow>();
         for (int i = 0; i < cases; i++)
         {
             cancel.ThrowIfCancellationRequested();
             var c = ToyCase.Random(HeldOut.SceneSeed(firstCase + i));
-            using var edit = new ToyEdit(models.Sd, c, settings, cancel: cancel, maskMargin: maskMargin);
+            using var edit = new ToyEdit(models.Sd, c, settings, maskMargin, cancel: cancel);
             using var trace = new GuidanceTrace();
             using (var mg = edit.Guided(models.Sd, models.Raft, c.Seed, trace, cancel: cancel)) rows.Add(new(c.Seed, c.Description, mg.Method, mg.Score));
             using (var ng = edit.Guided(models.Sd, models.Raft, c.Seed, trace, guidance: false, cancel: cancel)) rows.Add(new(c.Seed, c.Description, ng.Method, ng.Score));

@@ -15,8 +15,9 @@ public sealed record ToyOutcome(string Method, float[] Image, Tensor AchievedFlo
 
 /// <summary>
 /// A toy case made ready for editing: the scene render as a real image, DDIM-inverted with its caption (z_T and the
-/// trajectory), the exact target flow and the automatic edit mask (the cells the flow touches, dilated by <c>maskMargin</c>). Motion Guidance and its no-guidance baseline run
-/// from the same inversion and seed, so they differ by the guidance alone; the forward warp needs none of it.
+/// trajectory), the exact target flow and the automatic edit mask (the cells the flow touches, dilated by
+/// <c>maskMargin</c> cells). Motion Guidance and its no-guidance baseline run from the same inversion and seed, so
+/// they differ by the guidance alone; the forward warp needs none of it.
 /// </summary>
 public sealed class ToyEdit : IDisposable
 {
@@ -25,8 +26,8 @@ public sealed class ToyEdit : IDisposable
     private readonly Tensor flow, keep;
     private readonly MotionGuidanceSource source;
 
-    public ToyEdit(StableDiffusionModel model, ToyCase c, MotionGuidanceSettings settings, Action<int, int>? onStep = null, CancellationToken cancel = default,
-        int maskMargin = 1)
+    public ToyEdit(StableDiffusionModel model, ToyCase c, MotionGuidanceSettings settings, int maskMargin,
+        Action<int, int>? onStep = null, CancellationToken cancel = default)
     {
         Case = c;
         Settings = settings;

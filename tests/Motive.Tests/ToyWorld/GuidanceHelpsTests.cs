@@ -16,6 +16,7 @@ public class GuidanceHelpsTests
     // The reference's clip (200) and the edit mask dilated by one cell, not the toy preset's: this asks whether guidance
     // works as the reference sets it.
     private static readonly Motive.Methods.MotionGuidance.MotionGuidanceSettings Reduced = ToyRunOptions.Fast with { Steps = 20, Recursions = 1, ClipGrad = 200 };
+    private const int ReferenceMaskMargin = 1;
 
     [Fact]
     public void Translation_GuidedFlowError_FallsClearlyBelowTheUnguided()
@@ -27,7 +28,7 @@ public class GuidanceHelpsTests
         {
             var c = ToyCase.Move(seed);
             Assert.Equal(Motive.Scenes.BackgroundKind.Noise, c.Scene.Background.Kind);
-            using var edit = new ToyEdit(models.Sd, c, Reduced);
+            using var edit = new ToyEdit(models.Sd, c, Reduced, ReferenceMaskMargin);
             using var trace = new GuidanceTrace();
             using (var mg = edit.Guided(models.Sd, models.Raft, c.Seed, trace)) guided.Add(mg.Score.EpeMoving);
             using (var ng = edit.Guided(models.Sd, models.Raft, c.Seed, trace, guidance: false)) unguided.Add(ng.Score.EpeMoving);

@@ -16,7 +16,7 @@ public class ReducedBenchTests
     {
         using var models = ToyModels.Load();
         var settings = ToyRunOptions.Fast with { Steps = 20, Recursions = 1 };
-        var rows = ToyBench.Run(models, 3, 0, settings, maskMargin: ToyRunOptions.FastMaskMargin);
+        var rows = ToyBench.Run(models, 3, 0, settings, ToyRunOptions.FastMaskMargin);
         var summary = ToyBench.Summarise(rows);
         var mg = summary.Single(s => s.Method == ToyEdit.MotionGuidanceName);
         var ng = summary.Single(s => s.Method == ToyEdit.NoGuidanceName);
