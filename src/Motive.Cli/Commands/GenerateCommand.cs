@@ -17,8 +17,8 @@ public static class GenerateCommand
         var model = new ModelOptions();
         var prompt = new Option<string>("--prompt") { Description = "What to draw.", Required = true };
         var negative = new Option<string>("--negative-prompt") { Description = "What to steer away from (classifier-free guidance).", DefaultValueFactory = _ => "" };
-        var width = new Option<int>("--width") { DefaultValueFactory = _ => 512, Description = "Multiple of 8." };
-        var height = new Option<int>("--height") { DefaultValueFactory = _ => 512, Description = "Multiple of 8." };
+        var width = new Option<int?>("--width") { Description = "Multiple of 8 (default: the model's own size, 512 for SD 1.x, 128 for the embedded model)." };
+        var height = new Option<int?>("--height") { Description = "Multiple of 8 (default: the model's own size)." };
         var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 50 };
         var guidance = new Option<double>("--guidance") { DefaultValueFactory = _ => 7.5, Description = "Classifier-free guidance scale (1 = off)." };
         var eta = new Option<double>("--eta") { DefaultValueFactory = _ => 0.0, Description = "DDIM eta (0 = deterministic)." };
@@ -36,7 +36,7 @@ public static class GenerateCommand
             using var sd = model.Load(r);
             using var start = r.GetValue(latents) is { } lf ? ReadLatents(lf) : null;
             using var init = r.GetValue(image) is { } imf ? ImageTensors.ToTensorPm1(ImageReader.Read(imf)) : null;
-            int w = r.GetValue(width), h = r.GetValue(height);
+            int w = r.GetValue(width) ?? sd.NativeSize, h = r.GetValue(height) ?? sd.NativeSize;
             if (init is not null) { h = (int)init.shape[2]; w = (int)init.shape[3]; }
             var request = new Txt2ImgRequest(r.GetValue(prompt)!, r.GetValue(negative)!, w, h, r.GetValue(steps), r.GetValue(guidance),
                 r.GetValue(eta), r.GetValue(seed), start, init, r.GetValue(strength));

@@ -16,8 +16,11 @@ public static class TrainCommand
             steps: 2000, batch: 16, lr: 1e-3, ema: 0, clip: 0, (path, o, size, r, report, cancel) => VaeTraining.Train(path, o, size, r.GetValue(crop), report, cancel), path => ToyModelFolder.TrainingDir(path, "vae"));
         vae.Add(crop);
         cmd.Add(vae);
-        cmd.Add(Make("unet", "Train the UNet and text encoder on captioned toy scenes (needs the folder's trained VAE; EMA weights are shipped).", "--model-dir", "The toy model folder.",
-            steps: 4000, batch: 16, lr: 3e-4, ema: 0.999, clip: 1, (path, o, size, _, report, cancel) => UnetTraining.Train(path, o, size, report, cancel), path => ToyModelFolder.TrainingDir(path, "unet")));
+        var objectWeight = new Option<double>("--object-weight") { DefaultValueFactory = _ => 1, Description = "How much more the ε error weighs in latent cells an object touches (1 = plain MSE)." };
+        var unet = Make("unet", "Train the UNet and text encoder on captioned toy scenes (needs the folder's trained VAE; EMA weights are shipped).", "--model-dir", "The toy model folder.",
+            steps: 4000, batch: 16, lr: 3e-4, ema: 0.999, clip: 1, (path, o, size, r, report, cancel) => UnetTraining.Train(path, o, size, r.GetValue(objectWeight), report, cancel), path => ToyModelFolder.TrainingDir(path, "unet"));
+        unet.Add(objectWeight);
+        cmd.Add(unet);
         cmd.Add(Make("raft", "Train the toy RAFT-small on toy edit pairs with exact flow.", "--out", "The RAFT checkpoint to write (princeton layout; state in training/raft beside it).",
             steps: 3000, batch: 8, lr: 4e-4, ema: 0, clip: 1, (path, o, size, _, report, cancel) => RaftTraining.Train(path, o, size, report, cancel),
             RaftTraining.StateDir));

@@ -45,6 +45,9 @@ public sealed class StableDiffusionModel : IDisposable
     public Device Device { get; }
     public ScalarType DType { get; }
 
+    /// <summary>The image side (px) the model was trained at: the UNet's sample size times the VAE's downsampling (SD 1.x: 512; the toy model: 128).</summary>
+    public int NativeSize => (int)Unet.Config.SampleSize << (Vae.Config.BlockOutChannels.Length - 1);
+
     /// <summary>Latents, schedules and losses stay in float32 whatever the weights are (float64 for float64 models).</summary>
     public ScalarType SchedulerDType => DType == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
 

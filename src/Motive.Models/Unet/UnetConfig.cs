@@ -9,6 +9,9 @@ public sealed record UnetConfig(
     long LayersPerBlock, long[] Heads, long CrossAttentionDim, long NormGroups, double NormEps,
     bool UseLinearProjection, bool FlipSinToCos, long FreqShift, long DownsamplePadding)
 {
+    /// <summary>The latent side the model was trained at (SD 1.x: 64, i.e. 512 px; the embedded toy model: 16).</summary>
+    public long SampleSize { get; init; } = 64;
+
     public static UnetConfig From(JsonConfig c)
     {
         var blocks = c.Longs("block_out_channels", [320, 640, 1280, 1280]);
@@ -21,7 +24,7 @@ public sealed record UnetConfig(
             c.Strings("up_block_types", ["UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"]),
             c.Long("layers_per_block", 2), heads, c.Long("cross_attention_dim", 768), c.Long("norm_num_groups", 32),
             c.Double("norm_eps", 1e-5), c.Bool("use_linear_projection", false), c.Bool("flip_sin_to_cos", true),
-            c.Long("freq_shift", 0), c.Long("downsample_padding", 1));
+            c.Long("freq_shift", 0), c.Long("downsample_padding", 1)) { SampleSize = c.Long("sample_size", 64) };
         foreach (var t in cfg.DownBlockTypes.Concat(cfg.UpBlockTypes))
             if (t is not ("CrossAttnDownBlock2D" or "DownBlock2D" or "CrossAttnUpBlock2D" or "UpBlock2D"))
                 throw new MotiveFormatException(c.Path, $"block type '{t}' is not supported (Stable Diffusion 1.x UNets only)");

@@ -33,17 +33,21 @@ public sealed class ToyDenoiser : nn.Module
 /// The toy UNet's objective: SD's ε-prediction on latents of fresh scenes (the trained VAE's posterior mean times the
 /// scaling factor), noised at a uniform timestep of the model's own schedule, conditioned on the scene's caption —
 /// dropped to the empty prompt one time in ten, so classifier-free guidance has an unconditional branch to use.
+/// Latent cells an object touches can weigh more (<c>objectWeight</c>): objects are a few percent of a scene, and
+/// with the plain MSE the UNet learned backgrounds well and drew objects as small blobs of the right colour (4,900
+/// steps: colours right for 76 % of requested objects, shapes for 15 %, chance is 17 %).
 /// </summary>
 public static class UnetTraining
 {
     public const double CaptionDropout = 0.1;
 
     public static Tensor Loss(ToyDenoiser model, AutoencoderKL vae, ClipTokenizer tokenizer, float[] alphasCumprod, double scalingFactor,
-        IReadOnlyList<int> seeds, int imageSize, Generator g, Device device)
+        IReadOnlyList<int> seeds, int imageSize, Generator g, Device device, double objectWeight = 1)
     {
         var scenes = SceneBatches.Generate(seeds, imageSize);   // once: generating a scene renders it to check what is seen
+        var (images, objects) = SceneBatches.ImagesAndObjects(scenes);
         Tensor x0;
-        using (no_grad()) x0 = vae.Encode(SceneBatches.Images(scenes).to(device)).Mean * scalingFactor;
+        using (no_grad()) x0 = vae.Encode(images.to(device)).Mean * scalingFactor;
         using var drop = rand([seeds.Count], generator: g);
         var keep = drop.data<float>().ToArray();
         var ids = scenes.Select((s, i) => tokenizer.Encode(keep[i] < CaptionDropout ? "" : Captions.Of(s))).SelectMany(v => v).ToArray();
@@ -52,8 +56,19 @@ public static class UnetTraining
         var a = tensor(alphasCumprod)[t].view(-1, 1, 1, 1).to(device);
         var noise = randn(x0.shape, generator: g).to(device);
         var xt = a.sqrt() * x0 + (1 - a).sqrt() * noise;
-        return F.mse_loss(model.Unet.Forward(xt, t.to(device), context), noise);
+        var error = (model.Unet.Forward(xt, t.to(device), context) - noise).square();
+        return objectWeight == 1 ? error.mean() : WeightedMean(error, LatentCellWeights(objects, (int)(imageSize / x0.shape[2]), objectWeight).to(device));
     }
+
+    /// <summary>
+    /// Per-latent-cell weights [B,1,h,w] from an object mask [B,1,H,W] (1 or 0): <paramref name="objectWeight"/> where any
+    /// pixel of the cell's <paramref name="downsample"/>² patch shows an object, 1 elsewhere.
+    /// </summary>
+    public static Tensor LatentCellWeights(Tensor objects, int downsample, double objectWeight) =>
+        1 + (objectWeight - 1) * F.max_pool2d(objects, downsample, stride: downsample);
+
+    /// <summary>Σ weight·error / Σ weight over every element (weights broadcast over channels): a batch without objects scores its plain mean.</summary>
+    public static Tensor WeightedMean(Tensor error, Tensor weights) => (weights * error).mean() / weights.mean();
 
     /// <summary>
     /// Sets the VAE's <c>scaling_factor</c> in the folder's config to 1 / (standard deviation of the latents of 64
@@ -76,7 +91,7 @@ public static class UnetTraining
     }
 
     /// <summary>Trains the UNet and text encoder of a toy model folder whose VAE is trained (EMA weights are what is shipped).</summary>
-    public static IReadOnlyList<double> Train(string modelDir, TrainOptions o, int imageSize, Action<int, int, double>? onStep = null, CancellationToken cancel = default)
+    public static IReadOnlyList<double> Train(string modelDir, TrainOptions o, int imageSize, double objectWeight = 1, Action<int, int, double>? onStep = null, CancellationToken cancel = default)
     {
         var stateDir = ToyModelFolder.TrainingDir(modelDir, "unet");
         if (TrainState.Load(stateDir).Step == 0)
@@ -85,7 +100,7 @@ public static class UnetTraining
         var schedule = DdimSchedule.From(sd.SchedulerConfig);
         using var model = new ToyDenoiser(sd.Unet, sd.TextEncoder);
         var device = torch.device(o.Device);
-        return TrainLoop.Run(model, (_, g) => Loss(model, sd.Vae, sd.Tokenizer, schedule.AlphasCumprod, sd.Vae.Config.ScalingFactor, SceneBatches.Seeds(g, o.Batch), imageSize, g, device),
+        return TrainLoop.Run(model, (_, g) => Loss(model, sd.Vae, sd.Tokenizer, schedule.AlphasCumprod, sd.Vae.Config.ScalingFactor, SceneBatches.Seeds(g, o.Batch), imageSize, g, device, objectWeight),
             o, stateDir, m => Export(modelDir, (ToyDenoiser)m), onStep, cancel);
     }
 

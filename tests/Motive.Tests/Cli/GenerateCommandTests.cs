@@ -51,6 +51,17 @@ public class GenerateCommandTests
         Assert.Single(e.Trim().Split('\n'));
     }
 
+    /// <summary>With no size given, an image comes out at the model's own size: 128 px for the embedded toy model (its UNet's sample_size 16 × the VAE's 8), not SD's 512.</summary>
+    [Fact]
+    public void Generate_OnTheEmbeddedModel_DefaultsToItsOwnSize()
+    {
+        using var dir = new TempDir();
+        var (code, _, e) = Run("generate", "--prompt", "a red star on a striped background", "--steps", "2", "--out", dir.File("toy.png"));
+        Assert.True(code == 0, e);
+        var image = ImageReader.Read(dir.File("toy.png"));
+        Assert.Equal((128, 128), (image.Width, image.Height));
+    }
+
     [Fact]
     public void Invert_WithReconstruct_WritesTrajectoryAndReportsPsnr()
     {

@@ -20,7 +20,7 @@ public sealed class MoveOptions
     public readonly Option<string> Prompt = new("--prompt") { DefaultValueFactory = _ => "", Description = "The prompt (may be empty for real images); the unconditional prompt is \"\"." };
     public readonly Option<string?> InputDir = new("--input-dir") { Description = "A Motion Guidance example folder: pred.png, start_zt.pth, latents/zt.*.pth, flows/." };
     public readonly Option<string?> Image = new("--image") { Description = "A real image to edit: inverted with DDIM first (z_T and the cached latents)." };
-    public readonly Option<string> Size = new("--size") { DefaultValueFactory = _ => "512x512", Description = "WxH of the generated source when neither --input-dir nor --image is given." };
+    public readonly Option<string?> Size = new("--size") { Description = "WxH of the generated source when neither --input-dir nor --image is given (default: the model's own size, 512x512 for SD 1.x, 128x128 for the embedded model)." };
     public readonly Option<string?> TargetFlow = new("--target-flow") { Description = "The target flow (.pth (1,2,H,W), .flo, .npy, .safetensors), in the input image's pixels; with --input-dir, a name in its flows/. Or use the strokes (--translate ...)." };
     public readonly Option<string> EditMask = new("--edit-mask") { DefaultValueFactory = _ => "auto", Description = "auto (the cells the flow leaves or reaches, dilated by --mask-margin), none (edit everywhere), or a file: *.mask.pth (True = keep) or a picture (white = free)." };
     public readonly Option<int> MaskMargin = new("--mask-margin") { DefaultValueFactory = _ => 1, Description = "Dilation of the automatic edit region, in latent cells (8 px)." };

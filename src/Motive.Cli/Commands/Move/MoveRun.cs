@@ -57,7 +57,7 @@ public sealed record MoveRun(Tensor Source, Tensor TargetFlow, Tensor? KeepMask,
         }
         else
         {
-            var (w, h) = FlowBuilderOptions.Pair(r.GetValue(o.Size)!, "--size", 'x');
+            var (w, h) = r.GetValue(o.Size) is { } size ? FlowBuilderOptions.Pair(size, "--size", 'x') : (model.NativeSize, model.NativeSize);
             sizing = InputSizing.For((long)w, (long)h);
             CheckSize(sizing, minimumSide, "--size");
             using var src = ConsoleProgress.Run("generate source", settings.Steps, "steps", stderr,
