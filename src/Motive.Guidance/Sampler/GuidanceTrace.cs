@@ -20,8 +20,11 @@ public sealed class GuidanceTrace : IDisposable
 
     internal void Add(string name, Tensor scalar)
     {
-        if (!pending.TryGetValue(name, out var list)) pending[name] = list = [];
-        if (!values.ContainsKey(name)) values[name] = [];
+        if (!pending.TryGetValue(name, out var list))
+        {
+            pending[name] = list = [];
+            values.TryAdd(name, []);
+        }
         list.Add(scalar.detach().to(float32).reshape([]).DetachFromDisposeScope());
     }
 

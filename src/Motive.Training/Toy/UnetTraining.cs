@@ -57,7 +57,7 @@ public static class UnetTraining
         var noise = randn(x0.shape, generator: g).to(device);
         var xt = a.sqrt() * x0 + (1 - a).sqrt() * noise;
         var error = (model.Unet.Forward(xt, t.to(device), context) - noise).square();
-        return objectWeight == 1 ? error.mean() : WeightedMean(error, LatentCellWeights(objects, (int)(imageSize / x0.shape[2]), objectWeight).to(device));
+        return WeightedLoss.Mean(error, LatentCellWeights(objects, (int)(imageSize / x0.shape[2]), objectWeight).to(device));   // weight 1: the plain MSE
     }
 
     /// <summary>
@@ -66,9 +66,6 @@ public static class UnetTraining
     /// </summary>
     public static Tensor LatentCellWeights(Tensor objects, int downsample, double objectWeight) =>
         1 + (objectWeight - 1) * F.max_pool2d(objects, downsample, stride: downsample);
-
-    /// <summary>Σ weight·error / Σ weight over every element (weights broadcast over channels): a batch without objects scores its plain mean.</summary>
-    public static Tensor WeightedMean(Tensor error, Tensor weights) => (weights * error).mean() / weights.mean();
 
     /// <summary>
     /// Sets the VAE's <c>scaling_factor</c> in the folder's config to 1 / (standard deviation of the latents of 64

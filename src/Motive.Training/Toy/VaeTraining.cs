@@ -35,7 +35,7 @@ public static class VaeTraining
     public static Tensor WeightedL1(Tensor reconstruction, Tensor images, Tensor objects)
     {
         var weight = 1 + ObjectWeight * F.max_pool2d(objects, 5, stride: 1, padding: 2);
-        return (weight * (reconstruction - images).abs()).mean() / weight.mean();
+        return WeightedLoss.Mean((reconstruction - images).abs(), weight);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Motive.Training.Loop;
 using Motive.Training.Toy;
 using static TorchSharp.torch;
 
@@ -21,15 +22,15 @@ public class UnetObjectWeightTests
     }
 
     [Fact]
-    public void WeightedMean_IsThePlainMeanForEqualWeights_AndWeighsObjectCellsUp()
+    public void WeightedLossMean_IsThePlainMeanForEqualWeights_AndWeighsObjectCellsUp()
     {
         using var scope = NewDisposeScope();
         var error = zeros(1, 2, 4, 4);
         error[0, .., 2, 1] = tensor(1f);   // both channels err by 1 in one cell
         var mask = zeros(1, 1, 32, 32);
         mask[0, 0, 17, 9] = tensor(1f);
-        Assert.Equal(error.mean().item<float>(), UnetTraining.WeightedMean(error, UnetTraining.LatentCellWeights(mask, 8, 1)).item<float>(), 6);
+        Assert.Equal(error.mean().item<float>(), WeightedLoss.Mean(error, UnetTraining.LatentCellWeights(mask, 8, 1)).item<float>(), 6);
         // Σ w·e / 32 elements = 20/32; mean weight = (15 + 10)/16: 0.625 / 1.5625 = 0.4 (the plain mean is 0.0625)
-        Assert.Equal(0.4, UnetTraining.WeightedMean(error, UnetTraining.LatentCellWeights(mask, 8, 10)).item<float>(), 5);
+        Assert.Equal(0.4, WeightedLoss.Mean(error, UnetTraining.LatentCellWeights(mask, 8, 10)).item<float>(), 5);
     }
 }
