@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Motive.Cli.Progress;
-using Motive.Methods.ToyWorld;
+using Motive.ToyWorld;
 using Motive.Training.Reports;
 
 namespace Motive.Cli.Commands;

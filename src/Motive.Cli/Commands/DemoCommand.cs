@@ -6,7 +6,7 @@ using Motive.Guidance.Sampler;
 using Motive.IO.Checkpoints;
 using Motive.IO.Images;
 using Motive.Methods.MotionGuidance;
-using Motive.Methods.ToyWorld;
+using Motive.ToyWorld;
 using Motive.Models.Flow;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Motive.Methods.ToyWorld;
+using Motive.ToyWorld;
 using Motive.Models.Loading;
 using static TorchSharp.torch;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Motive.Cli.Progress;
-using Motive.Methods.ToyWorld;
+using Motive.ToyWorld;
 using Motive.Models.Loading;
 using Motive.Models.Raft;
 using Motive.Training.Toy;

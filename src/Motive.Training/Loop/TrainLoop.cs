@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Motive.IO.StateDicts;
+using Motive.Models.Optim;
 using Motive.Models.Blocks;
 using Motive.Training.Toy;
 using TorchSharp;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Motive.IO.Images;
-using Motive.Methods.ToyWorld;
+using Motive.ToyWorld;
 using Motive.Tests.Support;
 
 namespace Motive.Tests.ToyWorld;

@@ -1,6 +1,6 @@
 using Motive.Cli.Commands;
 using Motive.Guidance.Sampler;
-using Motive.Methods.ToyWorld;
+using Motive.ToyWorld;
 
 namespace Motive.Tests.ToyWorld;
 

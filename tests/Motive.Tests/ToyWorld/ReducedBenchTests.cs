@@ -1,5 +1,5 @@
 using Motive.Cli.Commands;
-using Motive.Methods.ToyWorld;
+using Motive.ToyWorld;
 
 namespace Motive.Tests.ToyWorld;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Motive.Methods.MotionGuidance;
-using Motive.Methods.ToyWorld;
+using Motive.ToyWorld;
 
 namespace Motive.Cli.Commands.Move;
 

@@ -4,7 +4,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Motive.Training.Loop;
+namespace Motive.Models.Optim;
 
 /// <summary>
 /// AdamW (Loshchilov &amp; Hutter; torch.optim.AdamW's defaults: β 0.9 / 0.999, ε 1e-8, decoupled weight decay) written

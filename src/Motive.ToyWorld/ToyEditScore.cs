@@ -1,6 +1,6 @@
 using Motive.Scenes;
 
-namespace Motive.Methods.ToyWorld;
+namespace Motive.ToyWorld;
 
 /// <summary>
 /// How well an edited image (planar RGB in [0,1]) matches a toy case's ground truth: the edited object found by its

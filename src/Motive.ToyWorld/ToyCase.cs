@@ -1,6 +1,6 @@
 using Motive.Scenes;
 
-namespace Motive.Methods.ToyWorld;
+namespace Motive.ToyWorld;
 
 /// <summary>
 /// One held-out toy edit with its ground truth: the scene, the edit, the exact target render and flow, and the

@@ -5,7 +5,7 @@ using Motive.Models.Loading;
 using Motive.Models.Raft;
 using static TorchSharp.torch;
 
-namespace Motive.Methods.ToyWorld;
+namespace Motive.ToyWorld;
 
 /// <summary>An edited image (planar RGB in [0,1]), RAFT's flow from the source to it (2,H,W), and its score.</summary>
 public sealed record ToyOutcome(string Method, float[] Image, Tensor AchievedFlow, ToyEditScore Score) : IDisposable

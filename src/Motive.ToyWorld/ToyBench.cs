@@ -2,7 +2,7 @@ using Motive.Guidance.Sampler;
 using Motive.Methods.MotionGuidance;
 using Motive.Scenes;
 
-namespace Motive.Methods.ToyWorld;
+namespace Motive.ToyWorld;
 
 public sealed record ToyBenchRow(int Seed, string Edit, string Method, ToyEditScore Score);
 

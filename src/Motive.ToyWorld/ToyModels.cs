@@ -3,7 +3,7 @@ using Motive.Models.Loading;
 using Motive.Models.Raft;
 using TorchSharp;
 
-namespace Motive.Methods.ToyWorld;
+namespace Motive.ToyWorld;
 
 /// <summary>
 /// The embedded default model: the toy diffusers folder and the toy RAFT-small that Motive trains itself
