@@ -1,4 +1,3 @@
-using Motive.Guidance.Sampler;
 using Motive.Methods.MotionGuidance;
 using Motive.Scenes;
 
@@ -27,7 +26,8 @@ public sealed record ToyBenchSummary(string Method, int Cases, double MedianCent
 /// </summary>
 public static class ToyBench
 {
-    public static List<ToyBenchRow> Run(ToyModels models, int cases, int firstCase, MotionGuidanceSettings settings, int maskMargin,
+    /// <summary>Runs <paramref name="cases"/> held-out edits from index <paramref name="firstCase"/>; <paramref name="settings"/> override the model's preset.</summary>
+    public static List<ToyBenchRow> Run(ToyModels models, int cases, int firstCase, MotionGuidanceOptions settings,
         Action<int, int>? onCase = null, CancellationToken cancel = default)
     {
         var rows = new List<ToyBenchRow>();
@@ -35,11 +35,10 @@ public static class ToyBench
         {
             cancel.ThrowIfCancellationRequested();
             var c = ToyCase.Random(HeldOut.SceneSeed(firstCase + i));
-            using var edit = new ToyEdit(models.Sd, c, settings, maskMargin, cancel: cancel);
-            using var trace = new GuidanceTrace();
-            using (var mg = edit.Guided(models.Sd, models.Raft, c.Seed, trace, cancel: cancel)) rows.Add(new(c.Seed, c.Description, mg.Method, mg.Score));
-            using (var ng = edit.Guided(models.Sd, models.Raft, c.Seed, trace, guidance: false, cancel: cancel)) rows.Add(new(c.Seed, c.Description, ng.Method, ng.Score));
-            using (var fw = edit.ForwardWarp(models.Raft)) rows.Add(new(c.Seed, c.Description, fw.Method, fw.Score));
+            using var edit = new ToyEdit(models, c, settings, cancel: cancel);
+            using (var mg = edit.Guided()) rows.Add(new(c.Seed, c.Description, mg.Method, mg.Score));
+            using (var ng = edit.Guided(guidance: false)) rows.Add(new(c.Seed, c.Description, ng.Method, ng.Score));
+            using (var fw = edit.ForwardWarp()) rows.Add(new(c.Seed, c.Description, fw.Method, fw.Score));
             onCase?.Invoke(i + 1, cases);
         }
         return rows;

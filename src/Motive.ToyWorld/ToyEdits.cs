@@ -1,60 +1,103 @@
-using Motive.Guidance.Sampler;
+using Motive.IO.Checkpoints;
+using Motive.IO.Images;
+using Motive.Methods.Editing;
 using Motive.Methods.MotionGuidance;
 using Motive.Models.Flow;
-using Motive.Models.Loading;
-using Motive.Models.Raft;
 using static TorchSharp.torch;
 
 namespace Motive.ToyWorld;
 
-/// <summary>An edited image (planar RGB in [0,1]), RAFT's flow from the source to it (2,H,W), and its score.</summary>
-public sealed record ToyOutcome(string Method, float[] Image, Tensor AchievedFlow, ToyEditScore Score) : IDisposable
+/// <summary>An edited image (planar RGB in [0,1]), RAFT's flow from the source to it (2,H,W), its score, and the method's result.</summary>
+public sealed record ToyOutcome(string Method, float[] Image, Tensor AchievedFlow, ToyEditScore Score, EditResult? Result = null) : IDisposable
 {
-    public void Dispose() => AchievedFlow.Dispose();
+    public void Dispose()
+    {
+        AchievedFlow.Dispose();
+        Result?.Dispose();
+    }
 }
 
 /// <summary>
-/// A toy case made ready for editing: the scene render as a real image, DDIM-inverted with its caption (z_T and the
-/// trajectory), the exact target flow and the automatic edit mask (the cells the flow touches, dilated by
-/// <c>maskMargin</c> cells). Motion Guidance and its no-guidance baseline run from the same inversion and seed, so
-/// they differ by the guidance alone; the forward warp needs none of it.
+/// A toy case made ready for editing exactly as `motive move` makes a picture ready: the scene's render saved as a
+/// PNG and its exact flow as a .pth, then a Motion Guidance request on them (image source inverted with the caption,
+/// the automatic edit mask, settings over the model's preset) planned and its source inverted once. Motion Guidance
+/// and its no-guidance baseline run from that one inversion and seed, so they differ by the guidance alone; the
+/// forward warp needs none of it.
 /// </summary>
 public sealed class ToyEdit : IDisposable
 {
     public const string MotionGuidanceName = "motion-guidance", NoGuidanceName = "no-guidance", ForwardWarpName = "forward-warp";
+    public const string SceneFile = "scene.png", FlowFile = "target_flow.pth";
 
-    private readonly Tensor flow, keep;
-    private readonly MotionGuidanceSource source;
+    private readonly MotionGuidancePlan plan;
+    private readonly EditSession session;
+    private readonly string? ownedDir;
 
-    public ToyEdit(StableDiffusionModel model, ToyCase c, MotionGuidanceSettings settings, int maskMargin,
-        Action<int, int>? onStep = null, CancellationToken cancel = default)
+    /// <summary>
+    /// Writes the case's inputs into <paramref name="inputsDir"/> (a temporary folder when null), plans and inverts.
+    /// <paramref name="settings"/> override the model's preset.
+    /// </summary>
+    public ToyEdit(ToyModels models, ToyCase c, MotionGuidanceOptions settings, Action<EditProgress>? progress = null, CancellationToken cancel = default,
+        string? inputsDir = null)
     {
         Case = c;
-        Settings = settings;
-        flow = tensor(c.Truth.Flow).view(2, c.Height, c.Width);
-        using (var region = EditMask.Region(flow, margin: maskMargin)) keep = EditMask.ToMotionGuidanceMask(region);
-        using var image = tensor(c.Truth.SourceRender.Image).view(1, 3, c.Height, c.Width) * 2 - 1;
-        source = MotionGuidanceSource.Invert(model, image, c.Caption, settings, onStep: onStep, cancel: cancel);
+        ownedDir = inputsDir is null ? Directory.CreateTempSubdirectory("motive-toy-").FullName : null;
+        var dir = inputsDir ?? ownedDir!;
+        Directory.CreateDirectory(dir);
+        PngWriter.Write(Path.Combine(dir, SceneFile), c.Truth.SourceRender.ToRgb());
+        using (var flow = tensor(c.Truth.Flow).view(1, 2, c.Height, c.Width)) TorchSaveWriter.WriteTensor(Path.Combine(dir, FlowFile), flow);
+        Request = new MotionGuidanceRequest
+        {
+            Model = models.Model,
+            Raft = models.RaftPath,
+            Prompt = c.Caption,
+            Source = new ImageSource(SceneFile),
+            Motion = new TargetMotion(Flow: FlowFile),
+            Seed = c.Seed,
+            Settings = settings,
+        };
+        session = new EditSession(models.Models, null, progress, cancel);
+        plan = (MotionGuidancePlan)new MotionGuidanceMethod().Plan(Request, new FileInputs(dir));
+        try
+        {
+            plan.PrepareSource(session);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     public ToyCase Case { get; }
-    public MotionGuidanceSettings Settings { get; }
-    public Tensor Source => source.Image;
-    public Tensor TargetFlow => flow;
+    /// <summary>The request as given (input names relative to the inputs folder).</summary>
+    public MotionGuidanceRequest Request { get; }
+    /// <summary>The request with every default filled in.</summary>
+    public MotionGuidanceRequest Resolved => plan.Request;
+    public MotionGuidanceSettings Settings => plan.Settings;
+    public Tensor TargetFlow => plan.TargetFlow;
 
     /// <summary>Motion Guidance with the case's exact flow as the target (guidance weight 0: the no-guidance baseline).</summary>
-    public ToyOutcome Guided(StableDiffusionModel model, RaftModel raft, long seed, GuidanceTrace trace, bool guidance = true,
-        Action<int, int>? onStep = null, CancellationToken cancel = default)
+    public ToyOutcome Guided(bool guidance = true, string? workDir = null)
     {
         var settings = guidance ? Settings : Settings with { GuidanceWeight = 0 };
-        var inputs = new MotionGuidanceInputs(source.Image, flow.unsqueeze(0), keep, source.StartLatent, source.Trajectory);
-        using var result = MotionGuidanceEdit.Run(model, raft, Case.Caption, inputs, settings, seed, trace, onStep: onStep, cancel: cancel);
-        var image = result.Image.contiguous().data<float>().ToArray();
-        return Score(guidance ? MotionGuidanceName : NoGuidanceName, image, result.AchievedFlow.clone());
+        var result = plan.Run(session with { WorkDir = workDir }, settings);
+        try
+        {
+            var image = Planar(result.Image);
+            using var t = tensor(image).view(1, 3, Case.Height, Case.Width);
+            var (achieved, _, _) = MotionGuidanceEdit.Measure(session.Models.Raft(plan.Raft), plan.PrepareSource(session).Image, t, plan.TargetFlow, Settings);
+            return Score(guidance ? MotionGuidanceName : NoGuidanceName, image, achieved, result);
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The naive baseline: every source pixel splatted to its nearest target pixel along the exact flow; what nothing lands on keeps the source.</summary>
-    public ToyOutcome ForwardWarp(RaftModel raft)
+    public ToyOutcome ForwardWarp()
     {
         int w = Case.Width, h = Case.Height, n = w * h;
         var src = Case.Truth.SourceRender.Image;
@@ -70,23 +113,34 @@ public sealed class ToyEdit : IDisposable
                 for (int ch = 0; ch < 3; ch++) image[ch * n + ty * w + tx] = src[ch * n + i];
             }
         using var t = tensor(image).view(1, 3, h, w);
-        var (achieved, _, _) = MotionGuidanceEdit.Measure(raft, source.Image, t, flow, Settings);
-        return Score(ForwardWarpName, image, achieved);
+        var (achieved, _, _) = MotionGuidanceEdit.Measure(session.Models.Raft(plan.Raft), plan.PrepareSource(session).Image, t, plan.TargetFlow, Settings);
+        return Score(ForwardWarpName, image, achieved, null);
     }
 
-    private ToyOutcome Score(string method, float[] image, Tensor achieved)
+    /// <summary>A picture as planar RGB in [0,1], the layout of the scene renders.</summary>
+    public static float[] Planar(RgbImage picture)
+    {
+        int n = picture.Width * picture.Height;
+        var image = new float[3 * n];
+        for (int i = 0; i < n; i++)
+            for (int c = 0; c < 3; c++)
+                image[c * n + i] = picture.Pixels[3 * i + c] / 255f;
+        return image;
+    }
+
+    private ToyOutcome Score(string method, float[] image, Tensor achieved, EditResult? result)
     {
         using var scope = NewDisposeScope();
+        var flow = plan.TargetFlow;
         var epe = FlowOps.EndPointError(achieved.unsqueeze(0), flow.unsqueeze(0))[0];
         var moving = flow.square().sum(dim: 0).gt(0);
         double all = epe.mean().item<float>(), onMoving = epe.masked_select(moving).mean().item<float>();
-        return new ToyOutcome(method, image, achieved, ToyEditScore.Of(Case, image, all, onMoving));
+        return new ToyOutcome(method, image, achieved, ToyEditScore.Of(Case, image, all, onMoving), result);
     }
 
     public void Dispose()
     {
-        flow.Dispose();
-        keep.Dispose();
-        source.Dispose();
+        plan?.Dispose();
+        if (ownedDir is not null && Directory.Exists(ownedDir)) Directory.Delete(ownedDir, recursive: true);
     }
 }

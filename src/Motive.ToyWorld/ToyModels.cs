@@ -1,55 +1,53 @@
 using Motive.IO;
+using Motive.Methods.Editing;
 using Motive.Models.Loading;
 using Motive.Models.Raft;
-using TorchSharp;
 
 namespace Motive.ToyWorld;
 
 /// <summary>
-/// The embedded default model: the toy diffusers folder and the toy RAFT-small that Motive trains itself
-/// (models/toy in the repository, copied beside the program at build time), loaded with the same loaders as real
-/// checkpoints.
+/// The toy models an edit of the toy world runs on: the embedded default model (<see cref="EmbeddedModel"/>) or
+/// another toy folder, and its RAFT, loaded once into a session's <see cref="EditModels"/>.
 /// </summary>
 public sealed class ToyModels : IDisposable
 {
-    public const string RaftFile = "raft-small.safetensors";
+    public const string RaftFile = EmbeddedModel.RaftFile;
 
-    /// <summary>The copy beside the program.</summary>
-    public static string DefaultDir => Path.Combine(AppContext.BaseDirectory, "models", "toy");
-
-    private ToyModels(StableDiffusionModel sd, RaftModel raft)
+    private ToyModels(EditModels models, ModelRef model, string raft)
     {
-        Sd = sd;
-        Raft = raft;
+        Models = models;
+        Model = model;
+        RaftPath = raft;
     }
 
-    public StableDiffusionModel Sd { get; }
-    public RaftModel Raft { get; }
+    public EditModels Models { get; }
+    /// <summary>The diffusers folder as requests name it (null path: the embedded model).</summary>
+    public ModelRef Model { get; }
+    public string RaftPath { get; }
+    public StableDiffusionModel Sd => Models.Diffusion(Model);
+    public RaftModel Raft => Models.Raft(RaftPath);
 
     public static ToyModels Load(string? dir = null, string? raft = null, string device = "cpu")
     {
-        dir ??= DefaultDir;
-        raft ??= Path.Combine(dir, RaftFile);
-        if (!File.Exists(Path.Combine(dir, "model_index.json")))
-            throw new MotiveFormatException(dir, "has no toy model (model_index.json is missing); train one with `motive train vae|unet --model-dir` or rebuild to copy models/toy");
+        var folder = dir ?? EmbeddedModel.Dir;
+        raft ??= Path.Combine(folder, RaftFile);
+        if (!File.Exists(Path.Combine(folder, "model_index.json")))
+            throw new MotiveFormatException(folder, "has no toy model (model_index.json is missing); train one with `motive train vae|unet --model-dir` or rebuild to copy models/toy");
         if (!File.Exists(raft)) throw new MotiveFormatException(raft, "is missing; train it with `motive train raft --out`");
-        var sd = StableDiffusionModel.Load(dir, new LoadOptions(Device: device));
+        var models = new EditModels(device);
+        var toy = new ToyModels(models, new ModelRef(dir is null ? null : Path.GetFullPath(dir)), Path.GetFullPath(raft));
         try
         {
-            var model = RaftLoader.Load(raft);
-            model.to(torch.device(device));
-            return new ToyModels(sd, model);
+            _ = toy.Sd;
+            _ = toy.Raft;
+            return toy;
         }
         catch
         {
-            sd.Dispose();
+            models.Dispose();
             throw;
         }
     }
 
-    public void Dispose()
-    {
-        Sd.Dispose();
-        Raft.Dispose();
-    }
+    public void Dispose() => Models.Dispose();
 }

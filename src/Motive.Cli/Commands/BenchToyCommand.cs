@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
+using Motive.IO.Json;
+using Motive.Methods.MotionGuidance;
 using Motive.Cli.Progress;
 using Motive.ToyWorld;
 using Motive.Training.Reports;
@@ -27,25 +28,24 @@ public static class BenchToyCommand
         {
             int cases = r.GetValue(n);
             if (cases < 1) throw new ArgumentException("--n must be at least 1");
-            var settings = toy.Settings(r);
-            int margin = r.GetValue(toy.MaskMargin);
             using var models = ToyModels.Load(r.GetValue(toy.Model), r.GetValue(toy.Raft));
+            var settings = toy.Settings(r).Over(MotionGuidanceMethod.Defaults(models.Model.Path));
             var rows = ConsoleProgress.Run("bench toy", cases, "edits", r.InvocationConfiguration.Error,
-                p => ToyBench.Run(models, cases, r.GetValue(first), settings, margin, (d, _) => p.Report(d), cancel));
+                p => ToyBench.Run(models, cases, r.GetValue(first), settings, (d, _) => p.Report(d), cancel));
             var summary = ToyBench.Summarise(rows);
             var dir = r.GetValue(output)!;
-            var markdown = Write(dir, rows, summary, settings, margin);
+            var markdown = Write(dir, rows, summary, settings);
             r.InvocationConfiguration.Output.Write(markdown);
             return Task.FromResult(CliApp.Ok);
         });
         return cmd;
     }
 
-    private static string Write(string dir, List<ToyBenchRow> rows, List<ToyBenchSummary> summary, Methods.MotionGuidance.MotionGuidanceSettings settings, int maskMargin)
+    private static string Write(string dir, List<ToyBenchRow> rows, List<ToyBenchSummary> summary, MotionGuidanceOptions settings)
     {
         Directory.CreateDirectory(dir);
         var md = new StringBuilder();
-        md.AppendLine($"# Toy edit benchmark: {summary[0].Cases} held-out edits, {settings.Steps} steps × {settings.Recursions} recursions, guidance weight {settings.GuidanceWeight}, CFG {settings.Cfg}, clip {settings.ClipGrad}, edit-mask margin {maskMargin}{(settings.OracleFlow ? ", oracle flow" : "")}");
+        md.AppendLine($"# Toy edit benchmark: {summary[0].Cases} held-out edits, {settings.Steps} steps × {settings.Recursions} recursions, guidance weight {settings.GuidanceWeight}, CFG {settings.Cfg}, clip {settings.ClipGrad}, edit-mask margin {settings.MaskMargin}{(settings.OracleFlow == true ? ", oracle flow" : "")}");
         md.AppendLine();
         md.AppendLine("| method | " + string.Join(" | ", summary[0].Metrics.Select(m => m.Name)) + " |");
         md.AppendLine("|---|" + string.Concat(summary[0].Metrics.Select(_ => "---|")));
@@ -61,9 +61,7 @@ public static class BenchToyCommand
         foreach (var (metric, i) in summary[0].Metrics.Select((m, i) => (m.Name, i)))
             BarChart.Write(Path.Combine(dir, $"metric{i}.png"), metric, summary.Select(s => s.Method).ToList(), summary.Select(s => s.Metrics[i].Value).ToList());
         File.WriteAllText(Path.Combine(dir, "report.md"), md.ToString());
-        var json = JsonSerializer.Serialize(new { settings = new { settings.Steps, settings.Recursions, settings.GuidanceWeight, settings.Cfg }, summary, rows },
-            new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
-        File.WriteAllText(Path.Combine(dir, "report.json"), json);
+        MotiveJson.Write(Path.Combine(dir, "report.json"), new { settings, summary, rows });
         return md.ToString();
     }
 }

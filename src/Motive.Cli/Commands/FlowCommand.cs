@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Motive.Methods.Editing;
 using Motive.IO.Flows;
 using Motive.IO.Images;
 using Motive.Methods.MotionGuidance;
@@ -88,6 +89,7 @@ public static class FlowCommand
         make.SetAction(r =>
         {
             var (w, h) = FlowBuilderOptions.Pair(r.GetValue(size)!, "--size", 'x');
+            EditLimits.CheckSize("--size", (long)Math.Min(w, long.MaxValue), (long)Math.Min(h, long.MaxValue));
             using var flow = strokes.Build(r, (long)h, (long)w, r.GetValue(image) is { } img ? () => ImageReader.Read(img) : null);
             FlowFile.Write(r.GetValue(output)!, flow);
             r.InvocationConfiguration.Output.WriteLine($"wrote {r.GetValue(output)}");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Motive.Methods.Editing;
 using System.Globalization;
 using Motive.Cli.Progress;
 using Motive.IO;
@@ -33,6 +34,7 @@ public static class GenerateCommand
         model.AddTo(cmd);
         cmd.SetAction((r, cancel) =>
         {
+            if (r.GetValue(width) is not null || r.GetValue(height) is not null) EditLimits.CheckSize("--width/--height", r.GetValue(width) ?? 1, r.GetValue(height) ?? 1);   // before any model is loaded
             using var sd = model.Load(r);
             using var start = r.GetValue(latents) is { } lf ? ReadLatents(lf) : null;
             using var init = r.GetValue(image) is { } imf ? ImageTensors.ToTensorPm1(ImageReader.Read(imf)) : null;

@@ -10,6 +10,9 @@ namespace Motive.Cli.Commands;
 /// <summary>`motive scene`: one scene of the embedded toy world, and with --edit an edit with its exact ground truth.</summary>
 public static class SceneCommand
 {
+    /// <summary>The toy world is drawn at 128 px; 1024 is already 64× the pixels and a second or two a scene.</summary>
+    public const int SceneLimit = 1024;
+
     public static Command Create()
     {
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Scene seed (the same seed gives the same scene)." };
@@ -20,9 +23,9 @@ public static class SceneCommand
         cmd.SetAction(r =>
         {
             var dir = r.GetValue(output)!;
-            Directory.CreateDirectory(dir);
             int side = r.GetValue(size);
-            if (side < 64) throw new ArgumentException("--size must be at least 64");
+            if (side is < 64 or > SceneLimit) throw new ArgumentException($"--size must be between 64 and {SceneLimit} px, got {side}");
+            Directory.CreateDirectory(dir);
             var scene = SceneGenerator.Generate(r.GetValue(seed), side, side);
             var render = SceneRenderer.Render(scene);
             var caption = Captions.Of(scene);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Motive.Methods.Editing;
 using Spectre.Console;
 
 namespace Motive.Cli.Progress;
@@ -38,6 +39,41 @@ public static class ConsoleProgress
             stderr.WriteLine(Line(title, v, total, unit, clock.Elapsed, first));
         }));
         return result;
+    }
+
+    /// <summary>
+    /// Runs an edit whose progress comes in phases (<see cref="EditProgress"/>: invert, move, …): one bar (or one
+    /// line series) per phase, each with its own rate and ETA.
+    /// </summary>
+    public static T Edit<T>(TextWriter stderr, Func<Action<EditProgress>, T> work)
+    {
+        bool live = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+        if (live)
+        {
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            return console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .Start(ctx =>
+                {
+                    var tasks = new Dictionary<string, ProgressTask>();
+                    return work(p =>
+                    {
+                        if (!tasks.TryGetValue(p.Phase, out var task)) tasks[p.Phase] = task = ctx.AddTask(p.Phase, maxValue: Math.Max(1, p.Total));
+                        task.Value = p.Step;
+                    });
+                });
+        }
+        var phases = new Dictionary<string, (Stopwatch Clock, long First, TimeSpan Last)>();
+        return work(p =>
+        {
+            if (!phases.TryGetValue(p.Phase, out var s)) s = (Stopwatch.StartNew(), p.Step, TimeSpan.FromSeconds(-10));
+            if (s.Clock.Elapsed - s.Last >= TimeSpan.FromSeconds(2) || p.Step >= p.Total)
+            {
+                stderr.WriteLine(Line(p.Phase, p.Step, p.Total, "steps", s.Clock.Elapsed, s.First));
+                s.Last = s.Clock.Elapsed;
+            }
+            phases[p.Phase] = s;
+        });
     }
 
     /// <summary>"title: 45% (450/1000 steps), 12.3 steps/s, ETA 00:00:45"; the rate is of the work done since <paramref name="from"/>.</summary>

@@ -9,6 +9,17 @@ public static class DiffusersFolder
     public static bool Is(string path) => Directory.Exists(path) && File.Exists(Path.Combine(path, "model_index.json"));
 
     /// <summary>
+    /// The image size the model was made for, from its configs alone (no weights read): the UNet's sample_size times
+    /// the VAE's downsampling (512 for SD 1.x). As <see cref="StableDiffusionModel.NativeSize"/>.
+    /// </summary>
+    public static int NativeSize(string dir)
+    {
+        var unet = Blocks.JsonConfig.Load(Path.Combine(dir, "unet", "config.json"));
+        var vae = Blocks.JsonConfig.Load(Path.Combine(dir, "vae", "config.json"));
+        return (int)Unet.UnetConfig.From(unet).SampleSize << (Vae.VaeConfig.From(vae).BlockOutChannels.Length - 1);
+    }
+
+    /// <summary>
     /// The weights of one component: safetensors preferred over pickled .bin; with <paramref name="variant"/>
     /// (e.g. "fp16") the variant file (diffusion_pytorch_model.fp16.safetensors) when present.
     /// </summary>

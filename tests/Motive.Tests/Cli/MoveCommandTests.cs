@@ -46,7 +46,7 @@ public class MoveCommandTests
         Assert.StartsWith($"wrote {output}: result.png, summary.png, run.json (8 guided evaluations", o);
 
         using var record = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "run.json")));
-        var evals = record.RootElement.GetProperty("per_evaluation");
+        var evals = record.RootElement.GetProperty("result").GetProperty("per_evaluation");
         Assert.Equal([751L, 751, 501, 501, 251, 251, 1, 1], evals.GetProperty("timestep").EnumerateArray().Select(v => v.GetInt64()));
         var energy = evals.GetProperty("motion").EnumerateArray().Select(v => v.GetDouble()).ToArray();
         double expected = p["energy"][0].item<float>();
@@ -78,8 +78,9 @@ public class MoveCommandTests
         var result = ImageReader.Read(Path.Combine(output, "result.png"));
         Assert.Equal((192, 128), (result.Width, result.Height));
         using var record = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "run.json")));
-        Assert.Contains("inverted", record.RootElement.GetProperty("source").GetProperty("kind").GetString());
-        Assert.Equal(3, record.RootElement.GetProperty("guided_evaluations").GetInt32());
+        var result1 = record.RootElement.GetProperty("result");
+        Assert.Contains("inverted", result1.GetProperty("source").GetString());
+        Assert.Equal(3, result1.GetProperty("metrics").GetProperty("guided_evaluations").GetInt32());
         // The stroke moved 6 px at the input's width; at 192 px wide that is 6·192/200 = 5.76 px.
         using var flow = TensorFile.Read(Path.Combine(output, "target_flow.pth"));
         Assert.Equal(5.76, flow[0, 0].max().item<float>(), 3);
@@ -99,11 +100,16 @@ public class MoveCommandTests
             "--region", $"click:{o.X:0},{o.Y:0}", "--steps", "4", "--recursions", "1", "--save-dir", output);
         Assert.True(code == 0, e);
         using var record = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "run.json")));
-        var parameters = record.RootElement.GetProperty("parameters");
-        Assert.Equal(Path.Combine("models", "toy"), Path.GetRelativePath(AppContext.BaseDirectory, parameters.GetProperty("model").GetString()!));
-        Assert.EndsWith("raft-small.safetensors", parameters.GetProperty("raft").GetString());
-        Assert.Contains("inverted", record.RootElement.GetProperty("source").GetProperty("kind").GetString());
-        Assert.Equal(4, record.RootElement.GetProperty("guided_evaluations").GetInt32());
+        // No model path and no RAFT in the request: the embedded ones; the settings not given are the embedded model's preset.
+        Assert.False(record.RootElement.GetProperty("model").TryGetProperty("path", out _));
+        Assert.False(record.RootElement.TryGetProperty("raft", out _));
+        var settings = record.RootElement.GetProperty("settings");
+        var preset = Motive.Methods.MotionGuidance.MotionGuidanceMethod.Defaults(null);
+        Assert.Equal(preset.ClipGrad, settings.GetProperty("clip_grad").GetDouble());
+        Assert.Equal(preset.Cfg, settings.GetProperty("cfg").GetDouble());
+        var result1 = record.RootElement.GetProperty("result");
+        Assert.Contains("inverted", result1.GetProperty("source").GetString());
+        Assert.Equal(4, result1.GetProperty("metrics").GetProperty("guided_evaluations").GetInt32());
         // The click region is the object: the flow moves some pixels 12 px and leaves most of the scene still.
         using var flow = TensorFile.Read(Path.Combine(output, "target_flow.pth"));
         Assert.Equal(12f, flow[0, 0].max().item<float>());
@@ -132,7 +138,7 @@ public class MoveCommandTests
         PngWriter.Write(input, Texture(100, 70));
         var (code, _, e) = CliRunner.Run([.. Models, "--image", input, "--translate", "6,0", "--steps", "3", "--save-dir", dir.File("out")]);
         Assert.Equal(2, code);
-        Assert.Equal($"motive: {input}: 100x70 → 128x64 is too small; RAFT needs at least 128 px on each side", e.Trim());
+        Assert.Equal($"motive: the source image {input}: 100x70 → 128x64 is too small; RAFT needs at least 128 px on each side", e.Trim());
     }
 
     [Fact]

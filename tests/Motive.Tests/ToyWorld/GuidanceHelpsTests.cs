@@ -1,5 +1,4 @@
-using Motive.Cli.Commands;
-using Motive.Guidance.Sampler;
+using Motive.Methods.MotionGuidance;
 using Motive.ToyWorld;
 
 namespace Motive.Tests.ToyWorld;
@@ -15,8 +14,7 @@ public class GuidanceHelpsTests
 {
     // The reference's clip (200) and the edit mask dilated by one cell, not the toy preset's: this asks whether guidance
     // works as the reference sets it.
-    private static readonly Motive.Methods.MotionGuidance.MotionGuidanceSettings Reduced = ToyRunOptions.Fast with { Steps = 20, Recursions = 1, ClipGrad = 200 };
-    private const int ReferenceMaskMargin = 1;
+    private static readonly MotionGuidanceOptions Reduced = new() { Steps = 20, Recursions = 1, ClipGrad = 200, MaskMargin = 1 };
 
     [Fact]
     public void Translation_GuidedFlowError_FallsClearlyBelowTheUnguided()
@@ -28,10 +26,9 @@ public class GuidanceHelpsTests
         {
             var c = ToyCase.Move(seed);
             Assert.Equal(Motive.Scenes.BackgroundKind.Noise, c.Scene.Background.Kind);
-            using var edit = new ToyEdit(models.Sd, c, Reduced, ReferenceMaskMargin);
-            using var trace = new GuidanceTrace();
-            using (var mg = edit.Guided(models.Sd, models.Raft, c.Seed, trace)) guided.Add(mg.Score.EpeMoving);
-            using (var ng = edit.Guided(models.Sd, models.Raft, c.Seed, trace, guidance: false)) unguided.Add(ng.Score.EpeMoving);
+            using var edit = new ToyEdit(models, c, Reduced);
+            using (var mg = edit.Guided()) guided.Add(mg.Score.EpeMoving);
+            using (var ng = edit.Guided(guidance: false)) unguided.Add(ng.Score.EpeMoving);
         }
         // measured with the shipped models (2026-11-23, UNet at 4,900 steps): guided 19.57, 18.69, 11.79, 20.23, 9.51 px,
         // unguided 19.59, 19.73, 19.99, 19.77, 19.95 px (mean 15.96 vs 19.81)

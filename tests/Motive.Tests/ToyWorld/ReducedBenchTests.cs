@@ -1,4 +1,4 @@
-using Motive.Cli.Commands;
+using Motive.Methods.MotionGuidance;
 using Motive.ToyWorld;
 
 namespace Motive.Tests.ToyWorld;
@@ -15,8 +15,7 @@ public class ReducedBenchTests
     public void MotionGuidance_BeatsNoGuidance_WhereTheObjectMoves()
     {
         using var models = ToyModels.Load();
-        var settings = ToyRunOptions.Fast with { Steps = 20, Recursions = 1 };
-        var rows = ToyBench.Run(models, 3, 0, settings, ToyRunOptions.FastMaskMargin);
+        var rows = ToyBench.Run(models, 3, 0, new MotionGuidanceOptions { Steps = 20, Recursions = 1 });   // the rest: the model's preset
         var summary = ToyBench.Summarise(rows);
         var mg = summary.Single(s => s.Method == ToyEdit.MotionGuidanceName);
         var ng = summary.Single(s => s.Method == ToyEdit.NoGuidanceName);

@@ -1,0 +1,78 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Motive.IO;
+using Motive.IO.Json;
+
+namespace Motive.Methods.Editing;
+
+/// <summary>
+/// Requests as JSON: <see cref="MotiveJson"/>'s policy, with <see cref="EditRequest"/> polymorphic on
+/// <c>"method"</c> over the methods of <see cref="EditMethods"/> (registered there, not listed here). A run.json
+/// (the request plus <c>motive_version</c> and <c>result</c>) reads as its request.
+/// </summary>
+public static class EditJson
+{
+    /// <summary>Keys a result folder's run.json adds beside the request's own.</summary>
+    public const string VersionKey = "motive_version", ResultKey = "result";
+
+    public static readonly JsonSerializerOptions Options = MotiveJson.Configure(new JsonSerializerOptions
+    {
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { AddMethods } },
+    });
+
+    private static void AddMethods(JsonTypeInfo info)
+    {
+        if (info.Type != typeof(EditRequest)) return;
+        info.PolymorphismOptions = new JsonPolymorphismOptions
+        {
+            TypeDiscriminatorPropertyName = "method",
+            UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization,
+        };
+        foreach (var m in EditMethods.All) info.PolymorphismOptions.DerivedTypes.Add(new JsonDerivedType(m.RequestType, m.Name));
+    }
+
+    public static string Serialize(EditRequest request, bool indented = true) =>
+        JsonSerializer.Serialize(request, indented ? Options : new JsonSerializerOptions(Options) { WriteIndented = false });
+
+    public static JsonObject ToNode(EditRequest request) => JsonSerializer.SerializeToNode(request, Options)!.AsObject();
+
+    /// <summary>A request file, or a result folder's run.json; errors name <paramref name="path"/>.</summary>
+    public static EditRequest Read(string path)
+    {
+        if (!File.Exists(path)) throw new MotiveFormatException(path, Directory.Exists(path) ? "is a folder; give its run.json or a request .json" : "no such file");
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>A request from JSON text; <paramref name="what"/> names it in errors (a file, "the request body").</summary>
+    public static EditRequest Parse(string text, string what)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false });
+        }
+        catch (JsonException e)
+        {
+            throw new MotiveFormatException(what, "is not valid JSON: " + MotiveJson.Describe(e));
+        }
+        if (node is not JsonObject obj) throw new MotiveFormatException(what, "must be a JSON object with a \"method\"");
+        obj.Remove(VersionKey);
+        obj.Remove(ResultKey);
+        var names = string.Join(", ", EditMethods.All.Select(m => m.Name));
+        if (obj["method"] is not JsonValue method || method.GetValueKind() != JsonValueKind.String)
+            throw new MotiveFormatException(what, $"has no \"method\" (one of: {names})");
+        var name = method.GetValue<string>();
+        if (EditMethods.All.All(m => m.Name != name)) throw new MotiveFormatException(what, $"names an unknown method '{name}' (known: {names})");
+        // The discriminator must come first for System.Text.Json; re-order rather than ask users to.
+        var ordered = new JsonObject { ["method"] = name };
+        foreach (var (k, v) in obj.ToList())
+        {
+            if (k == "method") continue;
+            obj.Remove(k);
+            ordered[k] = v;
+        }
+        return MotiveJson.Parse<EditRequest>(ordered.ToJsonString(), what, Options);
+    }
+}

@@ -1,0 +1,67 @@
+using Motive.Models.Loading;
+using Motive.Models.Raft;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Motive.Methods.Editing;
+
+/// <summary>
+/// The models of a session, each loaded once and shared by every edit that names it (a server or batch worker
+/// loads them at start). Methods leave a shared model exactly as they found it (modes, hooks, adapters).
+/// </summary>
+public sealed class EditModels(string device = "cpu") : IDisposable
+{
+    private readonly Dictionary<string, StableDiffusionModel> diffusion = [];
+    private readonly Dictionary<string, RaftModel> raft = [];
+
+    public string Device { get; } = device;
+
+    /// <summary>Stable Diffusion as <paramref name="m"/> names it, its path already resolved (null = the embedded model).</summary>
+    public StableDiffusionModel Diffusion(ModelRef m)
+    {
+        var path = m.Path ?? EmbeddedModel.Dir;
+        var key = $"{Path.GetFullPath(path)}|{m.Config}|{m.Variant}|{m.Dtype}";
+        if (!diffusion.TryGetValue(key, out var model))
+            diffusion[key] = model = StableDiffusionModel.Load(path, new LoadOptions(ParseDType(m.Dtype), Device, m.Config, m.Variant));
+        return model;
+    }
+
+    /// <summary>A RAFT checkpoint (princeton layout) by path (null = the embedded toy RAFT), on the session's device.</summary>
+    public RaftModel Raft(string? path)
+    {
+        path ??= EmbeddedModel.RaftPath;
+        var key = Path.GetFullPath(path);
+        if (!raft.TryGetValue(key, out var model))
+        {
+            raft[key] = model = RaftLoader.Load(path);
+            model.to(torch.device(Device));
+        }
+        return model;
+    }
+
+    /// <summary>fp32 | fp16 | bf16 (or their long names).</summary>
+    public static ScalarType ParseDType(string name) => name switch
+    {
+        "fp32" or "float32" => ScalarType.Float32,
+        "fp16" or "float16" => ScalarType.Float16,
+        "bf16" or "bfloat16" => ScalarType.BFloat16,
+        _ => throw new ArgumentException($"the model dtype must be fp32, fp16 or bf16, not '{name}'"),
+    };
+
+    public void Dispose()
+    {
+        foreach (var m in diffusion.Values) m.Dispose();
+        foreach (var m in raft.Values) m.Dispose();
+        diffusion.Clear();
+        raft.Clear();
+    }
+}
+
+/// <summary>
+/// What a plan runs with: the session's models, the folder its intermediates go to (a <see cref="ResultFolder"/>'s
+/// work folder, or null for none), where progress goes, and the cancellation token (Ctrl+C, DELETE).
+/// </summary>
+public sealed record EditSession(EditModels Models, string? WorkDir = null, Action<EditProgress>? Progress = null, CancellationToken Cancel = default)
+{
+    public void Report(string phase, int step, int total) => Progress?.Invoke(new EditProgress(phase, step, total));
+}

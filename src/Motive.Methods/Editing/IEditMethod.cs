@@ -1,0 +1,51 @@
+namespace Motive.Methods.Editing;
+
+/// <summary>
+/// An editing method behind the seam: it checks a request whole and reads its inputs (<see cref="Plan"/>: no model
+/// is called, so bad input is refused in milliseconds), then runs the plan on a session's models. Registered once
+/// in <see cref="EditMethods"/>.
+/// </summary>
+public interface IEditMethod
+{
+    /// <summary>The request's <c>"method"</c> value, e.g. "motion-guidance".</summary>
+    string Name { get; }
+
+    /// <summary>One line for listings.</summary>
+    string Summary { get; }
+
+    /// <summary>The request type, an <see cref="EditRequest"/>.</summary>
+    Type RequestType { get; }
+
+    /// <summary>
+    /// Validates <paramref name="request"/> and opens every input it names (through <paramref name="inputs"/>) with the
+    /// model folder's preset filled in for what the request leaves out; throws ArgumentException (the request) or
+    /// MotiveFormatException (a file) with one line naming the input and the problem.
+    /// </summary>
+    IEditPlan Plan(EditRequest request, IEditInputs inputs);
+}
+
+/// <summary>A validated edit, inputs read, ready to run.</summary>
+public interface IEditPlan : IDisposable
+{
+    /// <summary>The request with every default filled in: what run.json records.</summary>
+    EditRequest Request { get; }
+
+    /// <summary>What a person should know before the run (e.g. that the input was resized).</summary>
+    IReadOnlyList<string> Notes { get; }
+
+    EditResult Run(EditSession session);
+}
+
+/// <summary>The typed side of <see cref="IEditMethod"/>: a method implements <see cref="Plan(TRequest, IEditInputs)"/> for its own request type.</summary>
+public abstract class EditMethod<TRequest> : IEditMethod where TRequest : EditRequest
+{
+    public abstract string Name { get; }
+    public abstract string Summary { get; }
+    public Type RequestType => typeof(TRequest);
+
+    public IEditPlan Plan(EditRequest request, IEditInputs inputs) => request is TRequest r
+        ? Plan(r, inputs)
+        : throw new ArgumentException($"method {Name} takes a {typeof(TRequest).Name}, not a {request.GetType().Name}");
+
+    public abstract IEditPlan Plan(TRequest request, IEditInputs inputs);
+}
