@@ -84,7 +84,8 @@ public static class CliApp
             _ => Internal,
         };
         var text = code == Internal ? $"internal error: {e.GetType().Name}: {e.Message}" : e.Message;
-        stderr.WriteLine("motive: " + text.ReplaceLineEndings(" "));
+        // One printable line, whatever a library or the OS put into the message.
+        stderr.WriteLine("motive: " + new string(text.ReplaceLineEndings(" ").Where(c => !char.IsControl(c)).ToArray()));
         if (Environment.GetEnvironmentVariable("MOTIVE_DEBUG") is { Length: > 0 }) stderr.WriteLine(e);
         return code;
     }

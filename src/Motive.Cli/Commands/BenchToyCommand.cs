@@ -28,8 +28,9 @@ public static class BenchToyCommand
         {
             int cases = r.GetValue(n);
             if (cases < 1) throw new ArgumentException("--n must be at least 1");
+            var settings = toy.Settings(r).Over(MotionGuidanceMethod.Defaults(r.GetValue(toy.Model)));
+            settings.ToSettings(name => name);   // bad settings are refused before anything is loaded
             using var models = ToyModels.Load(r.GetValue(toy.Model), r.GetValue(toy.Raft));
-            var settings = toy.Settings(r).Over(MotionGuidanceMethod.Defaults(models.Model.Path));
             var rows = ConsoleProgress.Run("bench toy", cases, "edits", r.InvocationConfiguration.Error,
                 p => ToyBench.Run(models, cases, r.GetValue(first), settings, (d, _) => p.Report(d), cancel));
             var summary = ToyBench.Summarise(rows);

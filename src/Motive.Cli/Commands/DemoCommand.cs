@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Motive.Cli.Progress;
 using Motive.IO.Images;
 using Motive.Methods.Editing;
+using Motive.Methods.MotionGuidance;
 using Motive.Models.Flow;
 using Motive.ToyWorld;
 using static TorchSharp.torch;
@@ -31,6 +32,7 @@ public static class DemoCommand
             var clock = Stopwatch.StartNew();
             var stderr = r.InvocationConfiguration.Error;
             var settings = toy.Settings(r);
+            settings.Over(MotionGuidanceMethod.Defaults(r.GetValue(toy.Model))).ToSettings(name => name);   // bad settings are refused before anything is loaded
             var dir = r.GetValue(output)!;
             var c = ToyCase.Move(r.GetValue(seed), r.GetValue(pixels));
             using var folder = ResultFolder.Create(dir);

@@ -31,7 +31,7 @@ public static class ImageReader
         }
         catch (Exception e)
         {
-            throw new ImageFormatException(path, $"corrupt {format} header ({e.Message})", e);
+            throw new ImageFormatException(path, $"corrupt {format} header ({Printable(e.Message)})", e);
         }
         if (info is not { } i) throw new ImageFormatException(path, $"corrupt {format} header");
         if (i.Width <= 0 || i.Height <= 0 || i.Width > MaxSide || i.Height > MaxSide || (long)i.Width * i.Height > MaxPixels)
@@ -44,7 +44,7 @@ public static class ImageReader
         }
         catch (Exception e)
         {
-            throw new ImageFormatException(path, $"corrupt {format} data ({e.Message})", e);
+            throw new ImageFormatException(path, $"corrupt {format} data ({Printable(e.Message)})", e);
         }
         if (result?.Data is null || result.Data.Length != (long)result.Width * result.Height * 3)
             throw new ImageFormatException(path, $"corrupt {format} data");
@@ -58,5 +58,13 @@ public static class ImageReader
         if (d.Length >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) return "JPEG";
         if (d.Length >= 2 && d[0] == 'B' && d[1] == 'M') return "BMP";
         return null;
+    }
+
+    /// <summary>The decoder's reason up to its first NUL (stb_image reports C strings in fixed buffers), without control characters.</summary>
+    private static string Printable(string reason)
+    {
+        int nul = reason.IndexOf('\0');
+        var text = new string((nul >= 0 ? reason[..nul] : reason).Where(c => !char.IsControl(c)).ToArray()).Trim();
+        return text.Length > 0 ? text : "truncated or damaged";
     }
 }

@@ -45,7 +45,7 @@ public sealed class ResultFolder : IDisposable
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
             TryDelete(work);
-            throw new MotiveFormatException(dir, $"cannot be written ({e.Message.TrimEnd('.')})");
+            throw new MotiveFormatException(dir, $"cannot be written: the folder {parent} does not take new files ({e.GetType().Name.Replace("Exception", "")})");
         }
         return new ResultFolder(target, work);
     }
