@@ -24,6 +24,7 @@ public static class MotiveJson
         o.PropertyNameCaseInsensitive = true;
         o.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         o.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        o.AllowOutOfOrderMetadataProperties = true;   // "kind" / "method" anywhere in an object, as people write them
         o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         return o;
     }
@@ -52,7 +53,10 @@ public static class MotiveJson
         }
         catch (NotSupportedException e)
         {
-            throw new MotiveFormatException(what, e.Message);
+            int at = e.Message.IndexOf("Path: ", StringComparison.Ordinal);
+            var where = at >= 0 ? " at " + e.Message[(at + 6)..].Split(' ')[0] : "";
+            throw new MotiveFormatException(what, e.Message.Contains("type discriminator", StringComparison.Ordinal)
+                ? $"the \"kind\" (or \"method\") is missing{where}" : e.Message.ReplaceLineEndings(" "));
         }
     }
 
@@ -69,6 +73,18 @@ public static class MotiveJson
         }
         if (m.Contains("missing required properties", StringComparison.Ordinal) || m.Contains("required", StringComparison.Ordinal) && m.Contains("missing", StringComparison.Ordinal))
             return $"a required field is missing{where}{line}: {m[(m.IndexOf(':') + 1)..].Trim().TrimEnd('.')}";
+        if (m.Contains("could not be converted to", StringComparison.Ordinal))
+        {
+            var type = m[(m.IndexOf("converted to", StringComparison.Ordinal) + 13)..];
+            var want = type.Contains("Int", StringComparison.Ordinal) ? "a whole number" : type.Contains("Double", StringComparison.Ordinal) || type.Contains("Single", StringComparison.Ordinal) ? "a number"
+                : type.Contains("Boolean", StringComparison.Ordinal) ? "true or false" : type.StartsWith("System.String", StringComparison.Ordinal) ? "text" : "another kind of value";
+            return $"wrong type{where}{line}: expected {want}";
+        }
+        if (m.Contains("type discriminator", StringComparison.Ordinal))
+        {
+            int a = m.IndexOf('\''), b = a >= 0 ? m.IndexOf('\'', a + 1) : -1;
+            return b > a ? $"unknown kind {m[a..(b + 1)]}{where}{line}" : $"a \"kind\" is missing or misplaced{where}{line}";
+        }
         int dot = m.IndexOf(". Path:", StringComparison.Ordinal);
         return (dot > 0 ? m[..dot] : m).TrimEnd('.') + where + line;
     }

@@ -65,14 +65,6 @@ public static class EditJson
             throw new MotiveFormatException(what, $"has no \"method\" (one of: {names})");
         var name = method.GetValue<string>();
         if (EditMethods.All.All(m => m.Name != name)) throw new MotiveFormatException(what, $"names an unknown method '{name}' (known: {names})");
-        // The discriminator must come first for System.Text.Json; re-order rather than ask users to.
-        var ordered = new JsonObject { ["method"] = name };
-        foreach (var (k, v) in obj.ToList())
-        {
-            if (k == "method") continue;
-            obj.Remove(k);
-            ordered[k] = v;
-        }
-        return MotiveJson.Parse<EditRequest>(ordered.ToJsonString(), what, Options);
+        return MotiveJson.Parse<EditRequest>(obj.ToJsonString(), what, Options);
     }
 }
