@@ -34,26 +34,66 @@ public sealed partial class ClipTokenizer
     public int StartId { get; }
     public int EndId { get; }
 
-    /// <summary>Loads vocab.json and merges.txt from a tokenizer folder.</summary>
+    /// <summary>
+    /// Loads vocab.json and merges.txt from a tokenizer folder, or, when the two are absent (folders saved by recent
+    /// transformers versions), the BPE model inside tokenizer.json: the same vocabulary and merges, so the same ids.
+    /// </summary>
     public static ClipTokenizer FromFolder(string dir)
     {
         var vocabPath = Path.Combine(dir, "vocab.json");
         var mergesPath = Path.Combine(dir, "merges.txt");
-        if (!File.Exists(vocabPath)) throw new MotiveFormatException(dir, "tokenizer folder has no vocab.json");
-        if (!File.Exists(mergesPath)) throw new MotiveFormatException(dir, "tokenizer folder has no merges.txt");
+        var fastPath = Path.Combine(dir, "tokenizer.json");
         Dictionary<string, int> vocab;
-        try { vocab = JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllBytes(vocabPath)) ?? throw new JsonException("empty"); }
-        catch (JsonException e) { throw new MotiveFormatException(vocabPath, $"not a JSON token → id map ({e.Message.Split('\n')[0]})"); }
-        var merges = File.ReadLines(mergesPath)
-            .Where(l => l.Length > 0 && !l.StartsWith("#version", StringComparison.Ordinal))
-            .Select(l => l.Split(' '))
-            .Select(p => p.Length == 2 ? (p[0], p[1]) : throw new MotiveFormatException(mergesPath, $"malformed merge line '{string.Join(' ', p)}'"))
-            .ToList();
+        List<(string, string)> merges;
+        string source;
+        if (!File.Exists(vocabPath) && !File.Exists(mergesPath) && File.Exists(fastPath))
+        {
+            (vocab, merges) = ReadFast(fastPath);
+            source = fastPath;
+        }
+        else
+        {
+            if (!File.Exists(vocabPath)) throw new MotiveFormatException(dir, "tokenizer folder has no vocab.json (nor a tokenizer.json alone)");
+            if (!File.Exists(mergesPath)) throw new MotiveFormatException(dir, "tokenizer folder has no merges.txt");
+            try { vocab = JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllBytes(vocabPath)) ?? throw new JsonException("empty"); }
+            catch (JsonException e) { throw new MotiveFormatException(vocabPath, $"not a JSON token → id map ({e.Message.Split('\n')[0]})"); }
+            merges = File.ReadLines(mergesPath)
+                .Where(l => l.Length > 0 && !l.StartsWith("#version", StringComparison.Ordinal))
+                .Select(l => l.Split(' '))
+                .Select(p => p.Length == 2 ? (p[0], p[1]) : throw new MotiveFormatException(mergesPath, $"malformed merge line '{string.Join(' ', p)}'"))
+                .ToList();
+            source = vocabPath;
+        }
         long max = 77;
         var cfg = Path.Combine(dir, "tokenizer_config.json");
         if (File.Exists(cfg)) max = Blocks.JsonConfig.Load(cfg).Long("model_max_length", 77);
         try { return new ClipTokenizer(vocab, merges, (int)Math.Min(max, 77)); }
-        catch (ArgumentException e) { throw new MotiveFormatException(vocabPath, e.Message); }
+        catch (ArgumentException e) { throw new MotiveFormatException(source, e.Message); }
+    }
+
+    /// <summary>
+    /// The BPE model of a tokenizers-library tokenizer.json: model.vocab (token → id), model.merges (as "a b" strings
+    /// or, in newer files, ["a", "b"] pairs) and the added tokens (the start and end tokens, when the vocabulary lacks them).
+    /// </summary>
+    private static (Dictionary<string, int>, List<(string, string)>) ReadFast(string path)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            if (!doc.RootElement.TryGetProperty("model", out var model) || model.GetProperty("type").GetString() != "BPE")
+                throw new MotiveFormatException(path, "is not a BPE tokenizer (model.type must be \"BPE\")");
+            var vocab = model.GetProperty("vocab").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
+            var merges = model.GetProperty("merges").EnumerateArray().Select(m => m.ValueKind == JsonValueKind.Array
+                ? (m[0].GetString()!, m[1].GetString()!)
+                : m.GetString()!.Split(' ') is [var a, var b] ? (a, b) : throw new MotiveFormatException(path, $"malformed merge '{m.GetString()}'")).ToList();
+            if (doc.RootElement.TryGetProperty("added_tokens", out var added))
+                foreach (var t in added.EnumerateArray()) vocab.TryAdd(t.GetProperty("content").GetString()!, t.GetProperty("id").GetInt32());
+            return (vocab, merges);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new MotiveFormatException(path, $"not a tokenizers-library tokenizer.json ({e.Message.Split('\n')[0]})");
+        }
     }
 
     /// <summary>Token ids, start and end tokens included, truncated and padded with the end token to <see cref="MaxLength"/>.</summary>

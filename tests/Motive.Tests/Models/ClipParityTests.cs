@@ -24,6 +24,48 @@ public class ClipParityTests
     }
 }
 
+/// <summary>
+/// Folders saved by recent transformers versions carry the tokenizer as tokenizer.json only. A copy of the fixture
+/// model with vocab.json and merges.txt removed loads, and gives the same ids as the original on every prompt, with the
+/// merges as pairs (newer files) and as "a b" strings (older ones).
+/// </summary>
+public class TokenizerJsonTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TokenizerJsonOnlyFolder_LoadsAndTokenizesIdentically(bool mergesAsStrings)
+    {
+        using var dir = new TempDir();
+        var model = dir.File("tiny-sd");
+        Copy(Fixtures.Parity("tiny-sd"), model);
+        var tokDir = Path.Combine(model, "tokenizer");
+        File.Delete(Path.Combine(tokDir, "vocab.json"));
+        File.Delete(Path.Combine(tokDir, "merges.txt"));
+        if (mergesAsStrings)
+        {
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(tokDir, "tokenizer.json")))!;
+            var merges = json["model"]!["merges"]!.AsArray();
+            var strings = new System.Text.Json.Nodes.JsonArray(merges.Select(m => (System.Text.Json.Nodes.JsonNode?)(m is System.Text.Json.Nodes.JsonArray a ? $"{a[0]} {a[1]}" : m!.GetValue<string>())).ToArray());
+            json["model"]!["merges"] = strings;
+            File.WriteAllText(Path.Combine(tokDir, "tokenizer.json"), json.ToJsonString());
+        }
+        var original = ClipTokenizer.FromFolder(Path.Combine(Fixtures.Parity("tiny-sd"), "tokenizer"));
+        using var sd = Motive.Models.Loading.StableDiffusionModel.Load(model);
+        using var p = new Parity("tokenizer_cases.safetensors");
+        var prompts = JsonSerializer.Deserialize<string[]>(p.Metadata["prompts_json"])!;
+        foreach (var prompt in prompts.Append("a photo of a red cube on a table, 4k"))
+            Assert.Equal(original.Encode(prompt), sd.Tokenizer.Encode(prompt));
+    }
+
+    private static void Copy(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var f in Directory.GetFiles(from)) File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
+        foreach (var d in Directory.GetDirectories(from)) Copy(d, Path.Combine(to, Path.GetFileName(d)));
+    }
+}
+
 public class ClipTextModelParityTests
 {
     [Fact]
