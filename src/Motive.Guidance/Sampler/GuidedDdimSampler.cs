@@ -14,20 +14,21 @@ public sealed record GuidedEvaluation(int Step, int Recursion, long Timestep, Te
     IReadOnlyDictionary<string, Tensor> Artifacts);
 
 /// <summary>
-/// DDIM steered by energies (Motion Guidance's DDIMSamplerWithGrad.sample, doc §2.3), for any <see cref="IEnergy"/>:
-/// per step and recursion, copy the reference latent where the keep mask is set, predict ε̂ with CFG, form x̂₀,
-/// decode it if an energy wants the image, take ∇E with respect to the noisy latent through the decoder and the UNet,
-/// clip, fold into ε̂, take the DDIM step, and re-noise back to t for the next recursion (the last re-noise is
-/// drawn and discarded, as in the reference). Each evaluation runs in its own dispose scope: memory is flat.
+/// DDIM steered by energies (Motion Guidance's DDIMSamplerWithGrad.sample, doc §2.3), for any <see cref="IDenoiser"/>,
+/// <see cref="IEnergy"/> and <see cref="IGuidanceRule"/>: per step and recursion, copy the reference latent where the
+/// keep mask is set, predict both branches, let the rule combine them, form x̂₀, decode it if an energy wants the
+/// image, take ∇E with respect to the noisy latent through the decoder and the denoiser, let the rule fold it into ε̂,
+/// take the DDIM step, and re-noise back to t for the next recursion (the last re-noise is drawn and discarded, as in
+/// the reference). Each evaluation runs in its own dispose scope: memory is flat.
 /// </summary>
 public static class GuidedDdimSampler
 {
-    public static Tensor Sample(StableDiffusionModel model, DdimSchedule schedule, Conditioning cond, Tensor startLatent,
+    public static Tensor Sample(IDenoiser denoiser, IGuidanceRule rule, DdimSchedule schedule, Tensor startLatent,
         IReadOnlyList<GuidanceTerm> terms, GuidedSamplerOptions options, INoiseSource noise, GuidanceTrace trace,
         Action<GuidedEvaluation>? onEvaluation = null, Action<int, int>? onStep = null, CancellationToken cancel = default)
     {
-        var dtype = model.SchedulerDType;
-        var device = model.Device;
+        var dtype = denoiser.SchedulerDType;
+        var device = denoiser.Device;
         var steps = options.Timesteps;
         var keep = options.KeepMask?.to(ScalarType.Bool, device);
         var needs = Combine(terms.Select(term => term.Energy.Needs));
@@ -46,8 +47,8 @@ public static class GuidedDdimSampler
                     using var scope = NewDisposeScope();
                     trace.Begin(i, j, t);
                     var zt = keep is null ? z : GuidanceMath.KeepOutsideEdit(z, Reference(options, i, alpha, noise, z), keep);
-                    var (eps, grad, x0, decoded, artifacts) = Evaluate(model, cond, terms, needs, zt, t, i, alpha, schedule.PredictionType, trace, options.ExplicitAttention);
-                    var (guided, guidanceNorm) = GuidanceMath.ApplyGradient(eps, grad, alpha, options.ClipGrad);
+                    var (step, x0, decoded, artifacts) = Evaluate(denoiser, rule, terms, needs, zt, t, i, alpha, trace, options.ExplicitAttention);
+                    var (guided, guidanceNorm) = rule.Apply(step);
                     trace.Add("guidance_norm", guidanceNorm);
                     trace.Add("noise_norm", guided.norm());
                     onEvaluation?.Invoke(new GuidedEvaluation(i, j, t, zt, x0, decoded, artifacts));
@@ -82,21 +83,21 @@ public static class GuidedDdimSampler
         return source.to(z.dtype, z.device) * MathF.Sqrt(alpha) + noise.Next(z.shape, z.dtype, z.device) * MathF.Sqrt(1 - alpha);
     }
 
-    /// <summary>Steps (2)–(7): ε̂ (CFG), x̂₀, the weighted energies and ∇E with respect to the noisy latent.</summary>
-    private static (Tensor Eps, Tensor Grad, Tensor X0, Tensor? Decoded, IReadOnlyDictionary<string, Tensor> Artifacts) Evaluate(
-        StableDiffusionModel model, Conditioning cond, IReadOnlyList<GuidanceTerm> terms, EnergyNeeds needs,
-        Tensor zt, long t, int step, float alpha, string predictionType, GuidanceTrace trace, bool explicitAttention)
+    /// <summary>Steps (2)–(7): both branches, ε̂ (the rule's mix), x̂₀, the weighted energies and ∇E with respect to the noisy latent.</summary>
+    private static (GuidanceStep Step, Tensor X0, Tensor? Decoded, IReadOnlyDictionary<string, Tensor> Artifacts) Evaluate(
+        IDenoiser denoiser, IGuidanceRule rule, IReadOnlyList<GuidanceTerm> terms, EnergyNeeds needs,
+        Tensor zt, long t, int step, float alpha, GuidanceTrace trace, bool explicitAttention)
     {
         using var _ = enable_grad();
         var zg = zt.detach().requires_grad_(true);
         var features = new Dictionary<string, Tensor>();
         var probs = new Dictionary<string, Tensor>();
         var hooks = Hooks(needs, features, probs, explicitAttention);
-        var output = cond.Predict(model, zg.to(model.DType), t, hooks);
-        var (eps, x0) = DdimMath.Predictions(zg, output, alpha, predictionType);
-        var decoded = needs.DecodedImage ? model.Vae.Decode((x0 / model.Vae.Config.ScalingFactor).to(model.DType)) : null;
+        var output = denoiser.Predict(zg, t, hooks);
+        var (eps, x0) = DdimMath.Predictions(zg, rule.Combine(output), alpha, denoiser.PredictionType);
+        var decoded = needs.DecodedImage ? denoiser.Decode(x0) : null;
         var inputs = new EnergyInputs(zg, x0, decoded, t, step, features, probs);
-        Tensor? total = null;
+        var weighted = new List<Tensor>();
         var artifacts = new Dictionary<string, Tensor>();
         foreach (var term in terms)
         {
@@ -104,11 +105,27 @@ public static class GuidedDdimSampler
             trace.Add(term.Energy.Name, value.Value);
             foreach (var (name, v) in value.Terms) trace.Add(name, v);
             foreach (var (name, v) in value.Artifacts ?? new Dictionary<string, Tensor>()) artifacts[name] = v;
-            var weighted = value.Value * term.WeightAt(step);
-            total = total is null ? weighted : total + weighted;
+            weighted.Add(value.Value * term.WeightAt(step));
         }
-        var grad = total is null ? zeros_like(zg) : autograd.grad([total], [zg])[0];
-        return (eps.detach(), grad, x0.detach(), decoded?.detach(), artifacts);
+        Tensor grad;
+        List<Tensor>? termGrads = null;
+        if (weighted.Count == 0) grad = zeros_like(zg);
+        else if (!rule.SeparateTermGradients) grad = autograd.grad([weighted.Aggregate((a, b) => a + b)], [zg])[0];
+        else
+        {
+            termGrads = weighted.Select((w, k) => autograd.grad([w], [zg], retain_graph: k < weighted.Count - 1)[0]).ToList();
+            grad = termGrads.Aggregate((a, b) => a + b);
+        }
+        var (epsU, epsC) = Branches(output, zg, alpha, denoiser.PredictionType);
+        var guidance = new GuidanceStep(epsU, epsC, eps.detach(), grad, termGrads, alpha, step, t);
+        return (guidance, x0.detach(), decoded?.detach(), artifacts);
+    }
+
+    /// <summary>The branches as ε (v-prediction models' converted), detached.</summary>
+    private static (Tensor? Uncond, Tensor Cond) Branches(DenoiserOutput o, Tensor z, float alpha, string predictionType)
+    {
+        Tensor Eps(Tensor b) => predictionType == "epsilon" ? b.detach() : DdimMath.Predictions(z.detach(), b.detach(), alpha, predictionType).Eps;
+        return (o.Uncond is { } u ? Eps(u) : null, Eps(o.Cond));
     }
 
     private static NetworkHooks? Hooks(EnergyNeeds needs, Dictionary<string, Tensor> features, Dictionary<string, Tensor> probs, bool explicitAttention)

@@ -10,7 +10,7 @@ public sealed record GuidanceTerm(IEnergy Energy, double Weight, IReadOnlyList<d
 }
 
 /// <summary>
-/// Settings of one guided run (Motion Guidance's defaults: 10 recursions, clip 200, eta 0). The keep mask (1,4,h,w)
+/// Settings of one guided run (Motion Guidance's defaults: 10 recursions, eta 0; the clip belongs to its guidance rule). The keep mask (1,4,h,w)
 /// marks latent cells copied from <see cref="ReferenceLatents"/> (True = kept, outside the edit); reference latents
 /// are either one per step (cached trajectory, noisiest first) or, when null, the source latents re-noised with fresh
 /// noise at each recursion (<see cref="SourceLatent"/>).
@@ -20,7 +20,6 @@ public sealed record GuidedSamplerOptions
     public required long[] Timesteps { get; init; }
     public int Recursions { get; init; } = 10;
     public double Eta { get; init; }
-    public double ClipGrad { get; init; } = 200;
     public Tensor? KeepMask { get; init; }
     public Tensor? ReferenceLatents { get; init; }
     public Tensor? SourceLatent { get; init; }

@@ -47,13 +47,13 @@ public static class MotionGuidanceRun
             Timesteps = timesteps,
             Recursions = settings.Recursions,
             Eta = settings.Eta,
-            ClipGrad = settings.ClipGrad,
             KeepMask = inputs.KeepMask,
             ReferenceLatents = inputs.CachedLatents,
             SourceLatent = sourceLatent,
             ExplicitAttention = settings.ExplicitAttention,
         };
         var term = new GuidanceTerm(energy, settings.GuidanceWeight, settings.Schedule);
-        return GuidedDdimSampler.Sample(model, schedule, cond, inputs.StartLatent, [term], options, noise, trace, onEvaluation, onStep, cancel);
+        var rule = new ClippedGradientRule(cond.GuidanceScale, settings.ClipGrad);
+        return GuidedDdimSampler.Sample(new UnetDenoiser(model, cond), rule, schedule, inputs.StartLatent, [term], options, noise, trace, onEvaluation, onStep, cancel);
     }
 }

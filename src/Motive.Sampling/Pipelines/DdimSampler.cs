@@ -42,8 +42,11 @@ public sealed class Conditioning : IDisposable
         var output = model.Unet.Forward(input, tensor(t, device: model.Device), Context, hooks).to(model.SchedulerDType);
         if (!Guided) return output;
         var parts = output.chunk(2, 0);
-        return parts[0] + (parts[1] - parts[0]) * GuidanceScale;   // ε̂ = ε_u + w (ε_c − ε_u)
+        return Mix(parts[0], parts[1], GuidanceScale);
     }
+
+    /// <summary>Classifier-free guidance: ε̂ = ε_u + w (ε_c − ε_u).</summary>
+    public static Tensor Mix(Tensor uncond, Tensor cond, double scale) => uncond + (cond - uncond) * scale;
 
     public void Dispose() => Context.Dispose();
 }
