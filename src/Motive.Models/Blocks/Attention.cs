@@ -41,12 +41,13 @@ public sealed class Attention : nn.Module
         var q = Project(to_q, "to_q", x);
         var k = Project(to_k, "to_k", ctx);
         var v = Project(to_v, "to_v", ctx);
-        long b = x.shape[0], n = x.shape[1], m = ctx.shape[1], c = q.shape[2], d = c / heads;
+        var hooks = Hooks?.Current;
+        if (context is null && hooks?.SelfAttentionKeyValues is { } replace) (k, v) = replace(Path, k, v);
+        long b = x.shape[0], n = x.shape[1], m = k.shape[1], c = q.shape[2], d = c / heads;
         q = q.view(b, n, heads, d).transpose(1, 2);   // (B, h, N, d)
         k = k.view(b, m, heads, d).transpose(1, 2);   // (B, h, M, d)
         v = v.view(b, m, heads, d).transpose(1, 2);
 
-        var hooks = Hooks?.Current;
         bool capture = hooks?.CaptureProbs?.Invoke(Path) == true;
         Tensor o;
         if (capture || hooks?.ExplicitAttention == true)

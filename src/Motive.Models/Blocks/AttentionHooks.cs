@@ -18,6 +18,13 @@ public sealed class NetworkHooks
 
     public Action<string, Tensor>? OnAttentionProbs { get; init; }
 
+    /// <summary>
+    /// Self-attention only: called with the module path and this call's keys and values (B, N, C), projected, before
+    /// the heads split; returns the keys and values to attend over instead (the same pair to only read). Mutual
+    /// self-attention (DragDiffusion's final denoising, MasaCtrl) lets the edited branch attend over the source's.
+    /// </summary>
+    public Func<string, Tensor, Tensor, (Tensor Keys, Tensor Values)>? SelfAttentionKeyValues { get; init; }
+
     /// <summary>Called with a module path and its output; returns the output to use (the same tensor to only read).</summary>
     public Func<string, Tensor, Tensor>? OnFeature { get; init; }
 

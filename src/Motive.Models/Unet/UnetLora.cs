@@ -18,6 +18,43 @@ public static partial class UnetLora
 {
     static readonly string[] Projections = ["to_q", "to_k", "to_v", "to_out.0"];
 
+    /// <summary>
+    /// A handle on the UNet's adapter slots as they are now: disposing it puts them back, so an edit that attaches a
+    /// LoRA to a shared model (a server's, a batch worker's) leaves it as found.
+    /// </summary>
+    public static IDisposable Keep(UNet2DConditionModel unet) => new Slots(unet);
+
+    /// <summary><see cref="Load"/> until the returned handle is disposed.</summary>
+    public static IDisposable Attach(UNet2DConditionModel unet, string path, double scale = 1.0)
+    {
+        var keep = Keep(unet);
+        try
+        {
+            Load(unet, path, scale);
+            return keep;
+        }
+        catch
+        {
+            keep.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class Slots(UNet2DConditionModel unet) : IDisposable
+    {
+        private readonly List<(Attention A, LoraSet? Lora)> saved = unet.Attentions.Select(a => (a, a.Lora)).ToList();
+
+        public void Dispose()
+        {
+            foreach (var (a, lora) in saved)
+            {
+                if (!ReferenceEquals(a.Lora, lora) && a.Lora is { } added)
+                    foreach (var adapter in added.Adapters.Values) adapter.Dispose();
+                a.Lora = lora;
+            }
+        }
+    }
+
     /// <summary>Attaches the adapters of a LoRA file; <paramref name="scale"/> multiplies their effect (0 turns them off).</summary>
     public static void Load(UNet2DConditionModel unet, string path, double scale = 1.0)
     {

@@ -19,9 +19,11 @@ public sealed class MotionEnergy : IEnergy, IDisposable
     private readonly RaftModel raft;
     private readonly Tensor source01, targetFlow;
     private readonly Tensor? occlusionMask;
+    private readonly bool raftWasTraining;
+    private readonly List<(Tensor Buffer, Tensor Saved)> raftBuffers;
 
     /// <summary>source (1,3,H,W) in [-1,1]; targetFlow (1,2,H,W) in pixels on the source grid. Switches RAFT to
-    /// <see cref="MotionEnergyOptions.RaftTrainMode"/>.</summary>
+    /// <see cref="MotionEnergyOptions.RaftTrainMode"/> until disposed, then back, running statistics too (a shared RAFT is left as found).</summary>
     public MotionEnergy(RaftModel raft, Tensor source, Tensor targetFlow, MotionEnergyOptions? options = null)
     {
         Options = options ?? new MotionEnergyOptions();
@@ -29,6 +31,10 @@ public sealed class MotionEnergy : IEnergy, IDisposable
         if (targetFlow.dim() != 4 || targetFlow.shape[1] != 2 || targetFlow.shape[2] != source.shape[2] || targetFlow.shape[3] != source.shape[3])
             throw new ArgumentException($"target flow must be (1,2,{source.shape[2]},{source.shape[3]}) like the image, got [{string.Join(",", targetFlow.shape)}]");
         this.raft = raft;
+        raftWasTraining = raft.training;
+        // Train-mode BatchNorm also updates its running statistics; they do not change train-mode outputs, but a
+        // shared RAFT used later in eval mode would see them, so they are put back when the energy is disposed.
+        raftBuffers = raft.named_buffers().Select(b => (b.buffer, b.buffer.detach().clone().DetachFromDisposeScope())).ToList();
         // The reference never calls .eval() on RAFT: the context encoder's BatchNorm uses the image's own statistics.
         raft.train(Options.RaftTrainMode);
         source01 = (source.detach().to(float32) / 2 + 0.5).DetachFromDisposeScope();
@@ -63,6 +69,14 @@ public sealed class MotionEnergy : IEnergy, IDisposable
 
     public void Dispose()
     {
+        raft.train(raftWasTraining);
+        using (no_grad())
+            foreach (var (buffer, saved) in raftBuffers)
+            {
+                buffer.copy_(saved);
+                saved.Dispose();
+            }
+        raftBuffers.Clear();
         source01.Dispose();
         targetFlow.Dispose();
         occlusionMask?.Dispose();
