@@ -1,3 +1,4 @@
+using Motive.IO.Json;
 using System.CommandLine;
 using System.Text.Json;
 using Motive.Cli.Progress;
@@ -42,12 +43,11 @@ public static class TrainEvaluateCommand
             o.WriteLine($"toy RAFT end-point error: {epe5:0.000} px at 5 iterations (Motion Guidance's), {epe12:0.000} px at 12 (mean of {count} held-out edit pairs)");
             var path = Path.Combine(folder, "training", "evaluation.json");
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(new
+            MotiveJson.Write(path, new
             {
                 held_out_scenes = count, vae_psnr_db = psnr, caption_correct = correct, reconstruction_caption_correct = upperCorrect, colours_found = colours, shapes_right = shapes,
                 caption_sampler = new { steps = r.GetValue(steps), cfg = r.GetValue(cfg) }, raft_epe_5 = epe5, raft_epe_12 = epe12, captions = checks,
-            }, new JsonSerializerOptions { WriteIndented = true }));
-            File.Move(path + ".tmp", path, overwrite: true);
+            });
             o.WriteLine($"wrote {path}");
             return Task.FromResult(CliApp.Ok);
         });

@@ -1,3 +1,4 @@
+using Motive.IO.Json;
 using System.Text.Json;
 using Motive.IO.StateDicts;
 using Motive.Models.Optim;
@@ -136,13 +137,12 @@ public sealed class TrainState
     public static TrainState Load(string dir)
     {
         var path = Path.Combine(dir, "state.json");
-        return File.Exists(path) ? JsonSerializer.Deserialize<TrainState>(File.ReadAllText(path)) ?? new TrainState() : new TrainState();
+        return File.Exists(path) ? MotiveJson.Read<TrainState>(path) : new TrainState();   // names read case-insensitively: older files say "Step", "Losses"
     }
 
     public void Save(string dir)
     {
         var path = Path.Combine(dir, "state.json");
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(this));
-        File.Move(path + ".tmp", path, overwrite: true);
+        MotiveJson.Write(path, this);
     }
 }

@@ -1,3 +1,4 @@
+using Motive.IO.Json;
 using System.Text.Json;
 using Motive.IO.Safetensors;
 using Motive.Models.Blocks;
@@ -101,6 +102,6 @@ public static class ToyModelFolder
     private static void Json(string path, object value)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, JsonSerializer.Serialize(value, new JsonSerializerOptions { WriteIndented = true }));
+        MotiveJson.Write(path, value);
     }
 }

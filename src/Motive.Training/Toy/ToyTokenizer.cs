@@ -1,3 +1,4 @@
+using Motive.IO.Json;
 using System.Text.Json;
 using Motive.Models.Clip;
 
@@ -41,13 +42,13 @@ public static class ToyTokenizer
     {
         var (vocab, merges) = Build(words);
         Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "vocab.json"), JsonSerializer.Serialize(vocab));
+        MotiveJson.Write(Path.Combine(dir, "vocab.json"), vocab);
         File.WriteAllLines(Path.Combine(dir, "merges.txt"), merges.Select(m => $"{m.Item1} {m.Item2}").Prepend("#version: 0.2"));
-        File.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), JsonSerializer.Serialize(new Dictionary<string, object>
+        MotiveJson.Write(Path.Combine(dir, "tokenizer_config.json"), new Dictionary<string, object>
         {
             ["tokenizer_class"] = "CLIPTokenizer", ["model_max_length"] = 77, ["bos_token"] = ClipTokenizer.StartToken,
             ["eos_token"] = ClipTokenizer.EndToken, ["pad_token"] = ClipTokenizer.EndToken, ["unk_token"] = ClipTokenizer.EndToken,
-        }, new JsonSerializerOptions { WriteIndented = true }));
+        });
         return vocab.Count;
     }
 

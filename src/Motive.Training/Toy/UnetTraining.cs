@@ -83,7 +83,7 @@ public static class UnetTraining
         var path = Path.Combine(modelDir, "vae", "config.json");
         var config = JsonNode.Parse(File.ReadAllText(path))!;
         config["scaling_factor"] = Math.Round(1 / std, 5);
-        File.WriteAllText(path, config.ToJsonString(new() { WriteIndented = true }));
+        File.WriteAllText(path, config.ToJsonString(Motive.IO.Json.MotiveJson.Options));
         return Math.Round(1 / std, 5);
     }
 
