@@ -51,7 +51,7 @@ public static class TrainCommand
             if (r.GetValue(decay) < 0) throw new ArgumentException("--decay-steps must be 0 or more");
             if (s < 128 || s % 64 != 0) throw new ArgumentException("--size must be a multiple of 64, at least 128");
             var o = new TrainOptions(n, b, r.GetValue(lrOption), EmaDecay: r.GetValue(emaOption), CheckpointEvery: r.GetValue(every), Seed: r.GetValue(seed),
-                Device: r.GetValue(device)!, GradientClip: clip, DecaySteps: r.GetValue(decay));
+                Device: r.GetValue(device)!, GradientClip: clip, DecaySteps: r.GetValue(decay)) { OnNote = note => r.InvocationConfiguration.Error.WriteLine("motive: " + note) };
             var target = r.GetValue(path)!;
             var losses = ConsoleProgress.Run($"train {name}", n, "steps", r.InvocationConfiguration.Error, p => train(target, o, s, r, (done, _, _) => p.Report(done), cancel));
             int tail = Math.Min(50, losses.Count);

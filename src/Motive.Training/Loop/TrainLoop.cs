@@ -28,13 +28,17 @@ public static class TrainLoop
         var parameters = module.named_parameters().ToList();
         using var optimizer = new AdamW(parameters.Select(p => (p.name, p.parameter)), o.LearningRate, o.WeightDecay);
         var state = TrainState.Load(stateDir);
-        if (state.Step > 0)
+        // The full-precision weights and moments stay out of git: a fresh clone has state.json and the shipped (fp16, EMA)
+        // weights only, and resumes from those, with the moments starting again.
+        bool full = state.Step > 0 && File.Exists(Path.Combine(stateDir, "weights.safetensors"));
+        if (full)
         {
             using (var w = StateDict.Open(Path.Combine(stateDir, "weights.safetensors"))) WeightLoading.Load(module, w, w.Path);
             var moments = Path.Combine(stateDir, "optimizer.safetensors");
             if (File.Exists(moments)) optimizer.Load(moments);   // a run checkpointed by an older Motive (optimizer.bin) restarts its moments
         }
-        var ema = o.EmaDecay > 0 ? LoadEma(stateDir, parameters, state.Step > 0) : null;
+        else if (state.Step > 0) o.OnNote?.Invoke($"{stateDir} has no full-precision weights (they stay out of git): resuming at step {state.Step} from the shipped weights, optimizer moments restarted");
+        var ema = o.EmaDecay > 0 ? LoadEma(stateDir, parameters, full) : null;
         using var generator = new Generator((ulong)(o.Seed + state.Step));   // a resumed run draws new data, not the first steps' again
         using var quiet = Motive.Models.Runtime.QuietGc.Loop();   // leaves the no-GC region of the last step, however the loop ends
         try

@@ -9,6 +9,9 @@ namespace Motive.Training.Loop;
 public sealed record TrainOptions(int Steps, int Batch, double LearningRate, double WeightDecay = 0.01, double EmaDecay = 0,
     int CheckpointEvery = 200, long Seed = 0, string Device = "cpu", double GradientClip = 0, int DecaySteps = 0)
 {
+    /// <summary>Where the loop says what a person should know (e.g. that a resumed run restarts its moments).</summary>
+    public Action<string>? OnNote { get; init; }
+
     /// <summary>
     /// The learning rate of step <paramref name="step"/> (0-based): constant, then linearly down towards zero over the
     /// last <see cref="DecaySteps"/> steps. Counted from the end, so a resumed run given a larger --steps and a decay

@@ -55,7 +55,7 @@ public class TrainingTests
         using (var more = VaeTraining.Load(dir.Path)) again = VaeTraining.Evaluate(more, heldOut);
         Assert.True(again < 0.99 * before, $"the resumed run carried on from the trained weights: {before:0.0000} → {again:0.0000}");
         using var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "training", "vae", "state.json")));
-        Assert.Equal(70, state.RootElement.GetProperty("Step").GetInt32());
+        Assert.Equal(70, state.RootElement.GetProperty("step").GetInt32());
     }
 
     /// <summary>
