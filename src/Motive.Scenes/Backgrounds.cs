@@ -21,8 +21,6 @@ public static class Backgrounds
                     {
                         BackgroundKind.Noise => Rgb.Mix(bg.A, bg.B, (float)noise!.At(px, py)),
                         BackgroundKind.Gradient => Rgb.Mix(bg.A, bg.B, (float)Math.Clamp(0.5 + (ca * (px - w / 2.0) + sa * (py - h / 2.0)) / Math.Max(w, h), 0, 1)),
-                        BackgroundKind.Stripes => Mod(ca * px + sa * py, bg.Period) < bg.Period / 2 ? bg.A : bg.B,
-                        BackgroundKind.Checkers => (Math.Floor(px / bg.Period) + Math.Floor(py / bg.Period)) % 2 == 0 ? bg.A : bg.B,
                         _ => py < bg.Horizon * h
                             ? Rgb.Mix(bg.B, new Rgb(0.95f, 0.96f, 0.98f), (float)(py / (bg.Horizon * h)) * 0.6f)        // sky, lighter near the horizon
                             : Mod(py - bg.Horizon * h, bg.Period) < 1.5 ? bg.A.Scale(0.85f) : bg.A,                      // floor with board lines

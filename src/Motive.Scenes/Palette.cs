@@ -1,7 +1,7 @@
 namespace Motive.Scenes;
 
 /// <summary>
-/// Named object colours (saturated, far apart in hue so a colour segmentation can find each object again) and the
+/// Named object colours (four, saturated, at least 55° apart in hue so a colour segmentation can find each object again) and the
 /// muted background colours (low saturation, so no background pixel is mistaken for an object).
 /// </summary>
 public static class Palette
@@ -9,14 +9,12 @@ public static class Palette
     public static readonly IReadOnlyDictionary<string, Rgb> Objects = new Dictionary<string, Rgb>
     {
         ["red"] = new(0.86f, 0.12f, 0.12f),
-        ["orange"] = new(0.96f, 0.55f, 0.08f),
         ["yellow"] = new(0.95f, 0.88f, 0.10f),
         ["green"] = new(0.15f, 0.70f, 0.20f),
         ["blue"] = new(0.12f, 0.30f, 0.90f),
-        ["purple"] = new(0.55f, 0.18f, 0.80f),
     };
 
-    public static readonly IReadOnlyList<string> ObjectNames = ["red", "orange", "yellow", "green", "blue", "purple"];
+    public static readonly IReadOnlyList<string> ObjectNames = ["red", "yellow", "green", "blue"];
 
     public static readonly IReadOnlyList<Rgb> Backgrounds =
     [

@@ -1,14 +1,16 @@
 namespace Motive.Scenes;
 
 /// <summary>
-/// Random scenes, deterministic per seed: a background of one family and 1–3 objects of distinct colours, each at
-/// least <see cref="MinVisible"/> visible and inside the frame. Sizes scale with the image (128 px: radius 11–25).
+/// Random scenes, deterministic per seed: a background of one family and 1–2 objects of distinct colours, each at
+/// least <see cref="MinVisible"/> visible and inside the frame. Sizes scale with the image (128 px: radius 19–32, so
+/// an object is 4–8 latent cells wide; the first world's radius 11–25 left small objects two cells wide, and the UNet
+/// drew them as blobs).
 /// </summary>
 public static class SceneGenerator
 {
     public const double MinVisible = 0.6;
 
-    public static Scene Generate(int seed, int width = 128, int height = 128, int maxObjects = 3)
+    public static Scene Generate(int seed, int width = 128, int height = 128, int maxObjects = 2)
     {
         var rng = new Random(seed);
         double side = Math.Min(width, height);
@@ -38,9 +40,9 @@ public static class SceneGenerator
     private static SceneObject RandomObject(Random rng, string colour, int w, int h, double side)
     {
         var shape = (Shape)rng.Next(Enum.GetValues<Shape>().Length);
-        double size = side * (0.085 + 0.11 * rng.NextDouble());
+        double size = side * (0.15 + 0.10 * rng.NextDouble());
         double x = size + rng.NextDouble() * (w - 2 * size), y = size + rng.NextDouble() * (h - 2 * size);
-        return new SceneObject(shape, colour, x, y, size, rng.NextDouble() * 360, rng.Next(3) == 0 ? Finish.Striped : Finish.Shaded);
+        return new SceneObject(shape, colour, x, y, size, rng.NextDouble() * 360);
     }
 
     private static Background RandomBackground(Random rng, double side)
@@ -50,8 +52,6 @@ public static class SceneGenerator
         double period = kind switch
         {
             BackgroundKind.Noise => side * (0.08 + 0.12 * rng.NextDouble()),
-            BackgroundKind.Stripes => side * (0.06 + 0.1 * rng.NextDouble()),
-            BackgroundKind.Checkers => side * (0.08 + 0.1 * rng.NextDouble()),
             _ => side * (0.07 + 0.05 * rng.NextDouble()),
         };
         return new Background(kind, colours[0], colours[1], rng.NextDouble() * 180, period, 0.35 + 0.25 * rng.NextDouble(), rng.Next());

@@ -57,7 +57,7 @@ public static class SceneRenderer
                             double px = x - 0.5 + (sx + 0.5) / ObjectSamples, py = y - 0.5 + (sy + 0.5) / ObjectSamples;
                             var (u, v) = Local(o, cos, sin, px, py);
                             if (!Shapes.Inside(o.Shape, u, v)) continue;
-                            var c = Surface(o, colour, u, v);
+                            var c = Surface(colour, u, v);
                             r += c.R; g += c.G; b += c.B; hits++;
                         }
                     int i = y * w + x;
@@ -80,10 +80,6 @@ public static class SceneRenderer
         return ((cos * dx + sin * dy) / o.Size, (-sin * dx + cos * dy) / o.Size);
     }
 
-    /// <summary>Soft light from the upper left, or stripes of two shades; both in local coordinates.</summary>
-    private static Rgb Surface(SceneObject o, Rgb colour, double u, double v) => o.Finish switch
-    {
-        Finish.Striped => ((int)Math.Floor((u + 2) * 3) % 2 == 0) ? colour : colour.Scale(0.72f),
-        _ => colour.Scale((float)(1.0 - 0.18 * (u * 0.6 + v * 0.8))),
-    };
+    /// <summary>Soft light from the upper left, in local coordinates (so it turns with the object: RAFT sees a turn).</summary>
+    private static Rgb Surface(Rgb colour, double u, double v) => colour.Scale((float)(1.0 - 0.18 * (u * 0.6 + v * 0.8)));
 }

@@ -17,9 +17,18 @@ public static class TrainCommand
         vae.Add(crop);
         cmd.Add(vae);
         var objectWeight = new Option<double>("--object-weight") { DefaultValueFactory = _ => 1, Description = "How much more the ε error weighs in latent cells an object touches (1 = plain MSE)." };
+        var minSnr = new Option<double>("--min-snr") { DefaultValueFactory = _ => 5, Description = "γ of the min-SNR-γ loss weighting (0 = plain MSE over timesteps)." };
+        var dataset = new Option<int>("--dataset") { DefaultValueFactory = _ => UnetTraining.DefaultDatasetSize, Description = "Training scenes, VAE-encoded once into training/unet/latents.safetensors." };
         var unet = Make("unet", "Train the UNet and text encoder on captioned toy scenes (needs the folder's trained VAE; EMA weights are shipped).", "--model-dir", "The toy model folder.",
-            steps: 4000, batch: 16, lr: 3e-4, ema: 0.999, clip: 1, (path, o, size, r, report, cancel) => UnetTraining.Train(path, o, size, r.GetValue(objectWeight), report, cancel), path => ToyModelFolder.TrainingDir(path, "unet"));
+            steps: 4000, batch: 16, lr: 3e-4, ema: 0.999, clip: 1, (path, o, size, r, report, cancel) =>
+            {
+                if (r.GetValue(dataset) < 1) throw new ArgumentException("--dataset must be at least 1");
+                return UnetTraining.Train(path, o, size, r.GetValue(objectWeight), r.GetValue(minSnr), r.GetValue(dataset), report,
+                    (done, total) => { if (done == total || done % 1024 == 0) r.InvocationConfiguration.Error.WriteLine($"encoded {done}/{total} training scenes"); }, cancel);
+            }, path => ToyModelFolder.TrainingDir(path, "unet"));
         unet.Add(objectWeight);
+        unet.Add(minSnr);
+        unet.Add(dataset);
         cmd.Add(unet);
         cmd.Add(Make("raft", "Train the toy RAFT-small on toy edit pairs with exact flow.", "--out", "The RAFT checkpoint to write (princeton layout; state in training/raft beside it).",
             steps: 3000, batch: 8, lr: 4e-4, ema: 0, clip: 1, (path, o, size, _, report, cancel) => RaftTraining.Train(path, o, size, report, cancel),
