@@ -59,8 +59,11 @@ public sealed class LatentDataset : IDisposable
         return data;
     }
 
-    public static LatentDataset Build(int count, int imageSize, AutoencoderKL vae, ClipTokenizer tokenizer, Action<int, int>? onEncoded = null, CancellationToken cancel = default)
+    /// <summary>Encodes <paramref name="count"/> scenes: training seeds by default, or those <paramref name="seedOf"/> gives (e.g. held-out ones).</summary>
+    public static LatentDataset Build(int count, int imageSize, AutoencoderKL vae, ClipTokenizer tokenizer, Action<int, int>? onEncoded = null,
+        CancellationToken cancel = default, Func<int, int>? seedOf = null)
     {
+        seedOf ??= Seed;
         var latents = new List<Tensor>();
         var cells = new List<Tensor>();
         var ids = new List<long>();
@@ -69,7 +72,7 @@ public sealed class LatentDataset : IDisposable
             for (int start = 0; start < count; start += EncodeBatch)
             {
                 cancel.ThrowIfCancellationRequested();
-                var seeds = Enumerable.Range(start, Math.Min(EncodeBatch, count - start)).Select(Seed).ToArray();
+                var seeds = Enumerable.Range(start, Math.Min(EncodeBatch, count - start)).Select(seedOf).ToArray();
                 var scenes = SceneBatches.Generate(seeds, imageSize);
                 foreach (var s in scenes) ids.AddRange(tokenizer.Encode(Captions.Of(s)));
                 using var scope = NewDisposeScope();

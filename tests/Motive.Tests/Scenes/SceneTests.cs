@@ -23,7 +23,10 @@ public class SceneTests
         var scenes = Seeds.Select(s => SceneGenerator.Generate(s)).ToList();
         Assert.Equal(Enum.GetValues<BackgroundKind>().Length, scenes.Select(s => s.Background.Kind).Distinct().Count());
         Assert.Equal(Enum.GetValues<Shape>().Length, scenes.SelectMany(s => s.Objects).Select(o => o.Shape).Distinct().Count());
-        Assert.All(scenes, s => Assert.InRange(s.Objects.Count, 1, 3));
+        Assert.All(scenes, s => Assert.InRange(s.Objects.Count, 1, 2));
+        // Objects several latent cells wide: radius 19–32 px at 128 px (a circle is 32–54 px across).
+        Assert.All(scenes.SelectMany(s => s.Objects), o => Assert.InRange(o.Size, 0.15 * 128, 0.25 * 128));
+        Assert.Contains(scenes, s => s.Objects.Count == 2 && Occludes(s));
         Assert.All(scenes, s => Assert.True(SceneGenerator.WellSeen(s)));
         Assert.All(scenes, s => Assert.Equal(s.Objects.Count, s.Objects.Select(o => o.Colour).Distinct().Count()));
     }
@@ -31,9 +34,9 @@ public class SceneTests
     [Fact]
     public void Captions_NameEveryObjectAndTheBackground_InTheGrammarsWords()
     {
-        var scene = new Scene(128, 128, new Background(BackgroundKind.Stripes, Palette.Backgrounds[0], Palette.Backgrounds[1], 0, 10, 0.5, 1),
-            [new SceneObject(Shape.Ring, "blue", 30, 30, 12, 0, Finish.Shaded), new SceneObject(Shape.Star, "red", 80, 80, 18, 0, Finish.Striped)]);
-        Assert.Equal("a red star and a small blue ring on a striped background", Captions.Of(scene));
+        var scene = new Scene(128, 128, new Background(BackgroundKind.FloorSky, Palette.Backgrounds[0], Palette.Backgrounds[1], 0, 10, 0.5, 1),
+            [new SceneObject(Shape.Circle, "blue", 30, 30, 20, 0), new SceneObject(Shape.Triangle, "red", 80, 80, 28, 0)]);
+        Assert.Equal("a red triangle and a blue circle on a floor and sky background", Captions.Of(scene));
         var words = Captions.Words.ToHashSet();
         foreach (var s in Seeds)
         {
@@ -67,8 +70,8 @@ public class SceneTests
     [Fact]
     public void MoveEdit_FlowCarriesEveryObjectPixelToItsNewPlace()
     {
-        var scene = new Scene(128, 128, new Background(BackgroundKind.Checkers, Palette.Backgrounds[0], Palette.Backgrounds[2], 0, 12, 0.5, 1),
-            [new SceneObject(Shape.Star, "green", 50, 60, 20, 10, Finish.Striped)]);
+        var scene = new Scene(128, 128, new Background(BackgroundKind.Noise, Palette.Backgrounds[0], Palette.Backgrounds[2], 0, 12, 0.5, 1),
+            [new SceneObject(Shape.Triangle, "green", 50, 60, 24, 10)]);
         var gt = EditGroundTruth.Of(scene, new SceneEdit(EditKind.Move, 0, Dx: 13, Dy: -6));
         int n = 128 * 128, moved = 0;
         for (int i = 0; i < n; i++)
@@ -92,7 +95,7 @@ public class SceneTests
     public void RotateAndScale_FlowPointsWhereTheSurfaceWent(EditKind kind)
     {
         var scene = new Scene(128, 128, new Background(BackgroundKind.Gradient, Palette.Backgrounds[1], Palette.Backgrounds[6], 30, 10, 0.5, 1),
-            [new SceneObject(Shape.Square, "orange", 64, 64, 24, 0, Finish.Shaded)]);
+            [new SceneObject(Shape.Square, "yellow", 64, 64, 24, 0)]);
         var edit = kind == EditKind.Rotate ? new SceneEdit(kind, 0, Degrees: 30) : new SceneEdit(kind, 0, Factor: 1.3);
         var gt = EditGroundTruth.Of(scene, edit);
         int n = 128 * 128, checkedPixels = 0;
@@ -122,6 +125,13 @@ public class SceneTests
             if (edit.Kind == EditKind.Rotate) Assert.False(Shapes.RotationInvariant(o.Shape));
             Assert.StartsWith(edit.Kind.ToString().ToLowerInvariant() + " the " + o.Colour, edit.Describe(scene));
         }
+    }
+
+    /// <summary>The front object hides part of the one behind it (the world keeps occlusion).</summary>
+    private static bool Occludes(Scene s)
+    {
+        var r = SceneRenderer.Render(s);
+        return r.Amodal[0].Where((inside, i) => inside && r.Labels[i] == 1).Any();
     }
 
     /// <summary>The pixel and its neighbours within <paramref name="margin"/> show object k (no edge, no other object).</summary>

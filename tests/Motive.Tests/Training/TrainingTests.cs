@@ -69,7 +69,7 @@ public class TrainingTests
         ToyModelFolder.Create(dir.Path, seed: 2);
         var o = new TrainOptions(Steps: 30, Batch: 4, LearningRate: 1e-3, EmaDecay: 0, CheckpointEvery: 30, Seed: 2, GradientClip: 1);
         double before = HeldOutUnetLoss(dir.Path);
-        var losses = UnetTraining.Train(dir.Path, o, imageSize: 128, objectWeight: 10);   // the held-out loss stays the plain MSE
+        var losses = UnetTraining.Train(dir.Path, o, imageSize: 128, objectWeight: 10, datasetSize: 64);   // the held-out loss stays the plain MSE
         Assert.Equal(30, losses.Count);
         double after = HeldOutUnetLoss(dir.Path);
         Assert.True(after < 0.8 * before, $"held-out ε-loss {before:0.000} → {after:0.000}");
@@ -88,7 +88,8 @@ public class TrainingTests
         using var _ = torch.no_grad();
         using var g = new torch.Generator(99);
         var alphas = Motive.Sampling.Schedules.DdimSchedule.From(model.SchedulerConfig).AlphasCumprod;
-        using var loss = UnetTraining.Loss(denoiser, model.Vae, model.Tokenizer, alphas, model.Vae.Config.ScalingFactor, [1, 3, 5, 7, 9, 11, 13, 15], 128, g, torch.CPU);
+        using var data = LatentDataset.Build(8, 128, model.Vae, model.Tokenizer, seedOf: Motive.Scenes.HeldOut.SceneSeed);
+        using var loss = UnetTraining.Loss(denoiser, data, model.Tokenizer.Encode(""), alphas, model.Vae.Config.ScalingFactor, 8, g, torch.CPU);
         return loss.item<float>();
     }
 
