@@ -27,11 +27,15 @@ public static class RaftTraining
         return loss.squeeze();
     }
 
-    /// <summary>Mean end-point error (px) of RAFT's final estimate on <paramref name="count"/> held-out edit pairs.</summary>
-    public static double EndPointError(RaftModel raft, int count, int size, int iterations = Iterations)
+    /// <summary>
+    /// End-point error (px) of RAFT's final estimate on <paramref name="count"/> held-out edit pairs: the mean over all
+    /// pixels, and over the pixels that move (where Motion Guidance needs RAFT to be right; most pixels stay put).
+    /// </summary>
+    public static (double All, double Moving) EndPointErrors(RaftModel raft, int count, int size, int iterations = Iterations)
     {
         using var _ = no_grad();
-        double sum = 0;
+        double sum = 0, movingSum = 0;
+        long movingCount = 0;
         for (int start = 0; start < count; start += 8)
         {
             using var scope = NewDisposeScope();
@@ -39,10 +43,17 @@ public static class RaftTraining
             var (source, target, flow) = SceneBatches.EditPairs(seeds, size);
             var device = raft.parameters().First().device;
             var (_, up) = raft.Forward(source.to(device), target.to(device), iterations);
-            sum += (up.cpu() - flow).square().sum(dim: 1).sqrt().mean(dimensions: [1, 2]).sum().item<float>();
+            var epe = (up.cpu() - flow).square().sum(dim: 1).sqrt();
+            sum += epe.mean(dimensions: [1, 2]).sum().item<float>();
+            var moving = flow.square().sum(dim: 1).gt(0);
+            movingSum += epe.masked_select(moving).sum().item<float>();
+            movingCount += moving.sum().item<long>();
         }
-        return sum / count;
+        return (sum / count, movingCount == 0 ? double.NaN : movingSum / movingCount);
     }
+
+    /// <summary>The mean end-point error over all pixels (see <see cref="EndPointErrors"/>).</summary>
+    public static double EndPointError(RaftModel raft, int count, int size, int iterations = Iterations) => EndPointErrors(raft, count, size, iterations).All;
 
     /// <summary>The RAFT at <paramref name="path"/>, or a freshly initialised RAFT-small (seeded) when there is none yet.</summary>
     public static RaftModel LoadOrCreate(string path, long seed)
@@ -59,7 +70,9 @@ public static class RaftTraining
     public static IReadOnlyList<double> Train(string path, TrainOptions o, int size, Action<int, int, double>? onStep = null, CancellationToken cancel = default)
     {
         var stateDir = StateDir(path);
-        using var raft = TrainState.Load(stateDir).Step > 0 ? new RaftModel(RaftConfig.SmallModel) : LoadOrCreate(path, o.Seed);
+        // The loop loads the full-precision weights of a resumed run; without them (a fresh clone) it goes on from the shipped ones.
+        bool full = TrainState.Load(stateDir).Step > 0 && File.Exists(Path.Combine(stateDir, "weights.safetensors"));
+        using var raft = full ? new RaftModel(RaftConfig.SmallModel) : LoadOrCreate(path, o.Seed);
         var device = torch.device(o.Device);
         return TrainLoop.Run(raft, (_, g) =>
         {
