@@ -49,17 +49,18 @@ public sealed record EditGroundTruth(Scene Source, Scene Target, SceneEdit Edit,
     }
 
     /// <summary>
-    /// A random edit of a random object, deterministic per seed: a move of 8–24 px (scaled with the image), a scale
-    /// by 0.7–0.85 or 1.2–1.4, or a turn of 20–60° (not for circles and rings, whose turns cannot be seen); the object
-    /// stays inside the frame.
+    /// A random edit of a random object (or of object <paramref name="only"/>), deterministic per seed: a move of
+    /// 8–24 px (scaled with the image), a scale by 0.7–0.85 or 1.2–1.4, or a turn of 20–60° (not for circles, whose
+    /// turns cannot be seen); the object stays inside the frame.
     /// </summary>
-    public static SceneEdit RandomEdit(Scene scene, int seed)
+    public static SceneEdit RandomEdit(Scene scene, int seed, int? only = null)
     {
         var rng = new Random(seed);
         double side = Math.Min(scene.Width, scene.Height);
         for (int attempt = 0; ; attempt++)
         {
             int k = rng.Next(scene.Objects.Count);
+            if (only is { } chosen) k = chosen;
             var o = scene.Objects[k];
             var kind = (EditKind)rng.Next(3);
             if (kind == EditKind.Rotate && Shapes.RotationInvariant(o.Shape)) kind = EditKind.Move;

@@ -6,7 +6,7 @@ namespace Motive.ToyWorld;
 public sealed record ToyBenchRow(int Seed, string Edit, string Method, ToyEditScore Score);
 
 /// <summary>One method's numbers over the bench: the median centroid error and the means of the rest (∞ PSNRs count as 99 dB).</summary>
-public sealed record ToyBenchSummary(string Method, int Cases, double MedianCentroidError, double IoU, double Psnr, double Ssim, double PsnrOutside, double SsimOutside, double Epe, double EpeMoving)
+public sealed record ToyBenchSummary(string Method, int Cases, double MedianCentroidError, [property: System.Text.Json.Serialization.JsonPropertyName("iou")] double IoU, double Psnr, double Ssim, double PsnrOutside, double SsimOutside, double Epe, double EpeMoving)
 {
     /// <summary>Each metric with whether larger is better, for tables and for "beats on every metric".</summary>
     public IReadOnlyList<(string Name, double Value, bool HigherIsBetter)> Metrics =>

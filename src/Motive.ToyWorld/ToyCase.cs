@@ -15,22 +15,27 @@ public sealed record ToyCase(int Seed, EditGroundTruth Truth)
     public int Width => Scene.Width;
     public int Height => Scene.Height;
 
-    /// <summary>The scene of <paramref name="seed"/> with its random edit (move, scale or turn; see <see cref="EditGroundTruth.RandomEdit"/>).</summary>
+    /// <summary>
+    /// The scene of <paramref name="seed"/> with a random edit of its largest object (move, scale or turn; see
+    /// <see cref="EditGroundTruth.RandomEdit"/>): the bench's cases.
+    /// </summary>
     public static ToyCase Random(int seed, int size = 128)
     {
         var scene = SceneGenerator.Generate(seed, size, size);
-        return new ToyCase(seed, EditGroundTruth.Of(scene, EditGroundTruth.RandomEdit(scene, seed)));
+        return new ToyCase(seed, EditGroundTruth.Of(scene, EditGroundTruth.RandomEdit(scene, seed, Largest(scene))));
     }
+
+    /// <summary>The index of the scene's largest object.</summary>
+    public static int Largest(Scene scene) => Enumerable.Range(0, scene.Objects.Count).MaxBy(i => scene.Objects[i].Size);
 
     /// <summary>
     /// The demo's edit: the scene's largest object moved <paramref name="pixels"/> right, or left when right would leave
-    /// the frame. The largest, because at 8× downsampling a 10 px object is one or two latent cells: too few for the
-    /// UNet to redraw it in a new place.
+    /// the frame.
     /// </summary>
     public static ToyCase Move(int seed, double pixels = 20, int size = 128)
     {
         var scene = SceneGenerator.Generate(seed, size, size);
-        int k = Enumerable.Range(0, scene.Objects.Count).MaxBy(i => scene.Objects[i].Size);
+        int k = Largest(scene);
         var o = scene.Objects[k];
         double dx = o.X + pixels + o.Size <= size ? pixels : -pixels;
         return new ToyCase(seed, EditGroundTruth.Of(scene, new SceneEdit(EditKind.Move, k, Dx: dx)));

@@ -8,7 +8,7 @@ namespace Motive.ToyWorld;
 /// the target render over the whole image and outside the edit region, and the end-point error (px) of RAFT(source, result) against the exact flow, over all pixels and over the
 /// pixels that move.
 /// </summary>
-public sealed record ToyEditScore(double CentroidError, double IoU, double Psnr, double Ssim, double PsnrOutside, double SsimOutside, double Epe, double EpeMoving)
+public sealed record ToyEditScore(double CentroidError, [property: System.Text.Json.Serialization.JsonPropertyName("iou")] double IoU, double Psnr, double Ssim, double PsnrOutside, double SsimOutside, double Epe, double EpeMoving)
 {
     /// <summary>A centroid error for results where the object is not found at all: the image diagonal.</summary>
     public static double Missing(ToyCase c) => Math.Sqrt(c.Width * c.Width + c.Height * c.Height);

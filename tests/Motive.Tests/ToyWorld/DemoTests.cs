@@ -6,17 +6,18 @@ using Motive.Tests.Support;
 namespace Motive.Tests.ToyWorld;
 
 /// <summary>
-/// The embedded toy model end to end: `motive demo` (the README's first command) writes what it promises. (The
-/// reduced bench asserting that guidance beats no guidance waits for better-trained toy models: see models/toy.)
+/// The embedded toy model end to end: `motive demo` (the README's first command, at its preset) visibly moves its
+/// object where asked — the 20 px move lands within 6 px (a third of it) with IoU ≥ 0.6 against the exact ground
+/// truth (measured 2026-12-02: 4.3 px, 0.79; the embedded-world issue asks for ≤ 3 px) — and writes what it promises.
 /// </summary>
 public class DemoTests
 {
     [Fact]
-    public void Demo_WritesInputFlowResultGroundTruthAndMetrics()
+    public void Demo_MovesTheObject_AndWritesInputFlowResultGroundTruthAndMetrics()
     {
         using var dir = new TempDir();
         var output = dir.File("demo");
-        var (code, o, e) = CliRunner.Run("demo", "--steps", "6", "--recursions", "1", "--out", output);
+        var (code, o, e) = CliRunner.Run("demo", "--out", output);
         Assert.True(code == 0, e);
         Assert.Contains($"wrote {output}", o);
         foreach (var name in new[] { "scene.png", "target_flow.png", "result.png", "achieved_flow.png", "ground_truth.png", "summary.png", "metrics.json", "run.json", "target_flow.pth" })
@@ -26,8 +27,8 @@ public class DemoTests
         using var record = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "metrics.json")));
         Assert.StartsWith("move the ", record.RootElement.GetProperty("edit").GetString());
         var score = record.RootElement.GetProperty("score");
-        Assert.InRange(score.GetProperty("psnr").GetDouble(), 5, 60);
-        Assert.InRange(score.GetProperty("epe_moving").GetDouble(), 0, 60);
+        double centroid = score.GetProperty("centroid_error").GetDouble(), iou = score.GetProperty("iou").GetDouble();
+        Assert.True(centroid <= 6 && iou >= 0.6, $"the demo's object: centroid error {centroid:0.0} px, IoU {iou:0.00} (wanted ≤ 6 px, ≥ 0.6)");
         // Its run.json names its inputs inside the folder: the demo replays from it, to the same pixels.
         var replay = dir.File("replay");
         var (rc, _, re) = CliRunner.Run("run", Path.Combine(output, "run.json"), "--out", replay);
