@@ -1,27 +1,30 @@
 using Motive.Methods.MotionGuidance;
+using Xunit.Abstractions;
 using Motive.ToyWorld;
 
 namespace Motive.Tests.ToyWorld;
 
 /// <summary>
 /// CI's reduced toy bench: the first five held-out scenes with a random edit of their largest object (move, scale or
-/// turn), the model's preset at 20 DDIM steps × 1 recursion, through the bench's own run and summary. Motion Guidance
+/// turn), the model's preset (40 DDIM steps × 2 recursions: at 20 × 1 the centroid error was no better than
+/// unguided, 5.80 vs 5.52 px, though IoU was, 0.53 vs 0.41), through the bench's own run and summary. Motion Guidance
 /// must beat the no-guidance baseline (same inversion and seed) on the edited object's centroid error and IoU; the
 /// message lists every metric where it is better.
 /// </summary>
-public class ReducedBenchTests
+public class ReducedBenchTests(ITestOutputHelper output)
 {
     [Fact]
     public void MotionGuidance_BeatsNoGuidance_OnCentroidErrorAndIoU()
     {
         using var models = ToyModels.Load();
-        var rows = ToyBench.Run(models, 5, 0, new MotionGuidanceOptions { Steps = 20, Recursions = 1 });   // the rest: the model's preset
+        var rows = ToyBench.Run(models, 5, 0, new MotionGuidanceOptions());   // the model's preset
         var summary = ToyBench.Summarise(rows);
         var mg = summary.Single(s => s.Method == ToyEdit.MotionGuidanceName);
         var ng = summary.Single(s => s.Method == ToyEdit.NoGuidanceName);
         Assert.Equal(5, mg.Cases);
         Assert.Equal(5, ng.Cases);
         var message = $"guided: centroid {mg.MedianCentroidError:0.00} px, IoU {mg.IoU:0.00}; unguided: {ng.MedianCentroidError:0.00} px, {ng.IoU:0.00}; guided is better on: {string.Join(", ", mg.BetterThan(ng))}";
+        output.WriteLine(message);
         Assert.True(mg.MedianCentroidError < ng.MedianCentroidError && mg.IoU > ng.IoU, message);
     }
 }
