@@ -14,10 +14,11 @@ public static class Minimize
 {
     /// <summary>
     /// Runs <paramref name="steps"/> steps of <paramref name="loss"/> (given the step index; returns a scalar on the
-    /// parameters' graph); <paramref name="onStep"/> sees each step's loss and may stop early by returning false.
-    /// Returns every step's loss.
+    /// parameters' graph, or null to stop before stepping: DragDiffusion's "every handle arrived" test comes between its
+    /// forward pass and its loss); <paramref name="onStep"/> sees each step's loss after the update (the gradients are
+    /// still there) and may stop early by returning false. Returns every step's loss.
     /// </summary>
-    public static List<double> Run(IEnumerable<(string Name, Parameter P)> parameters, Func<int, Tensor> loss, int steps, double learningRate,
+    public static List<double> Run(IEnumerable<(string Name, Parameter P)> parameters, Func<int, Tensor?> loss, int steps, double learningRate,
         double weightDecay = 0.01, Func<int, double, bool>? onStep = null, CancellationToken cancel = default)
     {
         using var optimizer = new AdamW(parameters, learningRate, weightDecay);
@@ -29,7 +30,7 @@ public static class Minimize
             Runtime.QuietGc.Step();
             using var scope = NewDisposeScope();
             optimizer.ZeroGrad();
-            var value = loss(step);
+            if (loss(step) is not { } value) break;
             double current = value.item<float>();
             if (!double.IsFinite(current)) throw new ArgumentException($"the optimisation diverged: the loss is {current} at step {step + 1}");
             value.backward();

@@ -36,13 +36,22 @@ public sealed class Conditioning : IDisposable
     public bool Guided => GuidanceScale > 1.0;
 
     /// <summary>The guided model output (in the model's scheduler dtype) for latents x at timestep t.</summary>
+    /// <remarks>A batch of B latents shares the text: the context is repeated to [u×B, c×B] (or c×B) to match.</remarks>
     public Tensor Predict(StableDiffusionModel model, Tensor x, long t, NetworkHooks? hooks = null)
     {
         var input = Guided ? cat([x, x], 0) : x;
-        var output = model.Unet.Forward(input, tensor(t, device: model.Device), Context, hooks).to(model.SchedulerDType);
+        using var context = ContextFor(x.shape[0]);
+        var output = model.Unet.Forward(input, tensor(t, device: model.Device), context, hooks).to(model.SchedulerDType);
         if (!Guided) return output;
         var parts = output.chunk(2, 0);
         return Mix(parts[0], parts[1], GuidanceScale);
+    }
+
+    private Tensor ContextFor(long batch)
+    {
+        if (batch == 1) return Context.alias();
+        var halves = Guided ? Context.chunk(2, 0) : [Context];
+        return cat(halves.Select(h => h.expand(batch, -1, -1)).ToArray(), 0);
     }
 
     /// <summary>Classifier-free guidance: ε̂ = ε_u + w (ε_c − ε_u).</summary>
@@ -56,7 +65,7 @@ public static class DdimSampler
 {
     public static Tensor Sample(StableDiffusionModel model, DdimSchedule schedule, long[] timesteps, Tensor latents, Conditioning cond,
         double eta = 0, Generator? generator = null, Action<int, int>? onStep = null, CancellationToken cancel = default,
-        Action<int, Tensor>? onLatent = null)
+        Action<int, Tensor>? onLatent = null, NetworkHooks? hooks = null)
     {
         using var _ = no_grad();
         using var quiet = Motive.Models.Runtime.QuietGc.Loop();   // leaves the no-GC region of the last step, however the loop ends
@@ -68,7 +77,7 @@ public static class DdimSampler
             using var scope = NewDisposeScope();
             onLatent?.Invoke(i, x);                                        // the latent entering step i
             long t = timesteps[i];
-            var output = cond.Predict(model, x.to(model.DType), t);
+            var output = cond.Predict(model, x.to(model.DType), t, hooks);
             var noise = eta > 0 ? randn(x.shape, generator: generator).to(model.Device) : null;
             var (prev, _) = DdimMath.Step(x, output, schedule.Alpha(t), schedule.Alpha(DdimSchedule.Previous(timesteps, i)),
                 eta, schedule.PredictionType, noise);

@@ -45,15 +45,29 @@ public static class Inversion
     public static InversionResult Invert(StableDiffusionModel model, DdimSchedule schedule, Tensor image, string prompt, int steps,
         double guidanceScale = 1.0, int refinements = 0, Action<int, int>? onStep = null, CancellationToken cancel = default)
     {
-        var timesteps = schedule.Timesteps(steps);                       // noisiest first
         using var cond = new Conditioning(model, prompt, "", guidanceScale);
+        return Invert(model, schedule, image, cond, steps, steps, refinements, onStep, cancel);
+    }
+
+    /// <summary>
+    /// Partial inversion with given text conditioning: only the <paramref name="inverted"/> least noisy of the
+    /// <paramref name="steps"/> steps are run (DragDiffusion: 35 of 50, "inversion strength" 0.7), so the result's
+    /// <see cref="InversionResult.Timesteps"/> are the last <paramref name="inverted"/> of the schedule's, noisiest first,
+    /// and Trajectory[0] is the latent at the first of them.
+    /// </summary>
+    public static InversionResult Invert(StableDiffusionModel model, DdimSchedule schedule, Tensor image, Conditioning cond, int steps,
+        int inverted, int refinements = 0, Action<int, int>? onStep = null, CancellationToken cancel = default)
+    {
+        var timesteps = schedule.Timesteps(steps);                       // noisiest first
+        if (inverted < 1 || inverted > steps) throw new ArgumentException($"the inversion runs 1 to {steps} steps, not {inverted}");
+        int first = steps - inverted;
         using var z0 = Latents.Encode(model, image);
-        var states = new Tensor[steps];
+        var states = new Tensor[inverted];
         var x = z0.clone();
         using var quiet = Motive.Models.Runtime.QuietGc.Loop();   // leaves the no-GC region of the last step, however the loop ends
         using (no_grad())
         {
-            for (int k = steps - 1; k >= 0; k--)                          // ascending timesteps
+            for (int k = steps - 1; k >= first; k--)                      // ascending timesteps
             {
                 cancel.ThrowIfCancellationRequested();
                 Motive.Models.Runtime.QuietGc.Step();   // implicit Scalars stay alive through the step (see QuietGc)
@@ -67,13 +81,13 @@ public static class Inversion
                 next = next.MoveToOuterDisposeScope();
                 x.Dispose();
                 x = next;
-                states[k] = x.to(CPU).clone().DetachFromDisposeScope();   // kept beyond this step's scope
-                onStep?.Invoke(steps - k, steps);
+                states[k - first] = x.to(CPU).clone().DetachFromDisposeScope();   // kept beyond this step's scope
+                onStep?.Invoke(steps - k, inverted);
             }
         }
         x.Dispose();
         var trajectory = stack(states, 0);
         foreach (var s in states) s.Dispose();
-        return new InversionResult(timesteps, trajectory, z0.to(CPU).clone());
+        return new InversionResult(timesteps[first..], trajectory, z0.to(CPU).clone());
     }
 }
