@@ -46,7 +46,7 @@ public static class GenerateCommand
                 p => Txt2Img.Run(sd, request, (done, _) => p.Report(done), cancel));
             var meta = new Dictionary<string, string>
             {
-                ["motive.command"] = "generate", ["motive.version"] = CliApp.Version, ["motive.model"] = r.GetValue(model.Model)!,
+                ["motive.command"] = "generate", ["motive.version"] = CliApp.Version, ["motive.model"] = model.PathOf(r),
                 ["motive.prompt"] = request.Prompt, ["motive.negative_prompt"] = request.NegativePrompt,
                 ["motive.steps"] = Str(request.Steps), ["motive.guidance"] = Str(request.GuidanceScale), ["motive.eta"] = Str(request.Eta),
                 ["motive.seed"] = Str(request.Seed), ["motive.size"] = $"{w}x{h}", ["motive.dtype"] = r.GetValue(model.DType)!,

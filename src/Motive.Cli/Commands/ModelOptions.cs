@@ -8,10 +8,9 @@ namespace Motive.Cli.Commands;
 /// <summary>--model, --config, --dtype, --device, --variant: how every command that runs Stable Diffusion loads it.</summary>
 public sealed class ModelOptions
 {
-    public readonly Option<string> Model = new("--model")
+    public readonly Option<string?> Model = new("--model")
     {
         Description = "A diffusers model folder, or one .ckpt / .safetensors in the original layout (default: the embedded toy model).",
-        DefaultValueFactory = _ => EmbeddedModel.Dir,
     };
     public readonly Option<string?> Config = new("--config") { Description = "A diffusers folder of the same family (configs and tokenizer) for single-file checkpoints." };
     public readonly Option<string> DType = new("--dtype") { Description = "fp32, fp16 or bf16.", DefaultValueFactory = _ => "fp32" };
@@ -40,11 +39,20 @@ public sealed class ModelOptions
         }
     }
 
+    /// <summary>The model as an edit request names it: full paths (a run.json replays from anywhere), null = the embedded model.</summary>
+    public ModelRef Ref(ParseResult r) =>
+        new(Full(r.GetValue(Model)), Full(r.GetValue(Config)), r.GetValue(Variant), r.GetValue(DType)!);
+
+    /// <summary>The model folder or file to load (the embedded model when --model is not given).</summary>
+    public string PathOf(ParseResult r) => r.GetValue(Model) ?? EmbeddedModel.Dir;
+
+    private static string? Full(string? path) => path is null ? null : Path.GetFullPath(path);
+
     public StableDiffusionModel Load(ParseResult r)
     {
         var dtype = ParseDType(r.GetValue(DType)!);
         var device = r.GetValue(Device)!;
         EditRunner.CheckDevice(device);
-        return StableDiffusionModel.Load(r.GetValue(Model)!, new LoadOptions(dtype, device, r.GetValue(Config), r.GetValue(Variant)));
+        return StableDiffusionModel.Load(PathOf(r), new LoadOptions(dtype, device, r.GetValue(Config), r.GetValue(Variant)));
     }
 }

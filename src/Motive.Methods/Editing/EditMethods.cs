@@ -1,3 +1,4 @@
+using Motive.Methods.DragDiffusion;
 using Motive.Methods.MotionGuidance;
 
 namespace Motive.Methods.Editing;
@@ -8,6 +9,7 @@ public static class EditMethods
     public static readonly IReadOnlyList<IEditMethod> All =
     [
         new MotionGuidanceMethod(),
+        new DragMethod(),
     ];
 
     public static IEditMethod Get(string name) =>

@@ -59,9 +59,19 @@ public sealed class EditModels(string device = "cpu") : IDisposable
 
 /// <summary>
 /// What a plan runs with: the session's models, the folder its intermediates go to (a <see cref="ResultFolder"/>'s
-/// work folder, or null for none), where progress goes, and the cancellation token (Ctrl+C, DELETE).
+/// work folder, or null for none), where progress goes, the cancellation token (Ctrl+C, DELETE) and the cache folder
+/// of what edits may reuse (DragDiffusion's per-image LoRAs; null = <see cref="DefaultCacheDir"/>).
 /// </summary>
-public sealed record EditSession(EditModels Models, string? WorkDir = null, Action<EditProgress>? Progress = null, CancellationToken Cancel = default)
+public sealed record EditSession(EditModels Models, string? WorkDir = null, Action<EditProgress>? Progress = null, CancellationToken Cancel = default,
+    string? CacheDir = null)
 {
+    /// <summary>$MOTIVE_CACHE, else $XDG_CACHE_HOME/motive, else ~/.cache/motive.</summary>
+    public static string DefaultCacheDir =>
+        Environment.GetEnvironmentVariable("MOTIVE_CACHE") is { Length: > 0 } m ? m
+        : Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x ? x
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "motive");
+
+    public string Cache => CacheDir ?? DefaultCacheDir;
+
     public void Report(string phase, int step, int total) => Progress?.Invoke(new EditProgress(phase, step, total));
 }

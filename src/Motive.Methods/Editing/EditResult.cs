@@ -19,6 +19,10 @@ public sealed record EditResult : IDisposable
     public IReadOnlyList<(string File, Tensor Value)> Tensors { get; init; } = [];
     /// <summary>File name → picture, beside result.png.</summary>
     public IReadOnlyList<(string File, RgbImage Image)> Pictures { get; init; } = [];
+    /// <summary>File name → bytes of a file made elsewhere (a PNG plot), beside result.png.</summary>
+    public IReadOnlyList<(string File, byte[] Bytes)> Files { get; init; } = [];
+    /// <summary>File name → a value written as JSON beside result.png (e.g. tracked points per iteration).</summary>
+    public IReadOnlyList<(string File, object Value)> JsonFiles { get; init; } = [];
     /// <summary>How much work it was, e.g. "8 guided evaluations".</summary>
     public string? Work { get; init; }
     /// <summary>The one line a person wants first, e.g. how far the result moved where asked.</summary>

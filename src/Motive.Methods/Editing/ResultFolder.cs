@@ -61,6 +61,8 @@ public sealed class ResultFolder : IDisposable
             PngWriter.Write(Path.Combine(WorkDir, "summary.png"), summary, result.SummaryPanels is { } p ? new Dictionary<string, string> { ["motive.panels"] = p } : null);
         foreach (var (file, picture) in result.Pictures) PngWriter.Write(Path.Combine(WorkDir, file), picture);
         foreach (var (file, tensor) in result.Tensors) TorchSaveWriter.WriteTensor(Path.Combine(WorkDir, file), tensor);
+        foreach (var (file, bytes) in result.Files) File.WriteAllBytes(Path.Combine(WorkDir, file), bytes);
+        foreach (var (file, value) in result.JsonFiles) MotiveJson.Write(Path.Combine(WorkDir, file), value);
         MotiveJson.Write(Path.Combine(WorkDir, "metrics.json"), result.Metrics);
 
         var record = EditJson.ToNode(request);

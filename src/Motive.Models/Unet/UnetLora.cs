@@ -134,6 +134,6 @@ public static partial class UnetLora
         foreach (var a in unet.Attentions) a.Lora = null;
     }
 
-    [GeneratedRegex(@"^(?:unet\.)?(.+)\.(to_q|to_k|to_v|to_out\.0)\.(lora\.down\.weight|lora\.up\.weight|lora_A\.weight|lora_B\.weight|alpha)$")]
+    [GeneratedRegex(@"^(?:unet\.)*(.+)\.(to_q|to_k|to_v|to_out\.0)\.(lora\.down\.weight|lora\.up\.weight|lora_A\.weight|lora_B\.weight|alpha)$")]
     private static partial Regex Key();
 }

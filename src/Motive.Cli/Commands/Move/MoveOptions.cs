@@ -14,11 +14,8 @@ public sealed class MoveOptions
 {
     private static readonly MotionGuidanceOptions Embedded = MotionGuidanceMethod.Defaults(null), Reference = MotionGuidanceOptions.Reference;
 
-    public readonly Option<string?> Model = new("--model") { Description = "A diffusers model folder, or one .ckpt / .safetensors in the original layout (default: the embedded toy model)." };
-    public readonly Option<string?> Config = new("--config") { Description = "A diffusers folder of the same family (configs and tokenizer) for single-file checkpoints." };
-    public readonly Option<string> DType = new("--dtype") { Description = "fp32, fp16 or bf16.", DefaultValueFactory = _ => "fp32" };
-    public readonly Option<string> Device = new("--device") { Description = "cpu or cuda (cuda:N).", DefaultValueFactory = _ => "cpu" };
-    public readonly Option<string?> Variant = new("--variant") { Description = "diffusers weight variant, e.g. fp16." };
+    public readonly ModelOptions Models = new();
+    public Option<string> Device => Models.Device;
     public readonly FlowBuilderOptions Strokes = new(scaleMeansCfg: true);   // --scale is the CFG scale here
     public readonly Option<string?> Raft = new("--raft") { Description = "RAFT checkpoint (princeton layout, e.g. raft-things.pth; default: the embedded toy RAFT)." };
     public readonly Option<string> Prompt = new("--prompt") { DefaultValueFactory = _ => "", Description = "The prompt (may be empty for real images); the unconditional prompt is \"\"." };
@@ -49,7 +46,8 @@ public sealed class MoveOptions
 
     public void AddTo(Command c)
     {
-        foreach (var o in new Option[] { Model, Config, DType, Device, Variant, Raft, Prompt, InputDir, Image, Size, TargetFlow, EditMask, MaskMargin, GuidanceSchedule,
+        Models.AddTo(c);
+        foreach (var o in new Option[] { Raft, Prompt, InputDir, Image, Size, TargetFlow, EditMask, MaskMargin, GuidanceSchedule,
                      Steps, Eta, Scale, Recursions, GuidanceWeight, ColorWeight, FlowWeight, NoOcclusionMasking, OracleFlow, ClipGrad, UseCachedLatents,
                      NoInitStartZt, RaftIters, ExplicitAttention, SaveDir, LogFreq, Seed })
             c.Add(o);
@@ -79,7 +77,7 @@ public sealed class MoveOptions
         var mask = r.GetValue(EditMask)!;
         return new MotionGuidanceRequest
         {
-            Model = new ModelRef(Full(r.GetValue(Model)), Full(r.GetValue(Config)), r.GetValue(Variant), r.GetValue(DType)!),
+            Model = Models.Ref(r),
             Raft = Full(r.GetValue(Raft)),
             Prompt = r.GetValue(Prompt)!,
             Source = source,

@@ -1,0 +1,96 @@
+using Motive.IO;
+using Motive.IO.Images;
+using Motive.Methods.Editing;
+using Motive.Models.Flow;
+using Motive.Models.Loading;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Motive.Methods.DragDiffusion;
+
+/// <summary>
+/// DragDiffusion behind the seam: <see cref="Plan(DragRequest, IEditInputs)"/> fills the settings (model preset, then
+/// the reference), reads the picture, the points and the editable region at the run size (width from the settings or
+/// the model's native size, both sides multiples of 8) and refuses points off the picture, before any model is loaded.
+/// </summary>
+public sealed class DragMethod : EditMethod<DragRequest>
+{
+    public const string MethodName = "drag";
+
+    public override string Name => MethodName;
+    public override string Summary => "Drag points: move handle points of a picture to targets (per-image LoRA, latent optimisation, mutual self-attention).";
+
+    /// <summary>The settings a request on <paramref name="modelPath"/> gets for what it leaves out: the model's preset over the reference.</summary>
+    public static DragOptions Defaults(string? modelPath) =>
+        SettingsLayers.Over(MethodPresets.For<DragOptions>(modelPath ?? EmbeddedModel.Dir, MethodName) ?? new(), DragOptions.Reference);
+
+    public override IEditPlan Plan(DragRequest request, IEditInputs inputs)
+    {
+        request.Validate();
+        var model = request.Model with
+        {
+            Path = request.Model.Path is { } p ? inputs.Resolve(p, InputKind.Model) : null,
+            Config = request.Model.Config is { } c ? inputs.Resolve(c, InputKind.Folder) : null,
+        };
+        EditModels.ParseDType(model.Dtype);
+        var options = SettingsLayers.Over(request.Settings, Defaults(model.Path));
+        var settings = options.ToSettings();
+        var lora = request.Lora is { } l ? inputs.Resolve(l, InputKind.Model) : null;
+
+        RgbImage picture;
+        IReadOnlyList<DragPair> drags;
+        Tensor? fullMask;
+        string prompt;
+        if (request.Case is { } folder)
+        {
+            var dragCase = DragBenchCase.Read(inputs.Resolve(folder, InputKind.Folder));
+            (picture, drags, fullMask, prompt) = (dragCase.Image, dragCase.Drags, dragCase.Mask, request.Prompt ?? dragCase.Prompt);
+        }
+        else
+        {
+            picture = ImageReader.Read(inputs.Resolve(request.Image!, InputKind.Image));
+            (drags, prompt) = (request.Drags, request.Prompt ?? "");
+            fullMask = ReadRegion(request, picture, inputs);
+        }
+        EditLimits.CheckSize($"the image {request.Image ?? request.Case}", picture.Width, picture.Height);
+        foreach (var d in drags)
+            if (new[] { d.X1, d.X2 }.Any(x => x < 0 || x > picture.Width - 1) || new[] { d.Y1, d.Y2 }.Any(y => y < 0 || y > picture.Height - 1))
+                throw new ArgumentException($"drag {d.X1},{d.Y1}:{d.X2},{d.Y2} leaves the {picture.Width}x{picture.Height} picture");
+
+        int width = options.Width ?? NativeSize(model);
+        var (runW, runH) = RunSize(picture.Width, picture.Height, width);
+        var resolved = request with { Settings = options with { Width = width }, Prompt = prompt };
+        return new DragPlan(resolved, model, settings, lora, picture, drags, fullMask, runW, runH);
+    }
+
+    /// <summary>The run size: <paramref name="width"/> wide (to a multiple of 8), the height by the aspect, to a multiple of 8.</summary>
+    public static (int Width, int Height) RunSize(int width, int height, int runWidth)
+    {
+        int w = Math.Max(8, (int)Math.Round(runWidth / 8.0) * 8);
+        int h = Math.Max(8, (int)Math.Round((double)runWidth * height / width / 8.0) * 8);
+        return (w, h);
+    }
+
+    /// <summary>The editable region at the picture's size (H,W) bool, or null for everywhere (no mask term).</summary>
+    private static Tensor? ReadRegion(DragRequest r, RgbImage picture, IEditInputs inputs)
+    {
+        if (r.Mask is { } maskName)
+        {
+            var mask = ImageReader.Read(inputs.Resolve(maskName, InputKind.Mask));
+            using var m = ImageTensors.ToTensor01(mask);
+            using var gray = m.mean([1], keepdim: true);                             // (1,1,h,w)
+            using var sized = F.interpolate(gray, size: [picture.Height, picture.Width], mode: InterpolationMode.Nearest);
+            return sized[0, 0].gt(0.5);
+        }
+        if (r.Region is { } text)
+            return RegionSpec.Parse(text).Mask(picture.Height, picture.Width, () => picture, name => ImageReader.Read(inputs.Resolve(name, InputKind.Mask)), 32);
+        return null;
+    }
+
+    private static int NativeSize(ModelRef model)
+    {
+        var dir = model.Path ?? EmbeddedModel.Dir;
+        if (!Directory.Exists(dir)) dir = model.Config ?? Path.GetDirectoryName(Path.GetFullPath(dir))!;
+        return DiffusersFolder.Is(dir) ? DiffusersFolder.NativeSize(dir) : 512;
+    }
+}

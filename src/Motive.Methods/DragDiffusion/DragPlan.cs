@@ -1,0 +1,91 @@
+using Motive.Guidance.Drag;
+using Motive.IO.Images;
+using Motive.Methods.Editing;
+using Motive.Models.Flow;
+using Motive.Models.Unet;
+using Motive.Sampling.Pipelines;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Motive.Methods.DragDiffusion;
+
+/// <summary>
+/// A validated drag: the resolved request, settings, the picture and its drags and editable region at the picture's
+/// size, and the run size. <see cref="Run"/> resizes to the run size, gets the per-image LoRA (given, cached or
+/// trained and then cached), runs <see cref="DragRun"/> with it attached, and leaves the shared UNet as it found it.
+/// </summary>
+public sealed class DragPlan(DragRequest request, ModelRef model, DragSettings settings, string? lora, RgbImage picture,
+    IReadOnlyList<DragPair> drags, Tensor? editable, int runWidth, int runHeight) : IEditPlan
+{
+    public DragRequest Request { get; } = request;
+    EditRequest IEditPlan.Request => Request;
+    public ModelRef Model { get; } = model;
+    public DragSettings Settings { get; } = settings;
+    public RgbImage Picture { get; } = picture;
+    public IReadOnlyList<DragPair> Drags { get; } = drags;
+    public (int Width, int Height) RunSize { get; } = (runWidth, runHeight);
+
+    public IReadOnlyList<string> Notes => RunSize != (Picture.Width, Picture.Height)
+        ? [$"runs at {RunSize.Width}x{RunSize.Height} (the picture is {Picture.Width}x{Picture.Height}); the result is resized back"] : [];
+
+    public EditResult Run(EditSession session)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var sd = session.Models.Diffusion(Model);
+        using var keep = UnetLora.Keep(sd.Unet);
+        using var scope = NewDisposeScope();
+        var (w, h) = RunSize;
+        var pixels = Resize(Picture, w, h);                                           // (H,W,3) uint8, as PIL's resize gives
+        var image = (pixels.permute(2, 0, 1).unsqueeze(0).to(float32) / 127.5f - 1).to(sd.Device);
+        var scaled = Drags.Select(d => new DragPair(d.X1 * w / Picture.Width, d.Y1 * h / Picture.Height, d.X2 * w / Picture.Width, d.Y2 * h / Picture.Height)).ToList();
+        var (handles, targets) = DragGrid.Points(scaled, h, w);
+        var full = editable is null ? zeros(h, w) : F.interpolate(editable.to(float32).view(1, 1, Picture.Height, Picture.Width), size: [h, w], mode: InterpolationMode.Nearest)[0, 0];
+        var mask = DragGrid.Mask(full).to(sd.Device);
+        var context = Prompts.Encode(sd, Request.Prompt ?? "");
+        var uncond = Prompts.Encode(sd, "");
+
+        var loraClock = System.Diagnostics.Stopwatch.StartNew();
+        string loraSource = AttachLora(session, sd, pixels, context);
+        double loraSeconds = loraClock.Elapsed.TotalSeconds;
+        using var run = DragRun.Run(sd, image, context, uncond, handles, targets, mask, Settings, report: session.Report, cancel: session.Cancel);
+        using var result = F.interpolate(run.Image, size: [Picture.Height, Picture.Width], mode: InterpolationMode.Bilinear, align_corners: false).clamp(0, 1);
+        var edit = DragOutputs.Build(this, ImageTensors.FromTensor01(result), run, handles, targets, loraSource, loraSeconds);
+        edit.Elapsed = clock.Elapsed;
+        return edit;
+    }
+
+    /// <summary>Attaches the LoRA the request names, the cached one, or one trained now (then cached); says which.</summary>
+    private string AttachLora(EditSession session, Models.Loading.StableDiffusionModel sd, Tensor pixels, Tensor context)
+    {
+        if (lora is not null)
+        {
+            UnetLora.Load(sd.Unet, lora);
+            return "given";
+        }
+        if (Settings.Lora.Steps == 0) return "none";
+        var lo = Settings.Lora with { Resolution = Settings.Lora.Resolution ?? sd.NativeSize };
+        var cached = LoraCache.PathFor(session.Cache, pixels.data<byte>().ToArray(), RunSize.Width, RunSize.Height, Request.Prompt ?? "", Model, lo);
+        if (File.Exists(cached))
+        {
+            UnetLora.Load(sd.Unet, cached);
+            return "cached";
+        }
+        ImageLora.Train(sd, pixels, context, lo, onStep: (step, _, _) => session.Report("lora", step + 1, lo.Steps), cancel: session.Cancel);
+        Directory.CreateDirectory(Path.GetDirectoryName(cached)!);
+        var temp = cached + $".{Environment.ProcessId}.tmp";
+        UnetLora.Save(sd.Unet, temp);
+        File.Move(temp, cached, overwrite: true);
+        return "trained";
+    }
+
+    /// <summary>The picture at w×h as uint8 (H,W,3): bilinear with antialiasing when it changes size.</summary>
+    private static Tensor Resize(RgbImage picture, int w, int h)
+    {
+        var t = ImageTensors.ToTensor01(picture);                                  // (1,3,H,W)
+        if (picture.Width == w && picture.Height == h) return (t[0].permute(1, 2, 0) * 255).round().to(uint8);
+        var r = F.interpolate(t, size: [h, w], mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
+        return (r[0].permute(1, 2, 0) * 255).round().clamp(0, 255).to(uint8);
+    }
+
+    public void Dispose() => editable?.Dispose();
+}
