@@ -63,6 +63,13 @@ public sealed class PickleWriter
         return _out.ToArray();
     }
 
+    /// <summary>Bytes as they are (an opcode's argument: a length, a payload).</summary>
+    public PickleWriter Raw(byte[] bytes)
+    {
+        _out.Write(bytes);
+        return this;
+    }
+
     /// <summary>Emits one opcode with no argument.</summary>
     public PickleWriter Op(byte op)
     {

@@ -1,0 +1,51 @@
+using Motive.IO.Images;
+using Motive.Methods.DragDiffusion;
+using Motive.Models.Flow;
+using Motive.Scenes;
+
+namespace Motive.ToyWorld;
+
+/// <summary>
+/// A toy move as a drag, with the scene's exact truth: the handle is the moved object's visible centroid, the target
+/// that point plus the move; the editable region is the object before and after (the truth's edit region, grown by
+/// <paramref name="Margin"/> px). The moved scene is the truth: <see cref="ToyEditScore"/>'s centroid error is the
+/// distance of the object's actual new position to the target.
+/// </summary>
+public sealed record ToyDrag(ToyCase Case, DragPair Drag, int Margin = 4)
+{
+    public const string SceneFile = "scene.png", RegionFile = "region.png";
+
+    public static ToyDrag Of(ToyCase c)
+    {
+        var at = ImageMeasures.Centroid(c.Truth.SourceRender.Visible(c.Edit.Object), c.Width)
+            ?? throw new ArgumentException($"toy case {c.Seed}: the edited object is not visible");
+        return new ToyDrag(c, new DragPair(Math.Round(at.X), Math.Round(at.Y), Math.Round(at.X + c.Edit.Dx), Math.Round(at.Y + c.Edit.Dy)));
+    }
+
+    /// <summary>Writes scene.png and region.png into <paramref name="dir"/> and returns the drag request on them (names relative to it).</summary>
+    public DragRequest Write(string dir, DragOptions? settings = null)
+    {
+        Directory.CreateDirectory(dir);
+        PngWriter.Write(Path.Combine(dir, SceneFile), Case.Truth.SourceRender.ToRgb());
+        int w = Case.Width, h = Case.Height;
+        var px = new byte[w * h * 3];
+        var region = Case.Truth.Region;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+            {
+                bool near = false;
+                for (int dy = -Margin; dy <= Margin && !near; dy++)
+                    for (int dx = -Margin; dx <= Margin && !near; dx++)
+                    {
+                        int yy = y + dy, xx = x + dx;
+                        near = yy >= 0 && xx >= 0 && yy < h && xx < w && region[yy * w + xx];
+                    }
+                if (near) Array.Fill(px, (byte)255, (y * w + x) * 3, 3);
+            }
+        PngWriter.Write(Path.Combine(dir, RegionFile), new RgbImage(w, h, px));
+        return new DragRequest
+        {
+            Image = SceneFile, Mask = RegionFile, Drags = [Drag], Prompt = Case.Caption, Seed = Case.Seed, Settings = settings ?? new(),
+        };
+    }
+}
