@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Motive.Methods.DragDiffusion;
 using Motive.Methods.MotionGuidance;
 
 namespace Motive.Cli.Commands;
@@ -31,6 +32,31 @@ public static class SelftestCommand
         });
         var cmd = new Command("selftest", "Check Motive against recorded reference runs.");
         cmd.Add(mg);
+        cmd.Add(Drag());
+        return cmd;
+    }
+
+    private static Command Drag()
+    {
+        var file = new Argument<string>("file") { Description = "A recorded run in the drag_update, drag_pipeline or drag_lora_step format (.safetensors)." };
+        var model = new Option<string?>("--model") { Description = "The SD model of the run (default: tiny-sd beside FILE)." };
+        var lora = new Option<string?>("--lora") { Description = "The LoRA of a drag_pipeline run (default: tiny-sd-lora/pytorch_lora_weights.safetensors beside FILE when its metadata names a LoRA)." };
+        var cmd = new Command("drag", "Replay a recorded DragDiffusion run (drag loop, whole pipeline or LoRA steps), every setting from its metadata, and compare every recorded tensor.")
+            { file, model, lora };
+        cmd.SetAction((r, cancel) =>
+        {
+            var path = r.GetValue(file)!;
+            if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such file");
+            var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            using (var peek = Motive.IO.Safetensors.SafetensorsFile.Open(path))
+            {
+                bool usesLora = peek.Metadata.TryGetValue("arguments", out var a) && a.Contains("\"lora_path\"") && !a.Contains("\"lora_path\": \"\"");
+                var loraPath = r.GetValue(lora) ?? (usesLora ? Path.Combine(dir, "tiny-sd-lora", "pytorch_lora_weights.safetensors") : null);
+                var report = DragReplay.Check(path, r.GetValue(model) ?? Path.Combine(dir, "tiny-sd"), loraPath, cancel);
+                (report.Ok ? r.InvocationConfiguration.Output : r.InvocationConfiguration.Error).WriteLine(report.Summary);
+                return Task.FromResult(report.Ok ? CliApp.Ok : Mismatch);
+            }
+        });
         return cmd;
     }
 }

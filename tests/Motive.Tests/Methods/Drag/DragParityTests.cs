@@ -1,0 +1,70 @@
+using Motive.Methods.DragDiffusion;
+using Motive.Tests.Support;
+
+namespace Motive.Tests.Methods.Drag;
+
+/// <summary>
+/// DragDiffusion against the reference's recordings on tiny-sd (shared/fixtures/parity, drag_*): the drag loop
+/// iteration by iteration (handles exact; loss, gradient, latent, x_{t−20} within 3e-4 of each tensor's largest value),
+/// the whole real-image pipeline with its LoRA from pixels to pixels, and the per-image LoRA's training steps.
+/// </summary>
+public class DragParityTests
+{
+    private static DragReplayReport Replay(string fixture, bool lora = false) => DragReplay.Check(Fixtures.Parity(fixture), Fixtures.Parity("tiny-sd"),
+        lora ? Path.Combine(Fixtures.Parity("tiny-sd-lora"), "pytorch_lora_weights.safetensors") : null);
+
+    [Fact]
+    public void DragLoop_MatchesDragDiffusionUpdate_IterationByIteration()
+    {
+        var report = Replay("drag_update.safetensors");
+        Assert.True(report.Ok, report.Summary);
+        // unet_eps_init, x_prev_0, the iteration count, loss, mask term, 5 × (handles, gradient, latent, x_prev), final latent.
+        Assert.Equal(5 + 5 * 4 + 1, report.Checks.Count);
+    }
+
+    [Fact]
+    public void Pipeline_MatchesRunDrag_FromPixelsToPixels()
+    {
+        var report = Replay("drag_pipeline.safetensors", lora: true);
+        Assert.True(report.Ok, report.Summary);
+        Assert.Contains(report.Checks, c => c.Name == "final_image_uint8");
+        Assert.Contains(report.Checks, c => c.Name == "inversion_latents[35]");
+    }
+
+    [Fact]
+    public void PerImageLora_MatchesTrainLora_LossGradientsAndWeights()
+    {
+        var report = Replay("drag_lora_step.safetensors");
+        Assert.True(report.Ok, report.Summary);
+        Assert.Equal(1 + 2 * 2, report.Checks.Count);
+    }
+
+    [Fact]
+    public void Pipeline_WithoutItsLora_IsCaughtByTheReplay()
+    {
+        var report = Replay("drag_pipeline.safetensors", lora: false);
+        Assert.False(report.Ok, "the recorded run used a LoRA; replaying without it must differ");
+    }
+}
+
+/// <summary>`motive selftest drag FILE`: exit 0 and one summary line on a match.</summary>
+public class SelftestDragCommandTests
+{
+    [Fact]
+    public void SelftestDrag_OnTheRecordedLoop_ExitsZeroWithOneLine()
+    {
+        var (code, o, e) = CliRunner.Run("selftest", "drag", Fixtures.Parity("drag_update.safetensors"));
+        Assert.True(code == 0, e);
+        Assert.StartsWith("drag_update replay matches:", o.Trim());
+        Assert.Single(o.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void SelftestDrag_OnAnotherFormat_IsOneClearLine()
+    {
+        var (code, _, e) = CliRunner.Run("selftest", "drag", Fixtures.Parity("unet_io.safetensors"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("none of the drag_update, drag_pipeline, drag_lora_step formats", e);
+        Assert.DoesNotContain("   at ", e);
+    }
+}
