@@ -15,6 +15,10 @@ public static class DragCommand
         var models = new ModelOptions();
         var image = new Option<string?>("--image") { Description = "The picture to edit." };
         var dragCase = new Option<string?>("--case") { Description = "A DragBench case folder (original_image.png, meta_data.pkl): its picture, drags, mask and prompt." };
+        var generate = new Option<bool>("--generate") { Description = "Drag on a picture generated from --prompt and --seed (no inversion; CFG 7.5 unless --cfg)." };
+        var size = new Option<string?>("--size") { Description = "WxH of the generated picture (default: the model's native size)." };
+        var negative = new Option<string?>("--negative-prompt") { Description = "The negative prompt of a generated picture's guidance." };
+        var cfg = new Option<double?>("--cfg") { Description = "Classifier-free guidance of the drag and the denoising. Default: 1 for a picture, 7.5 for a generated one (the reference's)." };
         var drags = new Option<string[]>("--drag") { Description = "A handle → target pair X1,Y1:X2,Y2 in the picture's pixels (repeat for more).", AllowMultipleArgumentsPerToken = false };
         var mask = new Option<string?>("--mask") { Description = "The editable region as a picture (white = may change); any size." };
         var region = new Option<string?>("--region") { Description = "The editable region as text: X,Y,W,H, ellipse:CX,CY,RX,RY or click:X,Y. Without --mask or --region everything may change." };
@@ -29,7 +33,7 @@ public static class DragCommand
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0L, Description = "Seed of the run." };
         var output = new Option<string>("--out") { Description = "Output folder (written whole at the end).", Required = true };
         var cmd = new Command("drag", "Drag points of a picture to targets (DragDiffusion: per-image LoRA, latent optimisation, mutual self-attention).")
-            { image, dragCase, drags, mask, region, prompt, lora, loraSteps, width, iterations, strength, lambda, lr, seed, output };
+            { image, dragCase, generate, size, negative, cfg, drags, mask, region, prompt, lora, loraSteps, width, iterations, strength, lambda, lr, seed, output };
         models.AddTo(cmd);
         cmd.SetAction((r, cancel) =>
         {
@@ -37,18 +41,31 @@ public static class DragCommand
             var request = new DragRequest
             {
                 Model = models.Ref(r),
-                Image = Full(image), Case = Full(dragCase), Mask = Full(mask), Region = r.GetValue(region), Prompt = r.GetValue(prompt), Lora = Full(lora),
+                Image = Full(image), Case = Full(dragCase), Generate = Generated(r.GetValue(generate), r.GetValue(size), r.GetValue(negative)), Mask = Full(mask), Region = r.GetValue(region), Prompt = r.GetValue(prompt), Lora = Full(lora),
                 Drags = (r.GetValue(drags) ?? []).Select(d => Try(() => DragPair.Parse(d), "--drag")).ToList(),
                 Seed = r.GetValue(seed),
                 Settings = new DragOptions
                 {
                     Width = r.GetValue(width), LoraSteps = r.GetValue(loraSteps), MaxIterations = r.GetValue(iterations), InversionStrength = r.GetValue(strength),
-                    Lambda = r.GetValue(lambda), LatentLr = r.GetValue(lr),
+                    Lambda = r.GetValue(lambda), LatentLr = r.GetValue(lr), Cfg = r.GetValue(cfg),
                 },
             };
             return Task.FromResult(EditRunner.Run(request, new FileInputs(), r.GetValue(output)!, r.GetValue(models.Device)!, r.InvocationConfiguration, cancel));
         });
         return cmd;
+    }
+
+    private static DragGenerated? Generated(bool generate, string? size, string? negative)
+    {
+        if (!generate)
+        {
+            if (size is not null || negative is not null) throw new ArgumentException("--size and --negative-prompt are for --generate");
+            return null;
+        }
+        if (size is null) return new DragGenerated(NegativePrompt: negative ?? "");
+        var (w, h) = FlowBuilderOptions.Pair(size, "--size", 'x');
+        if (w != Math.Floor(w) || h != Math.Floor(h) || w > int.MaxValue || h > int.MaxValue) throw new ArgumentException($"--size: {size} is not whole pixels");
+        return new DragGenerated((int)w, (int)h, negative ?? "");
     }
 
     private static T Try<T>(Func<T> f, string option)

@@ -34,8 +34,20 @@ public sealed class DragMethod : EditMethod<DragRequest>
         };
         EditModels.ParseDType(model.Dtype);
         var options = SettingsLayers.Over(request.Settings, Defaults(model.Path));
+        options = options with { Cfg = options.Cfg ?? (request.Generate is null ? 1.0 : 7.5) };
         var settings = options.ToSettings();
         var lora = request.Lora is { } l ? inputs.Resolve(l, InputKind.Model) : null;
+        if (request.Generate is { } g)
+        {
+            int native = NativeSize(model);
+            int gw = g.Width ?? native, gh = g.Height ?? native;
+            var (rw, rh) = RunSize(gw, gh, gw);
+            CheckDrags(request.Drags, rw, rh);
+            var region = request.Region is { } text ? RegionSpec.Parse(text).Mask(rh, rw, null, name => ImageReader.Read(inputs.Resolve(name, InputKind.Mask)), 32)
+                : request.Mask is { } m ? ReadMask(m, rh, rw, inputs) : null;
+            return new DragPlan(request with { Settings = options with { Width = rw }, Generate = g with { Width = rw, Height = rh }, Prompt = request.Prompt ?? "" },
+                model, settings, lora, null, (rw, rh), request.Drags, region, rw, rh);
+        }
 
         RgbImage picture;
         IReadOnlyList<DragPair> drags;
@@ -53,14 +65,19 @@ public sealed class DragMethod : EditMethod<DragRequest>
             fullMask = ReadRegion(request, picture, inputs);
         }
         EditLimits.CheckSize($"the image {request.Image ?? request.Case}", picture.Width, picture.Height);
-        foreach (var d in drags)
-            if (new[] { d.X1, d.X2 }.Any(x => x < 0 || x > picture.Width - 1) || new[] { d.Y1, d.Y2 }.Any(y => y < 0 || y > picture.Height - 1))
-                throw new ArgumentException($"drag {d.X1},{d.Y1}:{d.X2},{d.Y2} leaves the {picture.Width}x{picture.Height} picture");
+        CheckDrags(drags, picture.Width, picture.Height);
 
         int width = options.Width ?? NativeSize(model);
         var (runW, runH) = RunSize(picture.Width, picture.Height, width);
         var resolved = request with { Settings = options with { Width = width }, Prompt = prompt };
-        return new DragPlan(resolved, model, settings, lora, picture, drags, fullMask, runW, runH);
+        return new DragPlan(resolved, model, settings, lora, picture, (picture.Width, picture.Height), drags, fullMask, runW, runH);
+    }
+
+    private static void CheckDrags(IReadOnlyList<DragPair> drags, int width, int height)
+    {
+        foreach (var d in drags)
+            if (new[] { d.X1, d.X2 }.Any(x => x < 0 || x > width - 1) || new[] { d.Y1, d.Y2 }.Any(y => y < 0 || y > height - 1))
+                throw new ArgumentException($"drag {d.X1},{d.Y1}:{d.X2},{d.Y2} leaves the {width}x{height} picture");
     }
 
     /// <summary>The run size: <paramref name="width"/> wide (to a multiple of 8), the height by the aspect, to a multiple of 8.</summary>
@@ -74,17 +91,20 @@ public sealed class DragMethod : EditMethod<DragRequest>
     /// <summary>The editable region at the picture's size (H,W) bool, or null for everywhere (no mask term).</summary>
     private static Tensor? ReadRegion(DragRequest r, RgbImage picture, IEditInputs inputs)
     {
-        if (r.Mask is { } maskName)
-        {
-            var mask = ImageReader.Read(inputs.Resolve(maskName, InputKind.Mask));
-            using var m = ImageTensors.ToTensor01(mask);
-            using var gray = m.mean([1], keepdim: true);                             // (1,1,h,w)
-            using var sized = F.interpolate(gray, size: [picture.Height, picture.Width], mode: InterpolationMode.Nearest);
-            return sized[0, 0].gt(0.5);
-        }
+        if (r.Mask is { } maskName) return ReadMask(maskName, picture.Height, picture.Width, inputs);
         if (r.Region is { } text)
             return RegionSpec.Parse(text).Mask(picture.Height, picture.Width, () => picture, name => ImageReader.Read(inputs.Resolve(name, InputKind.Mask)), 32);
         return null;
+    }
+
+    /// <summary>A mask picture (white = editable, any size) at h×w, nearest.</summary>
+    private static Tensor ReadMask(string name, long h, long w, IEditInputs inputs)
+    {
+        var mask = ImageReader.Read(inputs.Resolve(name, InputKind.Mask));
+        using var m = ImageTensors.ToTensor01(mask);
+        using var gray = m.mean([1], keepdim: true);                             // (1,1,h,w)
+        using var sized = F.interpolate(gray, size: [h, w], mode: InterpolationMode.Nearest);
+        return sized[0, 0].gt(0.5);
     }
 
     private static int NativeSize(ModelRef model)

@@ -16,6 +16,7 @@ public sealed record DragOptions
     public double? Lambda { get; init; }
     public double? LatentLr { get; init; }
     public int? MaxIterations { get; init; }
+    /// <summary>Classifier-free guidance of the drag and the denoising; null = the reference's per source: 1 for real pictures, 7.5 for generated ones.</summary>
     public double? Cfg { get; init; }
     public int? StartStep { get; init; }
     public int? StartLayer { get; init; }
@@ -30,7 +31,7 @@ public sealed record DragOptions
     public static DragOptions Reference { get; } = new()
     {
         Steps = 50, InversionStrength = 0.7, FeatureIndices = [3], MotionRadius = 1, TrackRadius = 3, Lambda = 0.1, LatentLr = 0.01,
-        MaxIterations = 80, Cfg = 1.0, StartStep = 0, StartLayer = 10, LoraSteps = 80, LoraRank = 16, LoraLr = 5e-4, LoraBatch = 4, LoraSeed = 0,
+        MaxIterations = 80, StartStep = 0, StartLayer = 10, LoraSteps = 80, LoraRank = 16, LoraLr = 5e-4, LoraBatch = 4, LoraSeed = 0,
     };
 
     /// <summary>Checks a resolved set and turns it into the run's settings.</summary>

@@ -13,11 +13,11 @@ public static class DragOutputs
 {
     private static readonly (byte, byte, byte) Red = (230, 40, 40), Blue = (40, 90, 230), Green = (30, 200, 60), White = (255, 255, 255);
 
-    public static EditResult Build(DragPlan plan, RgbImage result, DragRunResult run, IReadOnlyList<GridPoint> handles, IReadOnlyList<GridPoint> targets,
+    public static EditResult Build(DragPlan plan, RgbImage source, RgbImage result, DragRunResult run, IReadOnlyList<GridPoint> handles, IReadOnlyList<GridPoint> targets,
         string loraSource, double loraSeconds)
     {
         // Grid cells → picture pixels: the grid is half the run size, the picture may differ from the run size.
-        double sx = 2.0 * plan.Picture.Width / plan.RunSize.Width, sy = 2.0 * plan.Picture.Height / plan.RunSize.Height;
+        double sx = 2.0 * plan.InputSize.Width / plan.RunSize.Width, sy = 2.0 * plan.InputSize.Height / plan.RunSize.Height;
         double[] Px(GridPoint p) => [Math.Round(p.Col * sx, 2), Math.Round(p.Row * sy, 2)];
         double Dist(GridPoint a, GridPoint b) => Math.Sqrt(Math.Pow((a.Col - b.Col) * sx, 2) + Math.Pow((a.Row - b.Row) * sy, 2));
         var update = run.Update;
@@ -28,10 +28,12 @@ public static class DragOutputs
 
         var files = new List<(string, byte[])>();
         if (losses.Count > 0) files.Add(("loss.png", LinePlot.Png(losses, "DragDiffusion: loss per drag iteration", "iteration", "loss")));
+        var pictures = new List<(string, RgbImage)>();
+        if (plan.Request.Generate is not null) pictures.Add(("source.png", source));   // a generated picture is not among the inputs
         return new EditResult
         {
             Image = result,
-            Summary = ImageStrip.Join([Overlay(plan.Picture, plan.Drags, null), Overlay(result, plan.Drags, final.Select(p => (p.Col * sx, p.Row * sy)).ToList())]),
+            Summary = ImageStrip.Join([Overlay(source, plan.Drags, null), Overlay(result, plan.Drags, final.Select(p => (p.Col * sx, p.Row * sy)).ToList())]),
             SummaryPanels = "source | result; arrows from handles (red) to targets (blue); tracked handles at the end (green)",
             Metrics = new Dictionary<string, object?>
             {
@@ -41,7 +43,7 @@ public static class DragOutputs
             },
             Record = new Dictionary<string, object?>
             {
-                ["size"] = new Dictionary<string, object?> { ["input"] = $"{plan.Picture.Width}x{plan.Picture.Height}", ["run"] = $"{plan.RunSize.Width}x{plan.RunSize.Height}" },
+                ["size"] = new Dictionary<string, object?> { ["input"] = $"{plan.InputSize.Width}x{plan.InputSize.Height}", ["source"] = plan.Request.Generate is null ? "picture" : "generated", ["run"] = $"{plan.RunSize.Width}x{plan.RunSize.Height}" },
                 ["loss"] = losses,
                 ["mask_loss"] = update.Iterations.Select(i => i.MaskLoss).ToList(),
             },
@@ -53,6 +55,7 @@ public static class DragOutputs
                 ["final_handles"] = final.Select(Px).ToList(),
             })],
             Files = files,
+            Pictures = pictures,
             Work = $"{update.Iterations.Count} drag iterations{(update.Reached ? " (every handle arrived)" : "")}, LoRA {loraSource}",
             Headline = $"{handles.Count} handle{(handles.Count == 1 ? "" : "s")}: tracked distance to target {before:0.0} → {after:0.0} px",
         };

@@ -1,4 +1,3 @@
-using Motive.Guidance.Drag;
 using Motive.IO.Images;
 using Motive.Methods.Editing;
 using Motive.Models.Flow;
@@ -10,23 +9,25 @@ using F = TorchSharp.torch.nn.functional;
 namespace Motive.Methods.DragDiffusion;
 
 /// <summary>
-/// A validated drag: the resolved request, settings, the picture and its drags and editable region at the picture's
-/// size, and the run size. <see cref="Run"/> resizes to the run size, gets the per-image LoRA (given, cached or
-/// trained and then cached), runs <see cref="DragRun"/> with it attached, and leaves the shared UNet as it found it.
+/// A validated drag: the resolved request, settings, the picture (null when it is generated) with its size, the drags
+/// and editable region at that size, and the run size. <see cref="Run"/> resizes to the run size (or generates the
+/// picture), gets the per-image LoRA (given, cached, or trained and then cached; generated pictures use one only when
+/// given), runs <see cref="DragRun"/> with it attached, and leaves the shared UNet as it found it.
 /// </summary>
-public sealed class DragPlan(DragRequest request, ModelRef model, DragSettings settings, string? lora, RgbImage picture,
+public sealed class DragPlan(DragRequest request, ModelRef model, DragSettings settings, string? lora, RgbImage? picture, (int Width, int Height) inputSize,
     IReadOnlyList<DragPair> drags, Tensor? editable, int runWidth, int runHeight) : IEditPlan
 {
     public DragRequest Request { get; } = request;
     EditRequest IEditPlan.Request => Request;
     public ModelRef Model { get; } = model;
     public DragSettings Settings { get; } = settings;
-    public RgbImage Picture { get; } = picture;
+    /// <summary>The picture's own size (the result's); a generated picture's is the run size.</summary>
+    public (int Width, int Height) InputSize { get; } = inputSize;
     public IReadOnlyList<DragPair> Drags { get; } = drags;
     public (int Width, int Height) RunSize { get; } = (runWidth, runHeight);
 
-    public IReadOnlyList<string> Notes => RunSize != (Picture.Width, Picture.Height)
-        ? [$"runs at {RunSize.Width}x{RunSize.Height} (the picture is {Picture.Width}x{Picture.Height}); the result is resized back"] : [];
+    public IReadOnlyList<string> Notes => RunSize != InputSize
+        ? [$"runs at {RunSize.Width}x{RunSize.Height} (the picture is {InputSize.Width}x{InputSize.Height}); the result is resized back"] : [];
 
     public EditResult Run(EditSession session)
     {
@@ -35,33 +36,52 @@ public sealed class DragPlan(DragRequest request, ModelRef model, DragSettings s
         using var keep = UnetLora.Keep(sd.Unet);
         using var scope = NewDisposeScope();
         var (w, h) = RunSize;
-        var pixels = Resize(Picture, w, h);                                           // (H,W,3) uint8, as PIL's resize gives
-        var image = (pixels.permute(2, 0, 1).unsqueeze(0).to(float32) / 127.5f - 1).to(sd.Device);
-        var scaled = Drags.Select(d => new DragPair(d.X1 * w / Picture.Width, d.Y1 * h / Picture.Height, d.X2 * w / Picture.Width, d.Y2 * h / Picture.Height)).ToList();
+        var scaled = Drags.Select(d => new DragPair(d.X1 * w / InputSize.Width, d.Y1 * h / InputSize.Height, d.X2 * w / InputSize.Width, d.Y2 * h / InputSize.Height)).ToList();
         var (handles, targets) = DragGrid.Points(scaled, h, w);
-        var full = editable is null ? zeros(h, w) : F.interpolate(editable.to(float32).view(1, 1, Picture.Height, Picture.Width), size: [h, w], mode: InterpolationMode.Nearest)[0, 0];
+        var full = editable is null ? zeros(h, w)
+            : F.interpolate(editable.to(float32).view(1, 1, editable.shape[0], editable.shape[1]), size: [h, w], mode: InterpolationMode.Nearest)[0, 0];
         var mask = DragGrid.Mask(full).to(sd.Device);
         var context = Prompts.Encode(sd, Request.Prompt ?? "");
-        var uncond = Prompts.Encode(sd, "");
+        var uncond = Prompts.Encode(sd, Request.Generate?.NegativePrompt ?? "");
 
         var loraClock = System.Diagnostics.Stopwatch.StartNew();
-        string loraSource = AttachLora(session, sd, pixels, context);
-        double loraSeconds = loraClock.Elapsed.TotalSeconds;
-        using var run = DragRun.Run(sd, image, context, uncond, handles, targets, mask, Settings, report: session.Report, cancel: session.Cancel);
-        using var result = F.interpolate(run.Image, size: [Picture.Height, Picture.Width], mode: InterpolationMode.Bilinear, align_corners: false).clamp(0, 1);
-        var edit = DragOutputs.Build(this, ImageTensors.FromTensor01(result), run, handles, targets, loraSource, loraSeconds);
-        edit.Elapsed = clock.Elapsed;
-        return edit;
+        DragRunResult run;
+        RgbImage source;
+        string loraSource;
+        if (picture is null)
+        {
+            loraSource = lora is null ? "none" : AttachGiven(sd);
+            var (generated, start) = DragRun.Generate(sd, context, uncond, Request.Seed, w, h, Settings, session.Report, session.Cancel);
+            source = ImageTensors.FromTensor01(generated);
+            run = DragRun.FromLatent(sd, start, context, uncond, handles, targets, mask, Settings, report: session.Report, cancel: session.Cancel);
+        }
+        else
+        {
+            source = picture;
+            var pixels = Resize(picture, w, h);                                       // (H,W,3) uint8, as PIL's resize gives
+            var image = (pixels.permute(2, 0, 1).unsqueeze(0).to(float32) / 127.5f - 1).to(sd.Device);
+            loraSource = lora is not null ? AttachGiven(sd) : AttachTrained(session, sd, pixels, context);
+            run = DragRun.Run(sd, image, context, uncond, handles, targets, mask, Settings, report: session.Report, cancel: session.Cancel);
+        }
+        double loraSeconds = picture is null ? 0 : loraClock.Elapsed.TotalSeconds;
+        using (run)
+        {
+            using var result = F.interpolate(run.Image, size: [InputSize.Height, InputSize.Width], mode: InterpolationMode.Bilinear, align_corners: false).clamp(0, 1);
+            var edit = DragOutputs.Build(this, source, ImageTensors.FromTensor01(result), run, handles, targets, loraSource, loraSeconds);
+            edit.Elapsed = clock.Elapsed;
+            return edit;
+        }
     }
 
-    /// <summary>Attaches the LoRA the request names, the cached one, or one trained now (then cached); says which.</summary>
-    private string AttachLora(EditSession session, Models.Loading.StableDiffusionModel sd, Tensor pixels, Tensor context)
+    private string AttachGiven(Models.Loading.StableDiffusionModel sd)
     {
-        if (lora is not null)
-        {
-            UnetLora.Load(sd.Unet, lora);
-            return "given";
-        }
+        UnetLora.Load(sd.Unet, lora!);
+        return "given";
+    }
+
+    /// <summary>Attaches the cached LoRA of this picture, or trains one now (then caches it); says which.</summary>
+    private string AttachTrained(EditSession session, Models.Loading.StableDiffusionModel sd, Tensor pixels, Tensor context)
+    {
         if (Settings.Lora.Steps == 0) return "none";
         var lo = Settings.Lora with { Resolution = Settings.Lora.Resolution ?? sd.NativeSize };
         var cached = LoraCache.PathFor(session.Cache, pixels.data<byte>().ToArray(), RunSize.Width, RunSize.Height, Request.Prompt ?? "", Model, lo);

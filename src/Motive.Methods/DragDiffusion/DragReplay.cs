@@ -65,7 +65,7 @@ public static class DragReplay
         var schedule = DragRun.Schedule;
         long prev = t - schedule.TrainSteps / args.GetProperty("n_inference_step").GetInt32();
         using var result = DragUpdate.Run(model.Unet, T("init_code"), t, schedule.Alpha(t), prev > 0 ? schedule.Alpha(prev) : schedule.FinalAlphaCumprod,
-            T("text_embeddings"), Points(T("handle_points")), Points(T("target_points")), T("mask"), settings, keepTensors: true, cancel: cancel);
+            T("text_embeddings"), null, Points(T("handle_points")), Points(T("target_points")), T("mask"), settings, keepTensors: true, cancel: cancel);
         Near(checks, "unet_eps_init", T("unet_eps_init"), result.EpsInitial);
         Near(checks, "x_prev_0", T("x_prev_0"), result.PreviousLatent0);
         Iterations(checks, "", T, result);

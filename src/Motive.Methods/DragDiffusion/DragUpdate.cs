@@ -40,6 +40,8 @@ public static class DragUpdate
     /// <param name="alpha">ᾱ_t; <paramref name="alphaPrev"/>: ᾱ of the step below (the reference's prev &gt; 0 rule).</param>
     /// <param name="alphaPrev">ᾱ of t − 1000/steps.</param>
     /// <param name="context">Text states (1,77,D).</param>
+    /// <param name="uncond">Text states of the negative prompt, used when <see cref="DragSettings.Cfg"/> &gt; 1 (generated pictures:
+    /// ε is the guided mix and the features are both branches' weighted by 1 − c and c, c = s/(2s − 1), side by side).</param>
     /// <param name="handles">Handles and <paramref name="targets"/> on the supervision grid.</param>
     /// <param name="targets">Targets, as many as handles.</param>
     /// <param name="editable">(1,1,gridH,gridW), 1 = may change.</param>
@@ -47,18 +49,26 @@ public static class DragUpdate
     /// <param name="keepTensors">Keep each iteration's gradient, latent and x_{t−20} (parity checks).</param>
     /// <param name="onIteration">Progress (iteration done, most iterations).</param>
     /// <param name="cancel">Stops between iterations.</param>
-    public static DragUpdateResult Run(UNet2DConditionModel unet, Tensor z, long t, float alpha, float alphaPrev, Tensor context,
+    public static DragUpdateResult Run(UNet2DConditionModel unet, Tensor z, long t, float alpha, float alphaPrev, Tensor context, Tensor? uncond,
         IReadOnlyList<GridPoint> handles, IReadOnlyList<GridPoint> targets, Tensor editable, DragSettings settings,
         bool keepTensors = false, Action<int, int>? onIteration = null, CancellationToken cancel = default)
     {
         if (handles.Count != targets.Count || handles.Count == 0) throw new ArgumentException($"a drag needs as many targets as handles (at least one), got {handles.Count} and {targets.Count}");
         long gridH = editable.shape[2], gridW = editable.shape[3];
         var dtype = unet.parameters().First().dtype;
+        double s = settings.Cfg;
+        bool guided = s > 1.0;
+        if (guided && uncond is null) throw new ArgumentException("a drag with CFG above 1 needs the negative prompt's text states");
+        using var texts = guided ? cat([uncond!, context], 0).to(dtype) : context.to(dtype);
+        float c = (float)(s / (2 * s - 1));
         Tensor Eps(Tensor latent, out Tensor features)
         {
-            var (eps, f) = UnetFeatures.Forward(unet, latent.to(dtype), t, context.to(dtype), settings.FeatureIndices, gridH, gridW);
-            features = f.to(float32);
-            return eps.to(float32);
+            var input = guided ? latent.repeat(2, 1, 1, 1) : latent;
+            var (eps, f) = UnetFeatures.Forward(unet, input.to(dtype), t, texts, settings.FeatureIndices, gridH, gridW);
+            features = (guided ? cat([f[0] * (1 - c), f[1] * c], 0).unsqueeze(0) : f).to(float32);
+            if (!guided) return eps.to(float32);
+            var parts = eps.to(float32).chunk(2, 0);
+            return Sampling.Pipelines.Conditioning.Mix(parts[0], parts[1], s);
         }
         Tensor f0, xPrev0, eps0;
         using (no_grad())
