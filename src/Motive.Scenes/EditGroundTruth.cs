@@ -77,6 +77,21 @@ public sealed record EditGroundTruth(Scene Source, Scene Target, SceneEdit Edit,
         }
     }
 
+    /// <summary>A random move (8–24 px at 128, any direction) of object <paramref name="k"/> that keeps it inside the frame when possible.</summary>
+    public static SceneEdit RandomMove(Scene scene, int seed, int k)
+    {
+        var rng = new Random(seed);
+        double side = Math.Min(scene.Width, scene.Height);
+        var o = scene.Objects[k];
+        for (int attempt = 0; ; attempt++)
+        {
+            var edit = MoveEdit(rng, k, side);
+            var moved = edit.Transform(o);
+            bool inside = moved.X - moved.Size >= 0 && moved.Y - moved.Size >= 0 && moved.X + moved.Size <= scene.Width && moved.Y + moved.Size <= scene.Height;
+            if (inside || attempt >= 100) return edit;
+        }
+    }
+
     private static SceneEdit MoveEdit(Random rng, int k, double side)
     {
         double length = side / 128 * (8 + 16 * rng.NextDouble()), angle = rng.NextDouble() * 2 * Math.PI;

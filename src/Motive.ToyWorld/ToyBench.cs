@@ -27,22 +27,43 @@ public sealed record ToyBenchSummary(string Method, int Cases, double MedianCent
 public static class ToyBench
 {
     /// <summary>Runs <paramref name="cases"/> held-out edits from index <paramref name="firstCase"/>; <paramref name="settings"/> override the model's preset.</summary>
+    /// <remarks>
+    /// With <paramref name="drag"/> settings the cases are random moves of the largest object (a drag is a move) and
+    /// DragDiffusion runs on each beside the others, its drag from the object's centroid to the moved centroid.
+    /// </remarks>
     public static List<ToyBenchRow> Run(ToyModels models, int cases, int firstCase, MotionGuidanceOptions settings,
-        Action<int, int>? onCase = null, CancellationToken cancel = default)
+        Action<int, int>? onCase = null, CancellationToken cancel = default, Methods.DragDiffusion.DragOptions? drag = null)
     {
         var rows = new List<ToyBenchRow>();
-        for (int i = 0; i < cases; i++)
+        var cache = drag is null ? null : Directory.CreateTempSubdirectory("motive-bench-lora-").FullName;
+        try
         {
-            cancel.ThrowIfCancellationRequested();
-            var c = ToyCase.Random(HeldOut.SceneSeed(firstCase + i));
-            using var edit = new ToyEdit(models, c, settings, cancel: cancel);
-            using (var mg = edit.Guided()) rows.Add(new(c.Seed, c.Description, mg.Method, mg.Score));
-            using (var ng = edit.Guided(guidance: false)) rows.Add(new(c.Seed, c.Description, ng.Method, ng.Score));
-            using (var fw = edit.ForwardWarp()) rows.Add(new(c.Seed, c.Description, fw.Method, fw.Score));
-            onCase?.Invoke(i + 1, cases);
+            for (int i = 0; i < cases; i++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                int seed = HeldOut.SceneSeed(firstCase + i);
+                var c = drag is null ? ToyCase.Random(seed) : ToyCase.RandomMove(seed);
+                using var edit = new ToyEdit(models, c, settings, cancel: cancel);
+                using (var mg = edit.Guided()) rows.Add(new(c.Seed, c.Description, mg.Method, mg.Score));
+                using (var ng = edit.Guided(guidance: false)) rows.Add(new(c.Seed, c.Description, ng.Method, ng.Score));
+                using (var fw = edit.ForwardWarp()) rows.Add(new(c.Seed, c.Description, fw.Method, fw.Score));
+                if (drag is not null)
+                {
+                    var result = ToyDrag.Of(c).Run(models, cache!, drag, cancel: cancel);
+                    using var dragged = edit.Outcome(DragName, ToyEdit.Planar(result.Image), result);
+                    rows.Add(new(c.Seed, c.Description, dragged.Method, dragged.Score));
+                }
+                onCase?.Invoke(i + 1, cases);
+            }
+        }
+        finally
+        {
+            if (cache is not null) Directory.Delete(cache, recursive: true);
         }
         return rows;
     }
+
+    public const string DragName = "drag";
 
     public static List<ToyBenchSummary> Summarise(IEnumerable<ToyBenchRow> rows) =>
         rows.GroupBy(r => r.Method).Select(g =>

@@ -25,6 +25,13 @@ public sealed record ToyCase(int Seed, EditGroundTruth Truth)
         return new ToyCase(seed, EditGroundTruth.Of(scene, EditGroundTruth.RandomEdit(scene, seed, Largest(scene))));
     }
 
+    /// <summary>The scene of <paramref name="seed"/> with a random move of its largest object (the drag bench's cases: a drag is a move).</summary>
+    public static ToyCase RandomMove(int seed, int size = 128)
+    {
+        var scene = SceneGenerator.Generate(seed, size, size);
+        return new ToyCase(seed, EditGroundTruth.Of(scene, EditGroundTruth.RandomMove(scene, seed, Largest(scene))));
+    }
+
     /// <summary>The index of the scene's largest object.</summary>
     public static int Largest(Scene scene) => Enumerable.Range(0, scene.Objects.Count).MaxBy(i => scene.Objects[i].Size);
 

@@ -84,10 +84,7 @@ public sealed class ToyEdit : IDisposable
         var result = plan.Run(session with { WorkDir = workDir }, settings);
         try
         {
-            var image = Planar(result.Image);
-            using var t = tensor(image).view(1, 3, Case.Height, Case.Width);
-            var (achieved, _, _) = MotionGuidanceEdit.Measure(session.Models.Raft(plan.Raft), plan.PrepareSource(session).Image, t, plan.TargetFlow, Settings);
-            return Score(guidance ? MotionGuidanceName : NoGuidanceName, image, achieved, result);
+            return Outcome(guidance ? MotionGuidanceName : NoGuidanceName, Planar(result.Image), result);
         }
         catch
         {
@@ -112,9 +109,15 @@ public sealed class ToyEdit : IDisposable
                 if (tx < 0 || ty < 0 || tx >= w || ty >= h) continue;
                 for (int ch = 0; ch < 3; ch++) image[ch * n + ty * w + tx] = src[ch * n + i];
             }
-        using var t = tensor(image).view(1, 3, h, w);
+        return Outcome(ForwardWarpName, image, null);
+    }
+
+    /// <summary>Any method's picture of this case (planar RGB in [0,1]) measured as the others are: RAFT's flow from the source to it, and the score.</summary>
+    public ToyOutcome Outcome(string method, float[] image, EditResult? result)
+    {
+        using var t = tensor(image).view(1, 3, Case.Height, Case.Width);
         var (achieved, _, _) = MotionGuidanceEdit.Measure(session.Models.Raft(plan.Raft), plan.PrepareSource(session).Image, t, plan.TargetFlow, Settings);
-        return Score(ForwardWarpName, image, achieved, null);
+        return Score(method, image, achieved, result);
     }
 
     /// <summary>A picture as planar RGB in [0,1], the layout of the scene renders.</summary>

@@ -19,20 +19,24 @@ public static class BenchToyCommand
     {
         var n = new Option<int>("--n") { DefaultValueFactory = _ => 50, Description = "Number of held-out edits." };
         var first = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Index of the first held-out scene (scene seed 2·S+1)." };
+        var method = new Option<string>("--method") { DefaultValueFactory = _ => "motion-guidance", Description = "motion-guidance (random moves, scalings, turns), or drag: random moves, DragDiffusion beside Motion Guidance on each." };
         var output = new Option<string>("--out") { DefaultValueFactory = _ => Path.Combine("out", "bench-toy"), Description = "Report folder." };
         var cmd = new Command("toy", "Ground-truth edit benchmark on held-out toy scenes: Motion Guidance vs no guidance vs a forward warp.")
-            { n, first, output };
+            { n, first, method, output };
         var toy = new ToyRunOptions();
         toy.AddTo(cmd);
         cmd.SetAction((r, cancel) =>
         {
             int cases = r.GetValue(n);
             if (cases < 1) throw new ArgumentException("--n must be at least 1");
+            var which = r.GetValue(method);
+            if (which is not ("motion-guidance" or "drag")) throw new ArgumentException($"--method must be motion-guidance or drag, not '{which}'");
+            var drag = which == "drag" ? new Motive.Methods.DragDiffusion.DragOptions() : null;
             var settings = toy.Settings(r).Over(MotionGuidanceMethod.Defaults(r.GetValue(toy.Model)));
             settings.ToSettings(name => name);   // bad settings are refused before anything is loaded
             using var models = ToyModels.Load(r.GetValue(toy.Model), r.GetValue(toy.Raft));
             var rows = ConsoleProgress.Run("bench toy", cases, "edits", r.InvocationConfiguration.Error,
-                p => ToyBench.Run(models, cases, r.GetValue(first), settings, (d, _) => p.Report(d), cancel));
+                p => ToyBench.Run(models, cases, r.GetValue(first), settings, (d, _) => p.Report(d), cancel, drag));
             var summary = ToyBench.Summarise(rows);
             var dir = r.GetValue(output)!;
             var markdown = Write(dir, rows, summary, settings);
@@ -46,7 +50,7 @@ public static class BenchToyCommand
     {
         Directory.CreateDirectory(dir);
         var md = new StringBuilder();
-        md.AppendLine($"# Toy edit benchmark: {summary[0].Cases} held-out edits, {settings.Steps} steps × {settings.Recursions} recursions, guidance weight {settings.GuidanceWeight}, CFG {settings.Cfg}, clip {settings.ClipGrad}, edit-mask margin {settings.MaskMargin}{(settings.OracleFlow == true ? ", oracle flow" : "")}");
+        md.AppendLine($"# Toy edit benchmark: {summary[0].Cases} held-out {(summary.Any(x => x.Method == ToyBench.DragName) ? "moves (DragDiffusion at the model's drag preset beside Motion Guidance)" : "edits")}, {settings.Steps} steps × {settings.Recursions} recursions, guidance weight {settings.GuidanceWeight}, CFG {settings.Cfg}, clip {settings.ClipGrad}, edit-mask margin {settings.MaskMargin}{(settings.OracleFlow == true ? ", oracle flow" : "")}");
         md.AppendLine();
         md.AppendLine("| method | " + string.Join(" | ", summary[0].Metrics.Select(m => m.Name)) + " |");
         md.AppendLine("|---|" + string.Concat(summary[0].Metrics.Select(_ => "---|")));

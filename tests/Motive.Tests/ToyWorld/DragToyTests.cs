@@ -32,7 +32,7 @@ public class DragToyTests(ITestOutputHelper log)
             Assert.True(File.Exists(Path.Combine(dir.File("first"), name)), $"{name} is missing");
 
         double unedited = ToyEditScore.Of(c, c.Truth.SourceRender.Image, 0, 0).CentroidError;
-        var result = ImageTensorsPlanar(ImageReader.Read(Path.Combine(dir.File("first"), "result.png")));
+        var result = ToyEdit.Planar(ImageReader.Read(Path.Combine(dir.File("first"), "result.png")));
         double edited = ToyEditScore.Of(c, result, 0, 0).CentroidError;
         log.WriteLine($"toy drag (seed {c.Seed}, {drag.Drag}): object {unedited:0.00} px from the target unedited, {edited:0.00} px dragged");
         Assert.True(edited <= 0.5 * unedited, $"the dragged object ends {edited:0.0} px from the target, unedited {unedited:0.0} px (wanted ≤ half)");
@@ -43,15 +43,5 @@ public class DragToyTests(ITestOutputHelper log)
         using var metrics = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dir.File("second"), "metrics.json")));
         Assert.Equal("cached", metrics.RootElement.GetProperty("lora").GetString());
         Assert.Equal(File.ReadAllBytes(Path.Combine(dir.File("first"), "result.png")), File.ReadAllBytes(Path.Combine(dir.File("second"), "result.png")));
-    }
-
-    /// <summary>An 8-bit picture as planar RGB floats in [0,1] (what the toy scores take).</summary>
-    internal static float[] ImageTensorsPlanar(RgbImage image)
-    {
-        int n = image.Width * image.Height;
-        var planar = new float[3 * n];
-        for (int i = 0; i < n; i++)
-            for (int ch = 0; ch < 3; ch++) planar[ch * n + i] = image.Pixels[i * 3 + ch] / 255f;
-        return planar;
     }
 }
