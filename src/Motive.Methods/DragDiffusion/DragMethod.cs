@@ -39,7 +39,7 @@ public sealed class DragMethod : EditMethod<DragRequest>
         var lora = request.Lora is { } l ? inputs.Resolve(l, InputKind.Model) : null;
         if (request.Generate is { } g)
         {
-            int native = NativeSize(model);
+            int native = EditModels.NativeSize(model);
             int gw = g.Width ?? native, gh = g.Height ?? native;
             var (rw, rh) = RunSize(gw, gh, gw);
             CheckDrags(request.Drags, rw, rh);
@@ -67,7 +67,7 @@ public sealed class DragMethod : EditMethod<DragRequest>
         EditLimits.CheckSize($"the image {request.Image ?? request.Case}", picture.Width, picture.Height);
         CheckDrags(drags, picture.Width, picture.Height);
 
-        int width = options.Width ?? NativeSize(model);
+        int width = options.Width ?? EditModels.NativeSize(model);
         var (runW, runH) = RunSize(picture.Width, picture.Height, width);
         var resolved = request with { Settings = options with { Width = width }, Prompt = prompt };
         return new DragPlan(resolved, model, settings, lora, picture, (picture.Width, picture.Height), drags, fullMask, runW, runH);
@@ -107,10 +107,4 @@ public sealed class DragMethod : EditMethod<DragRequest>
         return sized[0, 0].gt(0.5);
     }
 
-    private static int NativeSize(ModelRef model)
-    {
-        var dir = model.Path ?? EmbeddedModel.Dir;
-        if (!Directory.Exists(dir)) dir = model.Config ?? Path.GetDirectoryName(Path.GetFullPath(dir))!;
-        return DiffusersFolder.Is(dir) ? DiffusersFolder.NativeSize(dir) : 512;
-    }
 }

@@ -24,6 +24,8 @@ public sealed record DragOptions
     public int? LoraRank { get; init; }
     public double? LoraLr { get; init; }
     public int? LoraBatch { get; init; }
+    /// <summary>Copies of the picture per LoRA forward pass (gradients accumulated to the batch's; 1 needs a quarter of batch 4's memory); null = automatic.</summary>
+    public int? LoraMicroBatch { get; init; }
     public int? LoraResolution { get; init; }
     public long? LoraSeed { get; init; }
 
@@ -53,6 +55,7 @@ public sealed record DragOptions
         Positive("lora_steps", LoraSteps!.Value, 0);
         Positive("lora_rank", LoraRank!.Value, 1);
         Positive("lora_batch", LoraBatch!.Value, 1);
+        if (LoraMicroBatch is < 1) throw new ArgumentException($"lora_micro_batch must be at least 1, got {LoraMicroBatch}");
         if (LoraResolution is < 8 or > Editing.EditLimits.MaxSide) throw new ArgumentException($"lora_resolution must be between 8 and {Editing.EditLimits.MaxSide}, got {LoraResolution}");
         foreach (var (name, v) in new[] { ("lambda", Lambda), ("latent_lr", LatentLr), ("cfg", Cfg), ("lora_lr", LoraLr) })
             if (!double.IsFinite(v!.Value) || v < 0) throw new ArgumentException($"{name} must be a finite number ≥ 0, got {v}");
@@ -63,7 +66,7 @@ public sealed record DragOptions
             StartStep = StartStep.Value, StartLayer = StartLayer.Value,
             Lora = new LoraSettings
             {
-                Rank = LoraRank.Value, Steps = LoraSteps.Value, LearningRate = LoraLr!.Value, Batch = LoraBatch.Value, Resolution = LoraResolution, Seed = LoraSeed!.Value,
+                Rank = LoraRank.Value, Steps = LoraSteps.Value, LearningRate = LoraLr!.Value, Batch = LoraBatch.Value, MicroBatch = LoraMicroBatch, Resolution = LoraResolution, Seed = LoraSeed!.Value,
             },
         };
     }

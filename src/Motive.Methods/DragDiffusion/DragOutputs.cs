@@ -14,7 +14,7 @@ public static class DragOutputs
     private static readonly (byte, byte, byte) Red = (230, 40, 40), Blue = (40, 90, 230), Green = (30, 200, 60), White = (255, 255, 255);
 
     public static EditResult Build(DragPlan plan, RgbImage source, RgbImage result, DragRunResult run, IReadOnlyList<GridPoint> handles, IReadOnlyList<GridPoint> targets,
-        string loraSource, double loraSeconds)
+        string loraSource, double loraSeconds, (double MeanDistance, IReadOnlyList<(int X, int Y)> Matched)? bench = null)
     {
         // Grid cells → picture pixels: the grid is half the run size, the picture may differ from the run size.
         double sx = 2.0 * plan.InputSize.Width / plan.RunSize.Width, sy = 2.0 * plan.InputSize.Height / plan.RunSize.Height;
@@ -35,7 +35,8 @@ public static class DragOutputs
             Image = result,
             Summary = ImageStrip.Join([Overlay(source, plan.Drags, null), Overlay(result, plan.Drags, final.Select(p => (p.Col * sx, p.Row * sy)).ToList())]),
             SummaryPanels = "source | result; arrows from handles (red) to targets (blue); tracked handles at the end (green)",
-            Metrics = new Dictionary<string, object?>
+            Metrics = new Dictionary<string, object?>(bench is { } b
+                ? [new("dragbench_md_px", Math.Round(b.MeanDistance, 3)), new("dragbench_md_features", DragBenchScore.FeatureSource)] : [])
             {
                 ["iterations"] = update.Iterations.Count, ["reached"] = update.Reached, ["handle_distance_start_px"] = Math.Round(before, 3),
                 ["handle_distance_end_px"] = Math.Round(after, 3), ["lora"] = loraSource, ["lora_seconds"] = Math.Round(loraSeconds, 2),
@@ -47,7 +48,8 @@ public static class DragOutputs
                 ["loss"] = losses,
                 ["mask_loss"] = update.Iterations.Select(i => i.MaskLoss).ToList(),
             },
-            JsonFiles = [("tracks.json", new Dictionary<string, object?>
+            JsonFiles = [("tracks.json", new Dictionary<string, object?>(bench is { } matched
+                ? [new("dift_matched_handles", matched.Matched.Select(m => new double[] { m.X, m.Y }).ToList())] : [])
             {
                 ["units"] = "picture pixels (x, y)",
                 ["targets"] = targets.Select(Px).ToList(),
@@ -57,7 +59,8 @@ public static class DragOutputs
             Files = files,
             Pictures = pictures,
             Work = $"{update.Iterations.Count} drag iterations{(update.Reached ? " (every handle arrived)" : "")}, LoRA {loraSource}",
-            Headline = $"{handles.Count} handle{(handles.Count == 1 ? "" : "s")}: tracked distance to target {before:0.0} → {after:0.0} px",
+            Headline = $"{handles.Count} handle{(handles.Count == 1 ? "" : "s")}: tracked distance to target {before:0.0} → {after:0.0} px"
+                + (bench is { } m ? $"; DragBench mean distance (DIFT) {m.MeanDistance:0.0} px" : ""),
         };
     }
 

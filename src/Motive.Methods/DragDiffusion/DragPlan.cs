@@ -26,8 +26,18 @@ public sealed class DragPlan(DragRequest request, ModelRef model, DragSettings s
     public IReadOnlyList<DragPair> Drags { get; } = drags;
     public (int Width, int Height) RunSize { get; } = (runWidth, runHeight);
 
-    public IReadOnlyList<string> Notes => RunSize != InputSize
-        ? [$"runs at {RunSize.Width}x{RunSize.Height} (the picture is {InputSize.Width}x{InputSize.Height}); the result is resized back"] : [];
+    public IReadOnlyList<string> Notes
+    {
+        get
+        {
+            var notes = new List<string>();
+            if (RunSize != InputSize) notes.Add($"runs at {RunSize.Width}x{RunSize.Height} (the picture is {InputSize.Width}x{InputSize.Height}); the result is resized back");
+            bool trains = picture is not null && lora is null && Settings.Lora.Steps > 0;
+            if (DragMemory.EstimateMiB(Model, RunSize.Width, RunSize.Height, Settings, trains) is { } mib)
+                notes.Add($"memory estimate: about {(mib >= 1024 ? $"{mib / 1024:0.0} GiB" : $"{mib:0} MiB")} for the weights at {Model.Dtype} and the {(trains ? "larger of the LoRA's and the drag's" : "drag's")} activations, beside the process's own ~0.3 GiB");
+            return notes;
+        }
+    }
 
     public EditResult Run(EditSession session)
     {
@@ -67,7 +77,11 @@ public sealed class DragPlan(DragRequest request, ModelRef model, DragSettings s
         using (run)
         {
             using var result = F.interpolate(run.Image, size: [InputSize.Height, InputSize.Width], mode: InterpolationMode.Bilinear, align_corners: false).clamp(0, 1);
-            var edit = DragOutputs.Build(this, source, ImageTensors.FromTensor01(result), run, handles, targets, loraSource, loraSeconds);
+            var picture = ImageTensors.FromTensor01(result);
+            // A DragBench case is scored as the benchmark scores it (DIFT point matching); other drags have no target truth to score.
+            var bench = Request.Case is null ? ((double, IReadOnlyList<(int X, int Y)>)?)null
+                : DragBenchScore.MeanDistance(sd, source, picture, context, Drags);
+            var edit = DragOutputs.Build(this, source, picture, run, handles, targets, loraSource, loraSeconds, bench);
             edit.Elapsed = clock.Elapsed;
             return edit;
         }

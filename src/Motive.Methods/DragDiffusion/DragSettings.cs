@@ -41,6 +41,11 @@ public sealed record LoraSettings
     public double LearningRate { get; init; } = 5e-4;
     public double WeightDecay { get; init; } = 1e-2;
     public int Batch { get; init; } = 4;
+    /// <summary>
+    /// Copies per forward and backward pass (gradients accumulated over the batch: the same gradient, memory for fewer at a
+    /// time, slower on a CPU); null = the whole batch unless that needs over 2 GiB of activations (<see cref="DragMemory"/>), then 1.
+    /// </summary>
+    public int? MicroBatch { get; init; }
     public int? Resolution { get; init; }
     public long Seed { get; init; }
 }

@@ -55,6 +55,7 @@ public static class DragUpdate
     {
         if (handles.Count != targets.Count || handles.Count == 0) throw new ArgumentException($"a drag needs as many targets as handles (at least one), got {handles.Count} and {targets.Count}");
         long gridH = editable.shape[2], gridW = editable.shape[3];
+        using var frozen = Frozen.AllBut(unet);   // only the latent is optimised
         var dtype = unet.parameters().First().dtype;
         double s = settings.Cfg;
         bool guided = s > 1.0;

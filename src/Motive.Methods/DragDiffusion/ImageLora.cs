@@ -31,6 +31,7 @@ public static class ImageLora
     {
         var unet = model.Unet;
         var parameters = Attach(unet, settings.Rank, settings.Seed);
+        using var frozen = Frozen.AllBut(unet, parameters.Select(p => p.P));   // only the adapters train
         init?.Invoke(parameters);
         int resolution = settings.Resolution ?? model.NativeSize;
         using var resized = ResizeShorter(image, resolution);
@@ -43,6 +44,7 @@ public static class ImageLora
         using var batchContext = context.to(model.DType, model.Device).expand(settings.Batch, -1, -1).contiguous();
         float scaling = (float)model.Vae.Config.ScalingFactor;
         bool v = schedule.PredictionType == "v_prediction";
+        int micro = DragMemory.MicroBatch(settings, DragMemory.PerCellMiB(unet.Config.BlockOutChannels[0], model.DType == float32 ? 4 : 2), resolution);
 
         return Minimize.Run(parameters, step =>
         {
@@ -57,17 +59,61 @@ public static class ImageLora
                 latents = (mean.to(float32) + (logvar.to(float32) * 0.5f).exp() * d.PosteriorNoise.to(model.Device)) * scaling;
             }
             using var t = tensor(d.Timesteps, device: model.Device);
-            var a = alphas.to(model.Device).index_select(0, t).view(-1, 1, 1, 1);
             var noise = d.Noise.to(model.Device);
-            var noisy = a.sqrt() * latents + (1f - a).sqrt() * noise;
-            var target = v ? a.sqrt() * noise - (1f - a).sqrt() * latents : noise;
-            var pred = unet.Forward(noisy.to(model.DType), t, batchContext).to(float32);
-            return F.mse_loss(pred, target);
+            return BatchLoss(unet, latents, noise, t, alphas, batchContext, v, micro);
         }, settings.Steps, settings.LearningRate, settings.WeightDecay, onStep: (step, loss) =>
         {
             onStep?.Invoke(step, loss, parameters);
             return true;
         }, cancel);
+    }
+
+    /// <summary>
+    /// The batch's mean <see cref="StepLoss"/> in micro-batches of <paramref name="micro"/>: every part but the last is
+    /// back-propagated here (gradients accumulate), so only one part's activations are alive at a time; the caller's
+    /// backward of the returned loss (the last part plus the others' detached values) completes the batch's gradient.
+    /// </summary>
+    public static Tensor BatchLoss(UNet2DConditionModel unet, Tensor latents, Tensor noise, Tensor timesteps, Tensor alphasCumprod, Tensor context,
+        bool vPrediction, int micro)
+    {
+        long batch = latents.shape[0];
+        micro = (int)Math.Clamp(micro, 1, batch);
+        Tensor? done = null;
+        for (long start = 0; ; start += micro)
+        {
+            long n = Math.Min(micro, batch - start);
+            Tensor Part() => StepLoss(unet, latents.narrow(0, start, n), noise.narrow(0, start, n), timesteps.narrow(0, start, n), alphasCumprod,
+                context.narrow(0, start, n), vPrediction) * ((float)n / batch);
+            if (start + n >= batch)
+            {
+                var last = Part();
+                return done is null ? last : last + done;
+            }
+            // Every tensor TorchSharp made for this part (the forward's outputs, held by their handles) goes with its
+            // scope once its gradient is in: what keeps only one part alive at a time.
+            Tensor value;
+            using (var scope = NewDisposeScope())
+            {
+                var part = Part();
+                part.backward();
+                value = part.detach().clone().MoveToOuterDisposeScope();
+            }
+            done = done is null ? value : done + value;
+        }
+    }
+
+    /// <summary>
+    /// SD's training loss at one step: x_t = √ᾱ_t·x₀ + √(1−ᾱ_t)·ε (DDPMScheduler.add_noise), MSE of the UNet's output to ε
+    /// (or to v for v-prediction models), on the graph of the UNet's trainable parameters.
+    /// </summary>
+    public static Tensor StepLoss(UNet2DConditionModel unet, Tensor latents, Tensor noise, Tensor timesteps, Tensor alphasCumprod, Tensor context, bool vPrediction)
+    {
+        var a = alphasCumprod.to(latents.device).index_select(0, timesteps).view(-1, 1, 1, 1);
+        var noisy = a.sqrt() * latents + (1f - a).sqrt() * noise;
+        var target = vPrediction ? a.sqrt() * noise - (1f - a).sqrt() * latents : noise;
+        var dtype = unet.parameters().First().dtype;
+        var pred = unet.Forward(noisy.to(dtype), timesteps, context.to(dtype)).to(float32);
+        return F.mse_loss(pred, target);
     }
 
     /// <summary>Fresh adapters on every attention, named as the reference's parameters (…to_q.lora_layer.down.weight).</summary>

@@ -39,6 +39,14 @@ public sealed class EditModels(string device = "cpu") : IDisposable
         return model;
     }
 
+    /// <summary>The model's own image size from its configs (no weights read): UNet sample_size × the VAE's downsampling; 512 for a single file without configs.</summary>
+    public static int NativeSize(ModelRef model)
+    {
+        var dir = model.Path ?? EmbeddedModel.Dir;
+        if (!Directory.Exists(dir)) dir = model.Config ?? Path.GetDirectoryName(Path.GetFullPath(dir))!;
+        return DiffusersFolder.Is(dir) ? DiffusersFolder.NativeSize(dir) : 512;
+    }
+
     /// <summary>fp32 | fp16 | bf16 (or their long names).</summary>
     public static ScalarType ParseDType(string name) => name switch
     {

@@ -87,7 +87,7 @@ public sealed class MotionGuidanceMethod : EditMethod<MotionGuidanceRequest>
             case GeneratedSource g:
             {
                 if (g.Width is null != g.Height is null) throw new ArgumentException("a generated source needs both width and height, or neither");
-                int native = g.Width is null ? NativeSize(model) : 0;
+                int native = g.Width is null ? EditModels.NativeSize(model) : 0;
                 long w = g.Width ?? native, h = g.Height ?? native;
                 EditLimits.CheckSize("the generated source", w, h);
                 var sizing = InputSizing.For(w, h);
@@ -103,14 +103,6 @@ public sealed class MotionGuidanceMethod : EditMethod<MotionGuidanceRequest>
         EditLimits.CheckSize(what, sizing.Width, sizing.Height);
         if (sizing.TargetWidth < RaftMinimumSide || sizing.TargetHeight < RaftMinimumSide)
             throw new ArgumentException($"{what}: {sizing} is too small; RAFT needs at least {RaftMinimumSide} px on each side");
-    }
-
-    /// <summary>The model's own image size from its configs (no weights read): UNet sample_size × the VAE's downsampling.</summary>
-    private static int NativeSize(ModelRef model)
-    {
-        var dir = model.Path ?? EmbeddedModel.Dir;
-        if (!Directory.Exists(dir)) dir = model.Config ?? Path.GetDirectoryName(Path.GetFullPath(dir))!;
-        return DiffusersFolder.Is(dir) ? DiffusersFolder.NativeSize(dir) : 512;
     }
 
     private static Tensor ReadMotion(TargetMotion motion, InputSizing sizing, RgbImage? picture, string? exampleDir, IEditInputs inputs)

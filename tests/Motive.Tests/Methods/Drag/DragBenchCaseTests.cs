@@ -57,6 +57,12 @@ public class DragBenchCaseTests
         Assert.True(code == 0, e);
         Assert.Contains("wrote", o);
         Assert.True(File.Exists(Path.Combine(dir.File("out"), "tracks.json")));
+        // Scored as DragBench scores it: DIFT point matching, its feature source named.
+        using var metrics = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dir.File("out"), "metrics.json")));
+        double md = metrics.RootElement.GetProperty("dragbench_md_px").GetDouble();
+        Assert.InRange(md, 0, Math.Sqrt(2) * 128);
+        Assert.Contains("up_blocks.1", metrics.RootElement.GetProperty("dragbench_md_features").GetString());
+        Assert.Contains("DragBench mean distance (DIFT)", o);
     }
 
     [Fact]

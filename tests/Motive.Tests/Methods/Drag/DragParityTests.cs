@@ -68,3 +68,30 @@ public class SelftestDragCommandTests
         Assert.DoesNotContain("   at ", e);
     }
 }
+
+/// <summary>The drag loop and the LoRA leave a shared model as found: no gradients on its weights, requires_grad as before, no adapters.</summary>
+public class DragLeavesModelAsFoundTests
+{
+    [Fact]
+    public void DragLoopAndLora_LeaveNoGradientsAndTheFlagsAsTheyWere()
+    {
+        using var model = Motive.Models.Loading.StableDiffusionModel.Load(Fixtures.Parity("tiny-sd"));
+        var flags = model.Unet.parameters().Select(p => p.requires_grad).ToList();
+        var g = new TorchSharp.torch.Generator(1);
+        using var z = TorchSharp.torch.randn([1, 4, 16, 16], generator: g);
+        using var text = TorchSharp.torch.randn([1, 77, 32], generator: g);
+        using var editable = TorchSharp.torch.ones([1, 1, 64, 64]);
+        var schedule = Motive.Sampling.Schedules.DdimSchedule.StableDiffusion;
+        using (var r = DragUpdate.Run(model.Unet, z, 681, schedule.Alpha(681), schedule.Alpha(661), text, null,
+            [new Motive.Guidance.Drag.GridPoint(20, 20)], [new Motive.Guidance.Drag.GridPoint(20, 40)], editable, new DragSettings { MaxIterations = 2 }))
+            Assert.Equal(2, r.Iterations.Count);
+        using (Motive.Models.Unet.UnetLora.Keep(model.Unet))
+        {
+            using var image = TorchSharp.torch.zeros([128, 128, 3], dtype: TorchSharp.torch.uint8);
+            ImageLora.Train(model, image, text, new LoraSettings { Rank = 2, Steps = 1, Batch = 1, Resolution = 128 });
+        }
+        Assert.All(model.Unet.parameters(), p => Assert.True(p.grad is null, "a weight of the shared UNet has a gradient"));
+        Assert.Equal(flags, model.Unet.parameters().Select(p => p.requires_grad).ToList());
+        Assert.All(model.Unet.Attentions, a => Assert.Null(a.Lora));
+    }
+}
