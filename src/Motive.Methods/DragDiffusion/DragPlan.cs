@@ -54,8 +54,8 @@ public sealed class DragPlan(DragRequest request, ModelRef model, DragSettings s
         var context = Prompts.Encode(sd, Request.Prompt ?? "");
         var uncond = Prompts.Encode(sd, Request.Generate?.NegativePrompt ?? "");
 
-        var loraClock = System.Diagnostics.Stopwatch.StartNew();
         DragRunResult run;
+        double loraSeconds = 0;
         RgbImage source;
         string loraSource;
         if (picture is null)
@@ -70,10 +70,11 @@ public sealed class DragPlan(DragRequest request, ModelRef model, DragSettings s
             source = picture;
             var pixels = Resize(picture, w, h);                                       // (H,W,3) uint8, as PIL's resize gives
             var image = (pixels.permute(2, 0, 1).unsqueeze(0).to(float32) / 127.5f - 1).to(sd.Device);
+            var loraClock = System.Diagnostics.Stopwatch.StartNew();
             loraSource = lora is not null ? AttachGiven(sd) : AttachTrained(session, sd, pixels, context);
+            loraSeconds = loraClock.Elapsed.TotalSeconds;
             run = DragRun.Run(sd, image, context, uncond, handles, targets, mask, Settings, report: session.Report, cancel: session.Cancel);
         }
-        double loraSeconds = picture is null ? 0 : loraClock.Elapsed.TotalSeconds;
         using (run)
         {
             using var result = F.interpolate(run.Image, size: [InputSize.Height, InputSize.Width], mode: InterpolationMode.Bilinear, align_corners: false).clamp(0, 1);
