@@ -10,9 +10,6 @@ public readonly record struct GridPoint(double Row, double Col)
     public static GridPoint FromPixel(double x, double y, long imageHeight, long imageWidth, long gridHeight, long gridWidth) =>
         new(Math.Round((float)(y / imageHeight * gridHeight), MidpointRounding.ToEven), Math.Round((float)(x / imageWidth * gridWidth), MidpointRounding.ToEven));
 
-    /// <summary>The point in image pixels (x, y) of an image <paramref name="scale"/> times the grid.</summary>
-    public (double X, double Y) ToPixel(double scale) => (Col * scale, Row * scale);
-
     /// <summary>The Euclidean distance in grid cells, in float32 as the reference's tensors compute it.</summary>
     public float DistanceTo(GridPoint other)
     {

@@ -167,6 +167,10 @@ public static class DragReplay
         Series(checks, prefix + "loss", loss, result.Iterations.Select(i => i.Loss).ToList());
         if (prefix == "") Series(checks, "loss_mask_term", T("loss_mask_term"), result.Iterations.Select(i => i.MaskLoss).ToList(), loss);
         var handles = T(prefix + "handles_per_iter");
+        var margins = T(prefix + "tracking_best_second");                                       // [iterations − 1, K, 2]
+        var ours = result.Iterations.Skip(1).Select(i => i.Tracking.SelectMany(m => new[] { m.Best, m.Second }).ToArray()).ToList();
+        if (ours.Count == margins.shape[0]) Near(checks, prefix + "tracking_best_second", margins, tensor(ours.SelectMany(x => x).ToArray()).view(margins.shape));
+        else checks.Add(new DragCheck(prefix + "tracking_best_second rows", Math.Abs(ours.Count - margins.shape[0]), 0));
         for (int i = 0; i < result.Iterations.Count; i++)
         {
             var it = result.Iterations[i];

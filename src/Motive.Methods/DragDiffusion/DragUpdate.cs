@@ -9,8 +9,11 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace Motive.Methods.DragDiffusion;
 
-/// <summary>One drag iteration as it ran: the handles it used, its loss and mask part, and optionally its tensors.</summary>
-public sealed record DragIteration(IReadOnlyList<GridPoint> Handles, double Loss, double MaskLoss,
+/// <summary>
+/// One drag iteration as it ran: the handles it used, its loss and mask part, each handle's tracking margin (best and
+/// second-best feature distance; none at iteration 0, which does not track), and optionally its tensors.
+/// </summary>
+public sealed record DragIteration(IReadOnlyList<GridPoint> Handles, double Loss, double MaskLoss, IReadOnlyList<(float Best, float Second)> Tracking,
     Tensor? Gradient = null, Tensor? Latent = null, Tensor? PreviousLatent = null);
 
 /// <summary>The optimised latent and how the loop went (<see cref="Reached"/>: it stopped because every handle arrived).</summary>
@@ -84,6 +87,7 @@ public static class DragUpdate
         var latent = new TorchSharp.Modules.Parameter(z.to(float32).clone(), requires_grad: true);
         var initial = handles.ToList();
         var current = handles.ToList();
+        IReadOnlyList<(float, float)> margins = [];
         var iterations = new List<DragIteration>();
         bool reached = false;
         double maskPart = 0;
@@ -93,7 +97,12 @@ public static class DragUpdate
         {
             var eps = Eps(latent, out var f1);
             var xPrev = DdimMath.Step(latent, eps, alpha, alphaPrev, 0).Prev;
-            if (step != 0) current = PointTracking.Track(initialFeatures, f1, current, initial, settings.TrackRadius).Select(p => p.Point).ToList();
+            if (step != 0)
+            {
+                var tracked = PointTracking.Track(initialFeatures, f1, current, initial, settings.TrackRadius);
+                current = tracked.Select(p => p.Point).ToList();
+                margins = tracked.Select(p => (p.Best, p.Second)).ToList();
+            }
             if (MotionSupervision.AllReached(current, targets)) { reached = true; return null; }
             var loss = MotionSupervision.Loss(f1, current, targets, settings.MotionRadius);
             maskPart = 0;
@@ -107,7 +116,7 @@ public static class DragUpdate
             return loss;
         }, settings.MaxIterations, settings.LatentLearningRate, weightDecay: 0, onStep: (step, loss) =>
         {
-            iterations.Add(new DragIteration(current.ToList(), loss, maskPart,
+            iterations.Add(new DragIteration(current.ToList(), loss, maskPart, margins,
                 keepTensors ? latent.grad!.clone().DetachFromDisposeScope() : null,
                 keepTensors ? latent.detach().clone().DetachFromDisposeScope() : null, xPrevKept));
             onIteration?.Invoke(step + 1, settings.MaxIterations);

@@ -18,8 +18,8 @@ public class DragParityTests
     {
         var report = Replay("drag_update.safetensors");
         Assert.True(report.Ok, report.Summary);
-        // unet_eps_init, x_prev_0, the iteration count, loss, mask term, 5 × (handles, gradient, latent, x_prev), final latent.
-        Assert.Equal(5 + 5 * 4 + 1, report.Checks.Count);
+        // unet_eps_init, x_prev_0, the iteration count, loss, mask term, tracking margins, 5 × (handles, gradient, latent, x_prev), final latent.
+        Assert.Equal(6 + 5 * 4 + 1, report.Checks.Count);
     }
 
     [Fact]
