@@ -1,0 +1,155 @@
+using Motive.Guidance.Energies.GuideAndRescale;
+using Motive.Models.Blocks;
+using Motive.Models.Optim;
+using Motive.Models.Unet;
+using static TorchSharp.torch;
+
+namespace Motive.Methods.GuideAndRescale;
+
+/// <summary>What one guided step computed: the rescaler's inputs, each guider's raw energy, the factor and ε̂.</summary>
+public sealed record GarStepResult(Tensor Uncond, Tensor Cfg, Tensor? Other, double OtherScale, Tensor NoisePred,
+    IReadOnlyDictionary<string, double> Energies, double EnergyTotal, IReadOnlyDictionary<string, IReadOnlyList<double>> LayerTerms) : IDisposable
+{
+    public void Dispose()
+    {
+        Uncond.Dispose();
+        Cfg.Dispose();
+        Other?.Dispose();
+        NoisePred.Dispose();
+    }
+}
+
+/// <summary>
+/// One step of Guide-and-Rescale's editing (guidance_editing.py: _construct_data_dict + _get_noise): four UNet passes
+/// — (z, ""), (z*, source) → the "inversion" maps, (z, source) and (z, target) with grad → the "current" maps — then
+/// the CFG term, each guider's energy times its scale at step i (dropped when |g·E| ≤ 1e-8), ∂E/∂z by one backward, the
+/// noise rescaling and ε̂ = ε_u + cfg + closed-form terms + s·∂E/∂z. The UNet's weights stay frozen.
+/// </summary>
+public static class GarStep
+{
+    public static GarStepResult Run(UNet2DConditionModel unet, Tensor z, Tensor zStar, long t, Tensor uncond, Tensor source, Tensor target,
+        GarConfig config, int step)
+    {
+        using var frozen = Frozen.AllBut(unet);
+        using var scope = NewDisposeScope();
+        var dtype = unet.parameters().First().dtype;
+        var layers = Layers(unet, config.SelfAttentionLayers);
+        bool attention = config.Guiders.Any(g => g.UsesAttention && Active(g, step));
+        var modules = config.Guiders.Where(g => Active(g, step)).Select(g => g.FeatureModule(UpBlocks(unet))).OfType<string>().ToHashSet();
+        var time = tensor(t, device: z.device);
+        Tensor Eps(Tensor x, Tensor text, Dictionary<string, Tensor>? maps)
+        {
+            var hooks = maps is null ? null : new NetworkHooks
+            {
+                CaptureProbs = attention ? layers.All.Contains : null,
+                OnAttentionProbs = (path, p) => maps[path] = p,
+                OnFeature = (path, f) => { if (modules.Contains(path)) maps[path] = f; return f; },
+            };
+            return unet.Forward(x.to(dtype), time, text.to(dtype), hooks).to(float32);
+        }
+
+        Tensor epsU;
+        var inv = new Dictionary<string, Tensor>();
+        using (no_grad())
+        {
+            epsU = Eps(z, uncond, null);
+            Eps(zStar, source, inv);
+        }
+        var leaf = new TorchSharp.Modules.Parameter(z.to(float32).clone(), requires_grad: true);
+        var curInv = new Dictionary<string, Tensor>();
+        var curTrg = new Dictionary<string, Tensor>();
+        Eps(leaf, source, curInv);
+        var epsTrg = Eps(leaf, target, curTrg);
+
+        Tensor? cfg = null, energy = null;
+        var closed = new List<Tensor>();
+        var energies = new Dictionary<string, double>();
+        var layerTerms = new Dictionary<string, IReadOnlyList<double>>();
+        foreach (var g in config.Guiders)
+        {
+            double s = g.Scales[step];
+            if (!g.ClosedForm && !Active(g, step)) { energies[g.Name] = 0; continue; }   // off at this step: its energy is 0
+            switch (g.Name)
+            {
+                case GarGuider.Cfg:
+                    cfg = (epsTrg.detach() - epsU) * (float)s;
+                    continue;
+                case GarGuider.LatentsDiff:
+                    closed.Add(MapEnergies.LatentsDiffGradient(leaf.detach(), zStar.to(float32)) * (float)s);
+                    continue;
+            }
+            var e = g.Name switch
+            {
+                GarGuider.FeaturesL2 => MapEnergies.FeaturesL2(curTrg[g.FeatureModule(UpBlocks(unet))!], inv[g.FeatureModule(UpBlocks(unet))!]),
+                GarGuider.SelfAttentionL2 => Attention(layers.Order(false), curInv, inv, layerTerms, g.Name),
+                GarGuider.Appearance => AppearanceEnergy(g, step, layers, curInv, inv, UpBlocks(unet), layerTerms),
+                _ => throw new ArgumentException($"unknown guider '{g.Name}'; known: {string.Join(", ", GarGuider.Names)}"),
+            };
+            double value = e.item<float>();
+            energies[g.Name] = value;
+            if (Math.Abs(s * value) <= 1e-8) continue;      // the reference's allclose(g·E, 0): no term, no backward
+            var term = e * (float)s;
+            energy = energy is null ? term : energy + term;
+        }
+        if (cfg is null) throw new ArgumentException("a Guide-and-Rescale config needs the cfg guider");
+        Tensor? other = null;
+        double total = 0, scale = 1;
+        if (energy is not null)
+        {
+            total = energy.item<float>();
+            energy.backward();
+            other = leaf.grad!.clone();
+            scale = config.OtherScale(other.to(float64).norm().item<double>(), cfg.to(float64).norm().item<double>());
+        }
+        var pred = NoiseRescale.Combine(epsU, cfg, closed, other, scale);
+        var result = new GarStepResult(epsU.MoveToOuterDisposeScope(), cfg.MoveToOuterDisposeScope(), other?.MoveToOuterDisposeScope(), scale,
+            pred.MoveToOuterDisposeScope(), energies, total, layerTerms);
+        leaf.Dispose();
+        return result;
+    }
+
+    private static bool Active(GarGuider g, int step) => g.Scales[step] != 0 && (g.Name != GarGuider.Appearance
+        || g.SelfAttentionScales![step] != 0 || g.AppearanceScales![step] != 0);
+
+    private static Tensor AppearanceEnergy(GarGuider g, int step, SelectedLayers layers, Dictionary<string, Tensor> cur, Dictionary<string, Tensor> inv,
+        int upBlocks, Dictionary<string, IReadOnlyList<double>> terms)
+    {
+        double sa = g.SelfAttentionScales![step], app = g.AppearanceScales![step];
+        var module = g.FeatureModule(upBlocks)!;
+        var e = Attention(layers.Order(true), cur, inv, terms, g.Name) * (float)sa;
+        return e + MapEnergies.AppearanceL1(cur[module], inv[module]) * (float)app;
+    }
+
+    private static Tensor Attention(IReadOnlyList<string> order, Dictionary<string, Tensor> cur, Dictionary<string, Tensor> inv,
+        Dictionary<string, IReadOnlyList<double>> terms, string guider)
+    {
+        var a = order.Select(p => cur[p]).ToList();
+        var b = order.Select(p => inv[p]).ToList();
+        terms[guider] = a.Zip(b).Select(x => (double)(x.First - x.Second).square().mean().item<float>()).ToList();
+        return MapEnergies.SelfAttentionL2(a, b);
+    }
+
+    private static int UpBlocks(UNet2DConditionModel unet) => unet.Config.BlockOutChannels.Length;
+
+    /// <summary>The self-attention modules a config reads, per place (down, mid, up), as transformer-block ranges.</summary>
+    public sealed record SelectedLayers(IReadOnlyList<string> Down, IReadOnlyList<string> Mid, IReadOnlyList<string> Up)
+    {
+        public HashSet<string> All => [.. Down, .. Mid, .. Up];
+
+        /// <summary>The summation order: self_attn_map_l2 sums down, mid, up; the appearance guider down, up, mid.</summary>
+        public IReadOnlyList<string> Order(bool appearance) => appearance ? [.. Down, .. Up, .. Mid] : [.. Down, .. Mid, .. Up];
+    }
+
+    public static SelectedLayers Layers(UNet2DConditionModel unet, int[][] ranges)
+    {
+        var self = unet.Attentions.Select(a => a.Path).Where(p => p.EndsWith(".attn1", StringComparison.Ordinal)).ToList();
+        List<string> Place(string prefix, int[] r)
+        {
+            var all = self.Where(p => p.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+            if (r.Length != 2 || r[0] < 0 || r[1] > all.Count || r[0] > r[1]) throw new ArgumentException($"self-attention layers [{string.Join(", ", r)}] of {prefix.TrimEnd('.')}: this UNet has {all.Count} there");
+            return all.GetRange(r[0], r[1] - r[0]);
+        }
+        if (ranges.Length != 3) throw new ArgumentException("self-attention layers are three ranges: down, mid, up");
+        return new SelectedLayers(Place("down_blocks.", ranges[0]), Place("mid_block.", ranges[1]), Place("up_blocks.", ranges[2]));
+    }
+}
