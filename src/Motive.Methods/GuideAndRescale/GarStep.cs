@@ -35,7 +35,8 @@ public static class GarStep
         var dtype = unet.parameters().First().dtype;
         var layers = Layers(unet, config.SelfAttentionLayers);
         bool attention = config.Guiders.Any(g => g.UsesAttention && Active(g, step));
-        var modules = config.Guiders.Where(g => Active(g, step)).Select(g => g.FeatureModule(UpBlocks(unet))).OfType<string>().ToHashSet();
+        int upBlocks = unet.Config.BlockOutChannels.Length;
+        var modules = config.Guiders.Where(g => Active(g, step)).Select(g => g.FeatureModule(upBlocks)).OfType<string>().ToHashSet();
         var time = tensor(t, device: z.device);
         Tensor Eps(Tensor x, Tensor text, Dictionary<string, Tensor>? maps)
         {
@@ -80,9 +81,9 @@ public static class GarStep
             }
             var e = g.Name switch
             {
-                GarGuider.FeaturesL2 => MapEnergies.FeaturesL2(curTrg[g.FeatureModule(UpBlocks(unet))!], inv[g.FeatureModule(UpBlocks(unet))!]),
+                GarGuider.FeaturesL2 => MapEnergies.FeaturesL2(curTrg[g.FeatureModule(upBlocks)!], inv[g.FeatureModule(upBlocks)!]),
                 GarGuider.SelfAttentionL2 => Attention(layers.Order(false), curInv, inv, layerTerms, g.Name),
-                GarGuider.Appearance => AppearanceEnergy(g, step, layers, curInv, inv, UpBlocks(unet), layerTerms),
+                GarGuider.Appearance => AppearanceEnergy(g, step, layers, curInv, inv, upBlocks, layerTerms),
                 _ => throw new ArgumentException($"unknown guider '{g.Name}'; known: {string.Join(", ", GarGuider.Names)}"),
             };
             double value = e.item<float>();
@@ -128,8 +129,6 @@ public static class GarStep
         terms[guider] = a.Zip(b).Select(x => (double)(x.First - x.Second).square().mean().item<float>()).ToList();
         return MapEnergies.SelfAttentionL2(a, b);
     }
-
-    private static int UpBlocks(UNet2DConditionModel unet) => unet.Config.BlockOutChannels.Length;
 
     /// <summary>The self-attention modules a config reads, per place (down, mid, up), as transformer-block ranges.</summary>
     public sealed record SelectedLayers(IReadOnlyList<string> Down, IReadOnlyList<string> Mid, IReadOnlyList<string> Up)

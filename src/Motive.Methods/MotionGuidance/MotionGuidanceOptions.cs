@@ -39,16 +39,7 @@ public sealed record MotionGuidanceOptions
     };
 
     /// <summary>These settings over <paramref name="under"/>: each left-out one taken from it.</summary>
-    public MotionGuidanceOptions Over(MotionGuidanceOptions under) => new()
-    {
-        Steps = Steps ?? under.Steps, Recursions = Recursions ?? under.Recursions, Cfg = Cfg ?? under.Cfg,
-        GuidanceWeight = GuidanceWeight ?? under.GuidanceWeight, ColorWeight = ColorWeight ?? under.ColorWeight,
-        FlowWeight = FlowWeight ?? under.FlowWeight, ClipGrad = ClipGrad ?? under.ClipGrad,
-        OcclusionMasking = OcclusionMasking ?? under.OcclusionMasking, OracleFlow = OracleFlow ?? under.OracleFlow, Eta = Eta ?? under.Eta,
-        RaftIters = RaftIters ?? under.RaftIters, GuidanceSchedule = GuidanceSchedule ?? under.GuidanceSchedule,
-        ExplicitAttention = ExplicitAttention ?? under.ExplicitAttention, MaskMargin = MaskMargin ?? under.MaskMargin,
-        UseCachedLatents = UseCachedLatents ?? under.UseCachedLatents, InitStartZt = InitStartZt ?? under.InitStartZt, LogFreq = LogFreq ?? under.LogFreq,
-    };
+    public MotionGuidanceOptions Over(MotionGuidanceOptions under) => Editing.SettingsLayers.Over(this, under);
 
     /// <summary>Checks a resolved set (every value present) and turns it into the sampler's settings.</summary>
     public MotionGuidanceSettings ToSettings(Func<string, string> resolveSchedule)
