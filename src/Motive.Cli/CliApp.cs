@@ -25,6 +25,7 @@ public static class CliApp
         root.Add(SelftestCommand.Create());
         root.Add(Commands.Move.MoveCommand.Create());
         root.Add(DragCommand.Create());
+        root.Add(EditCommand.Create());
         root.Add(RunCommand.Create());
         root.Add(SceneCommand.Create());
         root.Add(TrainCommand.Create());

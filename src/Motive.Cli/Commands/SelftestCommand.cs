@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Motive.Methods.DragDiffusion;
+using Motive.Methods.GuideAndRescale;
 using Motive.Methods.MotionGuidance;
 
 namespace Motive.Cli.Commands;
@@ -33,6 +34,7 @@ public static class SelftestCommand
         var cmd = new Command("selftest", "Check Motive against recorded reference runs.");
         cmd.Add(mg);
         cmd.Add(Drag());
+        cmd.Add(Gar());
         return cmd;
     }
 
@@ -56,6 +58,24 @@ public static class SelftestCommand
                 (report.Ok ? r.InvocationConfiguration.Output : r.InvocationConfiguration.Error).WriteLine(report.Summary);
                 return Task.FromResult(report.Ok ? CliApp.Ok : Mismatch);
             }
+        });
+        return cmd;
+    }
+
+    private static Command Gar()
+    {
+        var file = new Argument<string>("file") { Description = "A recorded run in the gar_rescale, gar_guiders or gar_edit format (.safetensors)." };
+        var model = new Option<string?>("--model") { Description = "The SD model of the run (default: tiny-sd beside FILE)." };
+        var cmd = new Command("gar", "Replay a recorded Guide-and-Rescale run (noise rescaling, one guided step per config, or a whole edit), every setting from its metadata, and compare every recorded tensor.")
+            { file, model };
+        cmd.SetAction((r, cancel) =>
+        {
+            var path = r.GetValue(file)!;
+            if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such file");
+            var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            var report = GarReplay.Check(path, r.GetValue(model) ?? Path.Combine(dir, "tiny-sd"), cancel);
+            (report.Ok ? r.InvocationConfiguration.Output : r.InvocationConfiguration.Error).WriteLine(report.Summary);
+            return Task.FromResult(report.Ok ? CliApp.Ok : Mismatch);
         });
         return cmd;
     }

@@ -1,8 +1,4 @@
-using Motive.IO.StateDicts;
 using Motive.Methods.Editing;
-using Motive.Models.Blocks;
-using Motive.Models.Loading;
-using Motive.Models.Unet;
 
 namespace Motive.Methods.DragDiffusion;
 
@@ -19,39 +15,14 @@ public static class DragMemory
     /// <summary>The estimate in MiB, or null when the model's files cannot be sized without loading them (a pickled checkpoint).</summary>
     public static double? EstimateMiB(ModelRef model, int runWidth, int runHeight, DragSettings settings, bool lora)
     {
-        var path = model.Path ?? EmbeddedModel.Dir;
-        int bytes = EditModels.ParseDType(model.Dtype) == TorchSharp.torch.ScalarType.Float32 ? 4 : 2;
-        long parameters = 0;
-        long width;
-        try
-        {
-            if (DiffusersFolder.Is(path))
-            {
-                foreach (var part in new[] { "unet", "vae", "text_encoder" })
-                {
-                    using var sd = DiffusersFolder.OpenWeights(Path.Combine(path, part), model.Variant);
-                    parameters += sd.Tensors.Sum(t => t.Shape.Aggregate(1L, (a, d) => a * d));
-                }
-                width = UnetConfig.From(JsonConfig.Load(Path.Combine(path, "unet", "config.json"))).BlockOutChannels[0];
-            }
-            else
-            {
-                if (!path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) return null;
-                using var sd = StateDict.Open(path);
-                parameters = sd.Tensors.Sum(t => t.Shape.Aggregate(1L, (a, d) => a * d));
-                width = 320;
-            }
-        }
-        catch (Motive.IO.MotiveFormatException)
-        {
-            return null;
-        }
+        if (ModelSize.Of(model) is not { } size) return null;
+        var (parameters, width, bytes) = size;
         double perCell = PerCellMiB(width, bytes);
         double cells = runWidth / 8.0 * (runHeight / 8.0);
         int loraSide = settings.Lora.Resolution ?? EditModels.NativeSize(model);
         double drag = perCell * cells * (settings.Cfg > 1 ? 2 : 1);
         double loraPass = lora ? perCell * (loraSide / 8.0) * (loraSide / 8.0) * MicroBatch(settings.Lora, perCell, loraSide) : 0;
-        return parameters * (double)bytes / (1 << 20) + Math.Max(drag, loraPass);
+        return ModelSize.MiB(parameters, bytes) + Math.Max(drag, loraPass);
     }
 
     /// <summary>Activation MiB per latent cell of one image for a UNet whose first width is <paramref name="width"/>, at <paramref name="bytes"/> per element.</summary>

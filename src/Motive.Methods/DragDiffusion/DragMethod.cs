@@ -41,7 +41,7 @@ public sealed class DragMethod : EditMethod<DragRequest>
         {
             int native = EditModels.NativeSize(model);
             int gw = g.Width ?? native, gh = g.Height ?? native;
-            var (rw, rh) = RunSize(gw, gh, gw);
+            var (rw, rh) = Editing.RunSize.Of(gw, gh, gw);
             CheckDrags(request.Drags, rw, rh);
             var region = request.Region is { } text ? RegionSpec.Parse(text).Mask(rh, rw, null, name => ImageReader.Read(inputs.Resolve(name, InputKind.Mask)), 32)
                 : request.Mask is { } m ? ReadMask(m, rh, rw, inputs) : null;
@@ -68,7 +68,7 @@ public sealed class DragMethod : EditMethod<DragRequest>
         CheckDrags(drags, picture.Width, picture.Height);
 
         int width = options.Width ?? EditModels.NativeSize(model);
-        var (runW, runH) = RunSize(picture.Width, picture.Height, width);
+        var (runW, runH) = Editing.RunSize.Of(picture.Width, picture.Height, width);
         var resolved = request with { Settings = options with { Width = width }, Prompt = prompt };
         return new DragPlan(resolved, model, settings, lora, picture, (picture.Width, picture.Height), drags, fullMask, runW, runH);
     }
@@ -78,14 +78,6 @@ public sealed class DragMethod : EditMethod<DragRequest>
         foreach (var d in drags)
             if (new[] { d.X1, d.X2 }.Any(x => x < 0 || x > width - 1) || new[] { d.Y1, d.Y2 }.Any(y => y < 0 || y > height - 1))
                 throw new ArgumentException($"drag {d.X1},{d.Y1}:{d.X2},{d.Y2} leaves the {width}x{height} picture");
-    }
-
-    /// <summary>The run size: <paramref name="width"/> wide (to a multiple of 8), the height by the aspect, to a multiple of 8.</summary>
-    public static (int Width, int Height) RunSize(int width, int height, int runWidth)
-    {
-        int w = Math.Max(8, (int)Math.Round(runWidth / 8.0) * 8);
-        int h = Math.Max(8, (int)Math.Round((double)runWidth * height / width / 8.0) * 8);
-        return (w, h);
     }
 
     /// <summary>The editable region at the picture's size (H,W) bool, or null for everywhere (no mask term).</summary>

@@ -68,7 +68,7 @@ public sealed class DragPlan(DragRequest request, ModelRef model, DragSettings s
         else
         {
             source = picture;
-            var pixels = Resize(picture, w, h);                                       // (H,W,3) uint8, as PIL's resize gives
+            var pixels = Editing.RunSize.Pixels(picture, w, h);                                      // (H,W,3) uint8, as PIL's resize gives
             var image = (pixels.permute(2, 0, 1).unsqueeze(0).to(float32) / 127.5f - 1).to(sd.Device);
             var loraClock = System.Diagnostics.Stopwatch.StartNew();
             loraSource = lora is not null ? AttachGiven(sd) : AttachTrained(session, sd, pixels, context);
@@ -111,15 +111,6 @@ public sealed class DragPlan(DragRequest request, ModelRef model, DragSettings s
         UnetLora.Save(sd.Unet, temp);
         File.Move(temp, cached, overwrite: true);
         return "trained";
-    }
-
-    /// <summary>The picture at w×h as uint8 (H,W,3): bilinear with antialiasing when it changes size.</summary>
-    private static Tensor Resize(RgbImage picture, int w, int h)
-    {
-        var t = ImageTensors.ToTensor01(picture);                                  // (1,3,H,W)
-        if (picture.Width == w && picture.Height == h) return (t[0].permute(1, 2, 0) * 255).round().to(uint8);
-        var r = F.interpolate(t, size: [h, w], mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
-        return (r[0].permute(1, 2, 0) * 255).round().clamp(0, 255).to(uint8);
     }
 
     public void Dispose() => editable?.Dispose();

@@ -2,30 +2,13 @@ using System.Text.Json;
 using Motive.Guidance.Drag;
 using Motive.IO;
 using Motive.IO.Safetensors;
+using Motive.Methods.Editing;
 using Motive.Models.Flow;
 using Motive.Models.Loading;
 using Motive.Models.Unet;
 using static TorchSharp.torch;
 
 namespace Motive.Methods.DragDiffusion;
-
-/// <summary>One compared tensor or number list: its largest difference to the recording and the limit.</summary>
-public sealed record DragCheck(string Name, double MaxDiff, double Limit)
-{
-    public bool Ok => MaxDiff <= Limit;   // NaN compares false
-}
-
-/// <summary>The outcome of a replay: which format, every check.</summary>
-public sealed record DragReplayReport(string Format, IReadOnlyList<DragCheck> Checks)
-{
-    public bool Ok => Checks.Count > 0 && Checks.All(c => c.Ok);
-
-    public string Summary => Ok
-        ? $"{Format} replay matches: {Checks.Count} checks; closest to its limit: {Describe(Checks.MaxBy(c => c.Limit > 0 ? c.MaxDiff / c.Limit : 0)!)}"
-        : $"{Format} replay differs: " + string.Join("; ", Checks.Where(c => !c.Ok).OrderByDescending(c => c.MaxDiff / Math.Max(c.Limit, 1e-30)).Take(8).Select(Describe));
-
-    private static string Describe(DragCheck c) => $"{c.Name} max |diff| {c.MaxDiff:g3} (limit {c.Limit:g3})";
-}
 
 /// <summary>
 /// Replays a recorded reference run of DragDiffusion in any of the fixture formats (fixtures README): drag_update (one
@@ -35,9 +18,7 @@ public sealed record DragReplayReport(string Format, IReadOnlyList<DragCheck> Ch
 /// </summary>
 public static class DragReplay
 {
-    public const double Relative = 3e-4;
-
-    public static DragReplayReport Check(string file, string modelPath, string? loraPath, CancellationToken cancel = default)
+    public static ReplayReport Check(string file, string modelPath, string? loraPath, CancellationToken cancel = default)
     {
         using var run = SafetensorsFile.Open(file);
         var names = run.Tensors.Select(t => t.Name).ToHashSet();
@@ -46,7 +27,7 @@ public static class DragReplay
         using var model = StableDiffusionModel.Load(modelPath);
         using var keep = UnetLora.Keep(model.Unet);
         using var scope = NewDisposeScope();
-        var checks = new List<DragCheck>();
+        var checks = new ReplayChecks();
         if (names.Contains("lora_init")) return new("drag_lora_step", Lora(model, T, Meta, checks, cancel));
         if (names.Contains("source_image"))
         {
@@ -57,7 +38,7 @@ public static class DragReplay
         throw new MotiveFormatException(file, "is none of the drag_update, drag_pipeline, drag_lora_step formats");
     }
 
-    private static List<DragCheck> Update(StableDiffusionModel model, Func<string, Tensor> T, Func<string, JsonElement> meta, List<DragCheck> checks, CancellationToken cancel)
+    private static ReplayChecks Update(StableDiffusionModel model, Func<string, Tensor> T, Func<string, JsonElement> meta, ReplayChecks checks, CancellationToken cancel)
     {
         var args = meta("args");
         var settings = Loop(args, args.GetProperty("lam").GetDouble(), args.GetProperty("lr").GetDouble(), args.GetProperty("n_pix_step").GetInt32());
@@ -66,14 +47,14 @@ public static class DragReplay
         long prev = t - schedule.TrainSteps / args.GetProperty("n_inference_step").GetInt32();
         using var result = DragUpdate.Run(model.Unet, T("init_code"), t, schedule.Alpha(t), prev > 0 ? schedule.Alpha(prev) : schedule.FinalAlphaCumprod,
             T("text_embeddings"), null, Points(T("handle_points")), Points(T("target_points")), T("mask"), settings, keepTensors: true, cancel: cancel);
-        Near(checks, "unet_eps_init", T("unet_eps_init"), result.EpsInitial);
-        Near(checks, "x_prev_0", T("x_prev_0"), result.PreviousLatent0);
+        checks.Near("unet_eps_init", T("unet_eps_init"), result.EpsInitial);
+        checks.Near("x_prev_0", T("x_prev_0"), result.PreviousLatent0);
         Iterations(checks, "", T, result);
-        Near(checks, "final_latent", T("final_latent"), result.Latent);
+        checks.Near("final_latent", T("final_latent"), result.Latent);
         return checks;
     }
 
-    private static List<DragCheck> Pipeline(StableDiffusionModel model, Func<string, Tensor> T, Func<string, JsonElement> meta, List<DragCheck> checks, CancellationToken cancel)
+    private static ReplayChecks Pipeline(StableDiffusionModel model, Func<string, Tensor> T, Func<string, JsonElement> meta, ReplayChecks checks, CancellationToken cancel)
     {
         var a = meta("arguments");
         var inner = meta("args_inside_run_drag");
@@ -91,24 +72,24 @@ public static class DragReplay
         Exact(checks, "handle_points", Points(T("handle_points")), handles);
         Exact(checks, "target_points", Points(T("target_points")), targets);
         var mask = DragGrid.Mask(T("mask_full"));
-        checks.Add(new DragCheck("mask_sup", (mask - T("mask_sup")).abs().max().item<float>(), 0));
+        checks.Add(new ReplayCheck("mask_sup", (mask - T("mask_sup")).abs().max().item<float>(), 0));
         var image = source.permute(2, 0, 1).unsqueeze(0).to(float32) / 127.5f - 1;
         var text = T("text_embeddings");
         using var result = DragRun.Run(model, image, text, text, handles, targets, mask, settings, keepTensors: true, cancel: cancel);
 
-        checks.Add(new DragCheck("inversion_timesteps", T("inversion_timesteps").data<long>().Reverse().SequenceEqual(result.Inversion.Timesteps) ? 0 : 1, 0));
+        checks.Add(new ReplayCheck("inversion_timesteps", T("inversion_timesteps").data<long>().Reverse().SequenceEqual(result.Inversion.Timesteps) ? 0 : 1, 0));
         var inverted = T("inversion_latents");
         int n = (int)inverted.shape[0];
-        for (int k = 1; k < n; k++) Near(checks, $"inversion_latents[{k}]", inverted[k], result.Inversion.Trajectory[n - 1 - k]);
+        for (int k = 1; k < n; k++) checks.Near($"inversion_latents[{k}]", inverted[k], result.Inversion.Trajectory[n - 1 - k]);
         Iterations(checks, "drag.", T, result.Update);
-        Near(checks, "final_latents", T("final_latents"), result.FinalLatents);
-        checks.Add(new DragCheck("final_image", (result.Image - T("final_image")).abs().max().item<float>(), Relative));
+        checks.Near("final_latents", T("final_latents"), result.FinalLatents);
+        checks.Add(new ReplayCheck("final_image", (result.Image - T("final_image")).abs().max().item<float>(), ReplayChecks.Relative));
         var ours8 = (result.Image[0].permute(1, 2, 0) * 255).to(uint8).to(int32);
-        checks.Add(new DragCheck("final_image_uint8", (ours8 - T("final_image_uint8").to(int32)).abs().max().item<int>(), 1));
+        checks.Add(new ReplayCheck("final_image_uint8", (ours8 - T("final_image_uint8").to(int32)).abs().max().item<int>(), 1));
         return checks;
     }
 
-    private static List<DragCheck> Lora(StableDiffusionModel model, Func<string, Tensor> T, Func<string, JsonElement> meta, List<DragCheck> checks, CancellationToken cancel)
+    private static ReplayChecks Lora(StableDiffusionModel model, Func<string, Tensor> T, Func<string, JsonElement> meta, ReplayChecks checks, CancellationToken cancel)
     {
         var a = meta("arguments");
         var opt = meta("optimizer");
@@ -142,11 +123,11 @@ public static class DragReplay
                 grads.Add(Flat(ps, p => p.grad!).clone().DetachFromDisposeScope());
                 after.Add(Flat(ps, p => p).clone().DetachFromDisposeScope());
             }, cancel: cancel);
-        Series(checks, "loss", T("loss"), losses);
+        checks.Series("loss", T("loss"), losses);
         for (int s = 0; s < losses.Count; s++)
         {
-            Near(checks, $"lora_grad[{s}]", T("lora_grad")[s], grads[s]);
-            Near(checks, $"lora_after[{s}]", T("lora_after")[s], after[s]);
+            checks.Near($"lora_grad[{s}]", T("lora_grad")[s], grads[s]);
+            checks.Near($"lora_after[{s}]", T("lora_after")[s], after[s]);
         }
         foreach (var g in grads.Concat(after)) g.Dispose();
         return checks;
@@ -159,47 +140,31 @@ public static class DragReplay
         Lambda = lambda, LatentLearningRate = lr, MaxIterations = iterations,
     };
 
-    private static void Iterations(List<DragCheck> checks, string prefix, Func<string, Tensor> T, DragUpdateResult result)
+    private static void Iterations(ReplayChecks checks, string prefix, Func<string, Tensor> T, DragUpdateResult result)
     {
         var loss = T(prefix + "loss");
-        checks.Add(new DragCheck(prefix + "iterations", Math.Abs(result.Iterations.Count - loss.shape[0]), 0));
+        checks.Add(new ReplayCheck(prefix + "iterations", Math.Abs(result.Iterations.Count - loss.shape[0]), 0));
         if (result.Iterations.Count != loss.shape[0]) return;
-        Series(checks, prefix + "loss", loss, result.Iterations.Select(i => i.Loss).ToList());
-        if (prefix == "") Series(checks, "loss_mask_term", T("loss_mask_term"), result.Iterations.Select(i => i.MaskLoss).ToList(), loss);
+        checks.Series(prefix + "loss", loss, result.Iterations.Select(i => i.Loss).ToList());
+        if (prefix == "") checks.Series("loss_mask_term", T("loss_mask_term"), result.Iterations.Select(i => i.MaskLoss).ToList(), loss);
         var handles = T(prefix + "handles_per_iter");
         var margins = T(prefix + "tracking_best_second");                                       // [iterations − 1, K, 2]
         var ours = result.Iterations.Skip(1).Select(i => i.Tracking.SelectMany(m => new[] { m.Best, m.Second }).ToArray()).ToList();
-        if (ours.Count == margins.shape[0]) Near(checks, prefix + "tracking_best_second", margins, tensor(ours.SelectMany(x => x).ToArray()).view(margins.shape));
-        else checks.Add(new DragCheck(prefix + "tracking_best_second rows", Math.Abs(ours.Count - margins.shape[0]), 0));
+        if (ours.Count == margins.shape[0]) checks.Near(prefix + "tracking_best_second", margins, tensor(ours.SelectMany(x => x).ToArray()).view(margins.shape));
+        else checks.Add(new ReplayCheck(prefix + "tracking_best_second rows", Math.Abs(ours.Count - margins.shape[0]), 0));
         for (int i = 0; i < result.Iterations.Count; i++)
         {
             var it = result.Iterations[i];
             Exact(checks, $"{prefix}handles_per_iter[{i}]", Points(handles[i]), it.Handles);
-            Near(checks, $"{prefix}grad_per_iter[{i}]", T(prefix + "grad_per_iter")[i], it.Gradient!);
-            Near(checks, $"{prefix}latent_per_iter[{i}]", T(prefix + "latent_per_iter")[i], it.Latent!);
-            Near(checks, $"{prefix}x_prev_per_iter[{i}]", T(prefix + "x_prev_per_iter")[i], it.PreviousLatent!);
+            checks.Near($"{prefix}grad_per_iter[{i}]", T(prefix + "grad_per_iter")[i], it.Gradient!);
+            checks.Near($"{prefix}latent_per_iter[{i}]", T(prefix + "latent_per_iter")[i], it.Latent!);
+            checks.Near($"{prefix}x_prev_per_iter[{i}]", T(prefix + "x_prev_per_iter")[i], it.PreviousLatent!);
         }
     }
 
     private static List<GridPoint> Points(Tensor t) =>
         Enumerable.Range(0, (int)t.shape[0]).Select(i => new GridPoint(t[i, 0].item<float>(), t[i, 1].item<float>())).ToList();
 
-    private static void Exact(List<DragCheck> checks, string name, IReadOnlyList<GridPoint> expected, IReadOnlyList<GridPoint> actual) =>
-        checks.Add(new DragCheck(name, expected.SequenceEqual(actual) ? 0 : expected.Zip(actual).Select(p => (double)p.First.DistanceTo(p.Second)).DefaultIfEmpty(double.NaN).Max(), 0));
-
-    private static void Near(List<DragCheck> checks, string name, Tensor expected, Tensor actual)
-    {
-        if (!expected.shape.SequenceEqual(actual.shape)) { checks.Add(new DragCheck($"{name} shape [{string.Join(",", actual.shape)}]", double.NaN, 0)); return; }
-        double scale = expected.abs().max().item<float>();
-        checks.Add(new DragCheck(name, (actual.detach().cpu().to(float32) - expected).abs().max().item<float>(), Relative * scale));
-    }
-
-    /// <summary>A list of numbers against a recorded vector, relative to the largest of <paramref name="scaleOf"/> (default: the vector).</summary>
-    private static void Series(List<DragCheck> checks, string name, Tensor expected, IReadOnlyList<double> actual, Tensor? scaleOf = null)
-    {
-        var e = expected.to(float64).data<double>().ToArray();
-        double scale = (scaleOf ?? expected).abs().max().item<float>();
-        double worst = e.Length == actual.Count ? e.Zip(actual).Max(p => Math.Abs(p.First - p.Second)) : double.NaN;
-        checks.Add(new DragCheck(name, worst, Relative * scale));
-    }
+    private static void Exact(ReplayChecks checks, string name, IReadOnlyList<GridPoint> expected, IReadOnlyList<GridPoint> actual) =>
+        checks.Add(new ReplayCheck(name, expected.SequenceEqual(actual) ? 0 : expected.Zip(actual).Select(p => (double)p.First.DistanceTo(p.Second)).DefaultIfEmpty(double.NaN).Max(), 0));
 }

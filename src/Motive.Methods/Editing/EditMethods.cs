@@ -1,4 +1,5 @@
 using Motive.Methods.DragDiffusion;
+using Motive.Methods.GuideAndRescale;
 using Motive.Methods.MotionGuidance;
 
 namespace Motive.Methods.Editing;
@@ -10,6 +11,7 @@ public static class EditMethods
     [
         new MotionGuidanceMethod(),
         new DragMethod(),
+        new GarMethod(),
     ];
 
     public static IEditMethod Get(string name) =>

@@ -40,6 +40,27 @@ public sealed record GarConfig(IReadOnlyList<GarGuider> Guiders, int[][] SelfAtt
     /// <summary>All 16 transformer blocks of SD 1.x ([[0,6],[0,1],[0,9]]).</summary>
     public static readonly int[][] AllLayers = [[0, 6], [0, 1], [0, 9]];
 
+    /// <summary>Refuses a config that cannot run <paramref name="steps"/> steps: unknown guiders or rescaler, no cfg, short scale lists.</summary>
+    public void CheckSteps(int steps)
+    {
+        if (Rescaler is not ("range_other_on_cfg_norm" or "identity_rescaler"))
+            throw new ArgumentException($"unknown noise rescaling '{Rescaler}'; known: range_other_on_cfg_norm, identity_rescaler");
+        if (!(Lower > 0 && Lower <= Upper && double.IsFinite(Upper))) throw new ArgumentException($"the rescaling bounds must satisfy 0 < lower ≤ upper, got [{Lower}, {Upper}]");
+        if (!Guiders.Any(g => g.Name == GarGuider.Cfg)) throw new ArgumentException("a Guide-and-Rescale config needs the cfg guider");
+        foreach (var g in Guiders)
+        {
+            if (!GarGuider.Names.Contains(g.Name)) throw new ArgumentException($"unknown guider '{g.Name}'; known: {string.Join(", ", GarGuider.Names)}");
+            foreach (var (what, list) in new[] { ("g_scale", g.Scales), ("self_attn_gs", g.SelfAttentionScales), ("app_gs", g.AppearanceScales) })
+            {
+                if (list is null) continue;
+                if (list.Length < steps) throw new ArgumentException($"guider {g.Name}: its {what} list has {list.Length} entries for {steps} steps");
+                if (list.Any(v => !double.IsFinite(v))) throw new ArgumentException($"guider {g.Name}: its {what} list holds a value that is not a finite number");
+            }
+            if (g.Name == GarGuider.Appearance && (g.SelfAttentionScales is null || g.AppearanceScales is null))
+                throw new ArgumentException("guider self_attn_map_l2_appearance needs self_attn_gs and app_gs");
+        }
+    }
+
     /// <summary>The factor on the guiders' gradient for these norms.</summary>
     public double OtherScale(double normOther, double normCfg) =>
         Rescaler == "identity_rescaler" ? 1 : NoiseRescale.OtherScale(normOther, normCfg, Lower, Upper);

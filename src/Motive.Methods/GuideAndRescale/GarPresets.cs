@@ -14,27 +14,30 @@ public static class GarPresets
 
     public static readonly IReadOnlyList<string> Names = ["ours_nonstyle_best", "ours_style_best", "ours_nonstyle_best_colab", "ours_style_best_colab"];
 
-    public static GarConfig Get(string name, int steps = 50) => name switch
+    /// <param name="name">One of <see cref="Names"/>.</param>
+    /// <param name="steps">The schedule's steps; the 50-step lists are resampled to it.</param>
+    /// <param name="guidedSteps">On how many of the 50 steps the energies act (null: the preset's 30 or 25).</param>
+    public static GarConfig Get(string name, int steps = 50, int? guidedSteps = null) => name switch
     {
-        "ours_nonstyle_best" => NonStyle(GarConfig.AllLayers, steps),
-        "ours_nonstyle_best_colab" => NonStyle(ColabLayers, steps),
-        "ours_style_best" => Style(GarConfig.AllLayers, steps),
-        "ours_style_best_colab" => Style(ColabLayers, steps),
+        "ours_nonstyle_best" => NonStyle(GarConfig.AllLayers, steps, guidedSteps ?? 30),
+        "ours_nonstyle_best_colab" => NonStyle(ColabLayers, steps, guidedSteps ?? 30),
+        "ours_style_best" => Style(GarConfig.AllLayers, steps, guidedSteps ?? 25),
+        "ours_style_best_colab" => Style(ColabLayers, steps, guidedSteps ?? 25),
         _ => throw new ArgumentException($"unknown Guide-and-Rescale preset '{name}'; known: {string.Join(", ", Names)}"),
     };
 
-    private static GarConfig NonStyle(int[][] layers, int steps) => new(
+    private static GarConfig NonStyle(int[][] layers, int steps, int guided) => new(
     [
         new GarGuider(GarGuider.Cfg, Constant(7.5, steps)),
-        new GarGuider(GarGuider.Appearance, Constant(1.0, steps), SelfAttentionScales: Resampled(ScaleSchedules.FirstSteps(300000, 30), steps),
-            AppearanceScales: Resampled(ScaleSchedules.FirstSteps(500, 30), steps), NewFeatures: true),
+        new GarGuider(GarGuider.Appearance, Constant(1.0, steps), SelfAttentionScales: Resampled(ScaleSchedules.FirstSteps(300000, guided), steps),
+            AppearanceScales: Resampled(ScaleSchedules.FirstSteps(500, guided), steps), NewFeatures: true),
     ], layers, "range_other_on_cfg_norm", 0.33, 3.0);
 
-    private static GarConfig Style(int[][] layers, int steps) => new(
+    private static GarConfig Style(int[][] layers, int steps, int guided) => new(
     [
         new GarGuider(GarGuider.Cfg, Constant(7.5, steps)),
-        new GarGuider(GarGuider.SelfAttentionL2, Resampled(ScaleSchedules.FirstSteps(100000, 25), steps)),
-        new GarGuider(GarGuider.FeaturesL2, Resampled(ScaleSchedules.FirstSteps(2.5, 25), steps), Block: "up"),
+        new GarGuider(GarGuider.SelfAttentionL2, Resampled(ScaleSchedules.FirstSteps(100000, guided), steps)),
+        new GarGuider(GarGuider.FeaturesL2, Resampled(ScaleSchedules.FirstSteps(2.5, guided), steps), Block: "up"),
     ], layers, "range_other_on_cfg_norm", 1.5, 1.5);
 
     private static double[] Constant(double g, int steps) => Enumerable.Repeat(g, steps).ToArray();

@@ -49,18 +49,25 @@ public static class GarStep
             return unet.Forward(x.to(dtype), time, text.to(dtype), hooks).to(float32);
         }
 
+        // The reference runs all four passes with grad on the last two at every step; the values are the same when a
+        // pass nothing reads is skipped (no energy active: plain CFG) or runs without a graph (no guider reads the
+        // target pass's maps), and the memory is not spent.
+        bool anyEnergy = config.Guiders.Any(g => !g.ClosedForm && Active(g, step));
+        bool targetMaps = config.Guiders.Any(g => g.Name == GarGuider.FeaturesL2 && Active(g, step));
         Tensor epsU;
         var inv = new Dictionary<string, Tensor>();
         using (no_grad())
         {
             epsU = Eps(z, uncond, null);
-            Eps(zStar, source, inv);
+            if (anyEnergy) Eps(zStar, source, inv);
         }
-        var leaf = new TorchSharp.Modules.Parameter(z.to(float32).clone(), requires_grad: true);
+        var leaf = new TorchSharp.Modules.Parameter(z.to(float32).clone(), requires_grad: anyEnergy);
         var curInv = new Dictionary<string, Tensor>();
         var curTrg = new Dictionary<string, Tensor>();
-        Eps(leaf, source, curInv);
-        var epsTrg = Eps(leaf, target, curTrg);
+        if (anyEnergy) Eps(leaf, source, curInv);
+        Tensor epsTrg;
+        using (targetMaps ? null : no_grad())
+            epsTrg = Eps(leaf, target, targetMaps ? curTrg : null);
 
         Tensor? cfg = null, energy = null;
         var closed = new List<Tensor>();

@@ -1,3 +1,4 @@
+using Motive.Methods.Editing;
 using Motive.Methods.DragDiffusion;
 using Motive.Tests.Support;
 
@@ -10,7 +11,7 @@ namespace Motive.Tests.Methods.Drag;
 /// </summary>
 public class DragParityTests
 {
-    private static DragReplayReport Replay(string fixture, bool lora = false) => DragReplay.Check(Fixtures.Parity(fixture), Fixtures.Parity("tiny-sd"),
+    private static ReplayReport Replay(string fixture, bool lora = false) => DragReplay.Check(Fixtures.Parity(fixture), Fixtures.Parity("tiny-sd"),
         lora ? Path.Combine(Fixtures.Parity("tiny-sd-lora"), "pytorch_lora_weights.safetensors") : null);
 
     [Fact]

@@ -1,0 +1,49 @@
+using static TorchSharp.torch;
+
+namespace Motive.Methods.Editing;
+
+/// <summary>One compared tensor or number list of a replayed reference run: its largest difference to the recording and the limit.</summary>
+public sealed record ReplayCheck(string Name, double MaxDiff, double Limit)
+{
+    public bool Ok => MaxDiff <= Limit;   // NaN compares false
+}
+
+/// <summary>The outcome of a replay (motive selftest): which format, every check, and the one line to print.</summary>
+public sealed record ReplayReport(string Format, IReadOnlyList<ReplayCheck> Checks)
+{
+    public bool Ok => Checks.Count > 0 && Checks.All(c => c.Ok);
+
+    public string Summary => Ok
+        ? $"{Format} replay matches: {Checks.Count} checks; closest to its limit: {Describe(Checks.MaxBy(c => c.Limit > 0 ? c.MaxDiff / c.Limit : 0)!)}"
+        : $"{Format} replay differs: " + string.Join("; ", Checks.Where(c => !c.Ok).OrderByDescending(c => c.MaxDiff / Math.Max(c.Limit, 1e-30)).Take(8).Select(Describe));
+
+    private static string Describe(ReplayCheck c) => $"{c.Name} max |diff| {c.MaxDiff:g3} (limit {c.Limit:g3})";
+}
+
+/// <summary>
+/// The checks of a replay as the fixtures README sets them: floats within 3e-4·max|recorded| per tensor or list,
+/// everything else as each caller says.
+/// </summary>
+public sealed class ReplayChecks : List<ReplayCheck>
+{
+    public const double Relative = 3e-4;
+
+    public void Add(string name, double maxDiff, double limit) => Add(new ReplayCheck(name, maxDiff, limit));
+
+    /// <summary>A tensor against its recording (shapes must agree).</summary>
+    public void Near(string name, Tensor expected, Tensor actual)
+    {
+        if (!expected.shape.SequenceEqual(actual.shape)) { Add($"{name} shape [{string.Join(",", actual.shape)}]", double.NaN, 0); return; }
+        double scale = expected.abs().max().item<float>();
+        Add(name, (actual.detach().cpu().to(float32) - expected.to(float32)).abs().max().item<float>(), Relative * scale);
+    }
+
+    /// <summary>A list of numbers against a recorded vector, relative to the largest of <paramref name="scaleOf"/> (default: the vector).</summary>
+    public void Series(string name, Tensor expected, IReadOnlyList<double> actual, Tensor? scaleOf = null)
+    {
+        var e = expected.to(float64).data<double>().ToArray();
+        double scale = (scaleOf ?? expected).abs().max().item<float>();
+        double worst = e.Length == actual.Count ? e.Zip(actual).DefaultIfEmpty().Max(p => Math.Abs(p.First - p.Second)) : double.NaN;
+        Add(name, worst, Relative * scale);
+    }
+}

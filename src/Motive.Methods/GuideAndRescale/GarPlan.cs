@@ -1,0 +1,53 @@
+using Motive.IO.Images;
+using Motive.Methods.Editing;
+using Motive.Sampling.Pipelines;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Motive.Methods.GuideAndRescale;
+
+/// <summary>
+/// A validated Guide-and-Rescale edit: the resolved request, the config it runs, the picture and the run size.
+/// <see cref="Run"/> resizes the picture to the run size, runs <see cref="GarEdit"/> and resizes the result back.
+/// </summary>
+public sealed class GarPlan(GarRequest request, ModelRef model, GarConfig config, RgbImage picture, (int Width, int Height) runSize) : IEditPlan
+{
+    public GarRequest Request { get; } = request;
+    EditRequest IEditPlan.Request => Request;
+    public ModelRef Model { get; } = model;
+    public GarConfig Config { get; } = config;
+    public (int Width, int Height) InputSize { get; } = (picture.Width, picture.Height);
+    public (int Width, int Height) RunSize { get; } = runSize;
+
+    public IReadOnlyList<string> Notes
+    {
+        get
+        {
+            var notes = new List<string>();
+            if (RunSize != InputSize) notes.Add($"runs at {RunSize.Width}x{RunSize.Height} (the picture is {InputSize.Width}x{InputSize.Height}); the result is resized back");
+            if (GarMemory.EstimateMiB(Model, RunSize.Width, RunSize.Height, Config) is { } mib)
+                notes.Add($"memory estimate: about {(mib >= 1024 ? $"{mib / 1024:0.0} GiB" : $"{mib:0} MiB")} for the weights at {Model.Dtype} and a guided step's maps and activations, beside the process's own ~0.3 GiB");
+            return notes;
+        }
+    }
+
+    public EditResult Run(EditSession session)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var sd = session.Models.Diffusion(Model);
+        using var scope = NewDisposeScope();
+        var (w, h) = RunSize;
+        var pixels = Editing.RunSize.Pixels(picture, w, h);
+        var image = (pixels.permute(2, 0, 1).unsqueeze(0).to(float32) / 127.5f - 1).to(sd.Device);
+        var uncond = Prompts.Encode(sd, "");
+        var source = Prompts.Encode(sd, Request.SourcePrompt ?? "");
+        var target = Prompts.Encode(sd, Request.TargetPrompt!);
+        using var edit = GarEdit.Run(sd, image, uncond, source, target, Config, Request.Settings.Steps!.Value, report: session.Report, cancel: session.Cancel);
+        var back = F.interpolate(edit.Image, size: [InputSize.Height, InputSize.Width], mode: InterpolationMode.Bilinear, align_corners: false).clamp(0, 1);
+        var result = GarOutputs.Build(this, picture, ImageTensors.FromTensor01(back), edit);
+        result.Elapsed = clock.Elapsed;
+        return result;
+    }
+
+    public void Dispose() { }
+}
