@@ -27,12 +27,7 @@ public sealed class DragMethod : EditMethod<DragRequest>
     public override IEditPlan Plan(DragRequest request, IEditInputs inputs)
     {
         request.Validate();
-        var model = request.Model with
-        {
-            Path = request.Model.Path is { } p ? inputs.Resolve(p, InputKind.Model) : null,
-            Config = request.Model.Config is { } c ? inputs.Resolve(c, InputKind.Folder) : null,
-        };
-        EditModels.ParseDType(model.Dtype);
+        var model = EditModels.Resolve(request.Model, inputs);
         var options = SettingsLayers.Over(request.Settings, Defaults(model.Path));
         options = options with { Cfg = options.Cfg ?? (request.Generate is null ? 1.0 : 7.5) };
         var settings = options.ToSettings();

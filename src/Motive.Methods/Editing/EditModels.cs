@@ -47,6 +47,17 @@ public sealed class EditModels(string device = "cpu") : IDisposable
         return DiffusersFolder.Is(dir) ? DiffusersFolder.NativeSize(dir) : 512;
     }
 
+    /// <summary>A request's model with its files resolved through <paramref name="inputs"/> and its dtype checked.</summary>
+    public static ModelRef Resolve(ModelRef model, IEditInputs inputs)
+    {
+        ParseDType(model.Dtype);
+        return model with
+        {
+            Path = model.Path is { } p ? inputs.Resolve(p, InputKind.Model) : null,
+            Config = model.Config is { } c ? inputs.Resolve(c, InputKind.Folder) : null,
+        };
+    }
+
     /// <summary>fp32 | fp16 | bf16 (or their long names).</summary>
     public static ScalarType ParseDType(string name) => name switch
     {

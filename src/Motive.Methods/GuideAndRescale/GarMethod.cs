@@ -23,12 +23,7 @@ public sealed class GarMethod : EditMethod<GarRequest>
     public override IEditPlan Plan(GarRequest request, IEditInputs inputs)
     {
         request.Validate();
-        var model = request.Model with
-        {
-            Path = request.Model.Path is { } p ? inputs.Resolve(p, InputKind.Model) : null,
-            Config = request.Model.Config is { } c ? inputs.Resolve(c, InputKind.Folder) : null,
-        };
-        EditModels.ParseDType(model.Dtype);
+        var model = EditModels.Resolve(request.Model, inputs);
         var options = SettingsLayers.Over(request.Settings, Defaults(model.Path));
         var config = options.ToConfig();
         var picture = ImageReader.Read(inputs.Resolve(request.Image!, InputKind.Image));

@@ -31,12 +31,7 @@ public sealed class MotionGuidanceMethod : EditMethod<MotionGuidanceRequest>
     {
         request.Motion.Validate();
         if (request.EditMask is not ("auto" or "none") && string.IsNullOrEmpty(request.EditMask)) throw new ArgumentException("edit_mask must be auto, none or a mask file");
-        var model = request.Model with
-        {
-            Path = request.Model.Path is { } p ? inputs.Resolve(p, InputKind.Model) : null,
-            Config = request.Model.Config is { } c ? inputs.Resolve(c, InputKind.Folder) : null,
-        };
-        EditModels.ParseDType(model.Dtype);
+        var model = EditModels.Resolve(request.Model, inputs);
         var options = request.Settings.Over(Defaults(model.Path));
         var settings = options.ToSettings(name => inputs.Resolve(name, InputKind.Flow));
         var raft = request.Raft is { } r ? inputs.Resolve(r, InputKind.Model) : null;
