@@ -64,46 +64,60 @@ public static class BenchCommand
         var micro = new Option<int>("--lora-micro-batch") { DefaultValueFactory = _ => 1, Description = "Copies per LoRA forward pass (of the batch of 4)." };
         var drag = new Command("drag", "Time and peak memory of DragDiffusion's LoRA steps and drag iterations (random weights from configs unless --model).")
             { config, model, dragSize, loraSteps, dragIters, micro, dtype, device };
-        drag.SetAction(r =>
-        {
-            var dt = ModelOptions.ParseDType(r.GetValue(dtype)!);
-            var dev = TorchSharp.torch.device(r.GetValue(device)!);
-            var o = r.InvocationConfiguration.Output;
-            int px = r.GetValue(dragSize);
-            if (px < 64 || px % 64 != 0 || px > Motive.Methods.Editing.EditLimits.MaxSide) throw new ArgumentException("--size must be a multiple of 64 up to 2048");
-            double before = Motive.Methods.DragDiffusion.DragBenchmark.PeakRssMiB();
-            StableDiffusionModel? sd = null;
-            Motive.Models.Unet.UNet2DConditionModel u;
-            string what;
-            if (r.GetValue(model) is { } m)
-            {
-                sd = StableDiffusionModel.Load(m, new LoadOptions(dt, dev.ToString(), r.GetValue(config)));
-                (u, what) = (sd.Unet, m);
-            }
-            else
-            {
-                var dir = r.GetValue(config) ?? Path.Combine(AppContext.BaseDirectory, "configs", "sd15");
-                var (ru, rv) = UnetBenchmark.RandomFromConfigs(dir, dt, dev);
-                rv?.Dispose();
-                (u, what) = (ru, $"{dir} (random weights)");
-            }
-            try
-            {
-                o.WriteLine($"model: {what}; UNet {u.parameters().Sum(p => p.numel()) / 1e6:0.0}M parameters, {r.GetValue(dtype)}, {dev}{CpuNote(dev)}; {px}²; resident before loading {before:0} MiB");
-                var rows = Motive.Methods.DragDiffusion.DragBenchmark.Run(u, px, r.GetValue(loraSteps), r.GetValue(dragIters), dev, r.GetValue(micro), line => r.InvocationConfiguration.Error.WriteLine(line));
-                o.WriteLine($"{"phase",-60} {"s/step",8} {"peak RSS MiB",13}");
-                foreach (var row in rows) o.WriteLine($"{row.Phase,-60} {row.SecondsPerStep,8:0.00} {row.PeakRssMiB,13:0}");
-            }
-            finally
-            {
-                if (sd is not null) sd.Dispose(); else u.Dispose();
-            }
-            return CliApp.Ok;
-        });
+        drag.SetAction(r => Phases(r, config, model, dtype, device, dragSize, (u, px, dev, log) =>
+            Motive.Methods.DragDiffusion.DragBenchmark.Run(u, px, r.GetValue(loraSteps), r.GetValue(dragIters), dev, r.GetValue(micro), log)));
         bench.Add(drag);
+        var garSize = new Option<int>("--size") { DefaultValueFactory = _ => 256, Description = "Image side in pixels (latents size/8)." };
+        var garSteps = new Option<int>("--steps") { DefaultValueFactory = _ => 1, Description = "Guided steps to measure per preset." };
+        var presets = new Option<string[]>("--preset") { Description = "Presets to measure (repeat; default: all four)." };
+        var gar = new Command("gar", "Time and peak memory of a Guide-and-Rescale guided step for each preset (random weights from configs unless --model).")
+            { config, model, garSize, garSteps, presets, dtype, device };
+        gar.SetAction(r => Phases(r, config, model, dtype, device, garSize, (u, px, dev, log) =>
+            Motive.Methods.GuideAndRescale.GarBenchmark.Run(u, px, r.GetValue(garSteps), dev,
+                r.GetValue(presets) is { Length: > 0 } p ? p.Select(n => { Motive.Methods.GuideAndRescale.GarPresets.Get(n); return n; }).ToList() : Motive.Methods.GuideAndRescale.GarPresets.Names, log)));
+        bench.Add(gar);
         bench.Add(RaftCommand());
         bench.Add(BenchToyCommand.Create());
         return bench;
+    }
+
+    /// <summary>A method's phases on a UNet (the model's real weights, or random ones from configs): a table of s/step and peak RSS.</summary>
+    private static int Phases(ParseResult r, Option<string?> config, Option<string?> model, Option<string> dtype, Option<string> device, Option<int> size,
+        Func<Motive.Models.Unet.UNet2DConditionModel, int, TorchSharp.torch.Device, Action<string>, List<Motive.Methods.Editing.BenchRow>> run)
+    {
+        var dt = ModelOptions.ParseDType(r.GetValue(dtype)!);
+        var dev = TorchSharp.torch.device(r.GetValue(device)!);
+        var o = r.InvocationConfiguration.Output;
+        int px = r.GetValue(size);
+        if (px < 64 || px % 64 != 0 || px > Motive.Methods.Editing.EditLimits.MaxSide) throw new ArgumentException("--size must be a multiple of 64 up to 2048");
+        double before = Motive.Methods.Editing.PhaseBench.PeakRssMiB();
+        StableDiffusionModel? sd = null;
+        Motive.Models.Unet.UNet2DConditionModel u;
+        string what;
+        if (r.GetValue(model) is { } m)
+        {
+            sd = StableDiffusionModel.Load(m, new LoadOptions(dt, dev.ToString(), r.GetValue(config)));
+            (u, what) = (sd.Unet, m);
+        }
+        else
+        {
+            var dir = r.GetValue(config) ?? Path.Combine(AppContext.BaseDirectory, "configs", "sd15");
+            var (ru, rv) = UnetBenchmark.RandomFromConfigs(dir, dt, dev);
+            rv?.Dispose();
+            (u, what) = (ru, $"{dir} (random weights)");
+        }
+        try
+        {
+            o.WriteLine($"model: {what}; UNet {u.parameters().Sum(p => p.numel()) / 1e6:0.0}M parameters, {r.GetValue(dtype)}, {dev}{CpuNote(dev)}; {px}²; resident before loading {before:0} MiB");
+            var rows = run(u, px, dev, line => r.InvocationConfiguration.Error.WriteLine(line));
+            o.WriteLine($"{"phase",-60} {"s/step",8} {"peak RSS MiB",13}");
+            foreach (var row in rows) o.WriteLine($"{row.Phase,-60} {row.SecondsPerStep,8:0.00} {row.PeakRssMiB,13:0}");
+        }
+        finally
+        {
+            if (sd is not null) sd.Dispose(); else u.Dispose();
+        }
+        return CliApp.Ok;
     }
 
     private static Command RaftCommand()
