@@ -23,6 +23,21 @@ public static class ImageMeasures
         return mask;
     }
 
+    /// <summary>The mask grown by <paramref name="r"/> px (every pixel within a (2r+1)² square of one of its pixels).</summary>
+    public static bool[] Grow(bool[] mask, int width, int height, int r)
+    {
+        var grown = new bool[mask.Length];
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                if (!mask[y * width + x]) continue;
+                for (int yy = Math.Max(0, y - r); yy <= Math.Min(height - 1, y + r); yy++)
+                    for (int xx = Math.Max(0, x - r); xx <= Math.Min(width - 1, x + r); xx++)
+                        grown[yy * width + xx] = true;
+            }
+        return grown;
+    }
+
     /// <summary>The mean (x, y) of a mask's pixels; null for an empty mask.</summary>
     public static (double X, double Y)? Centroid(bool[] mask, int width)
     {

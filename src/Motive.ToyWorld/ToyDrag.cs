@@ -49,19 +49,9 @@ public sealed record ToyDrag(ToyCase Case, DragPair Drag, int Margin = 4)
         PngWriter.Write(Path.Combine(dir, SceneFile), Case.Truth.SourceRender.ToRgb());
         int w = Case.Width, h = Case.Height;
         var px = new byte[w * h * 3];
-        var region = Case.Truth.Region;
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++)
-            {
-                bool near = false;
-                for (int dy = -Margin; dy <= Margin && !near; dy++)
-                    for (int dx = -Margin; dx <= Margin && !near; dx++)
-                    {
-                        int yy = y + dy, xx = x + dx;
-                        near = yy >= 0 && xx >= 0 && yy < h && xx < w && region[yy * w + xx];
-                    }
-                if (near) Array.Fill(px, (byte)255, (y * w + x) * 3, 3);
-            }
+        var near = ImageMeasures.Grow(Case.Truth.Region, w, h, Margin);
+        for (int i = 0; i < w * h; i++)
+            if (near[i]) Array.Fill(px, (byte)255, i * 3, 3);
         PngWriter.Write(Path.Combine(dir, RegionFile), new RgbImage(w, h, px));
         return new DragRequest
         {

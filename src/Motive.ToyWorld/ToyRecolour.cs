@@ -59,26 +59,10 @@ public sealed record ToyRecolour(int Seed, Scene Source, Scene Target, int Objec
         int area = visible.Count(v => v);
         double recoloured = visible.Zip(found).Count(p => p.First && p.Second) / (double)area;
         double stillOld = visible.Zip(old).Count(p => p.First && p.Second) / (double)area;
-        var outside = Grow(visible, w, h, Margin).Select(v => !v).ToArray();
+        var outside = ImageMeasures.Grow(visible, w, h, Margin).Select(v => !v).ToArray();
         return new RecolourScore(recoloured, stillOld, ImageMeasures.Psnr(image, source.Image, w, h, outside), ImageMeasures.Ssim(image, source.Image, w, h, outside));
     }
 
-    private static bool[] Grow(bool[] mask, int w, int h, int r)
-    {
-        var grown = new bool[mask.Length];
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++)
-            {
-                if (!mask[y * w + x]) continue;
-                for (int dy = -r; dy <= r; dy++)
-                    for (int dx = -r; dx <= r; dx++)
-                    {
-                        int yy = y + dy, xx = x + dx;
-                        if (yy >= 0 && xx >= 0 && yy < h && xx < w) grown[yy * w + xx] = true;
-                    }
-            }
-        return grown;
-    }
 }
 
 /// <summary>

@@ -7,6 +7,8 @@ namespace Motive.Cli.Commands;
 /// <summary>`motive edit`: its options as a Guide-and-Rescale request, run through the editing seam (<see cref="EditRunner"/>).</summary>
 public static class EditCommand
 {
+    private static readonly GarOptions Embedded = GarMethod.Defaults(null);
+
     public static Command Create()
     {
         var models = new ModelOptions();
@@ -48,7 +50,7 @@ public static class EditCommand
 
     private static string Default(Func<GarOptions, object?> pick)
     {
-        string embedded = Convert.ToString(pick(GarMethod.Defaults(null)), System.Globalization.CultureInfo.InvariantCulture) ?? "";
+        string embedded = Convert.ToString(pick(Embedded), System.Globalization.CultureInfo.InvariantCulture) ?? "";
         string reference = Convert.ToString(pick(GarOptions.Reference), System.Globalization.CultureInfo.InvariantCulture) ?? "";
         return embedded == reference ? reference : $"the model's preset ({embedded} for the embedded model), else the reference's {reference}";
     }

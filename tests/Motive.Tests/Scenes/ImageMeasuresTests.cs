@@ -69,4 +69,15 @@ public class ImageMeasuresTests
         }
         Assert.True(right >= 0.95 * objects, $"{right} of {objects} right; {string.Join("; ", wrong)}");
     }
+
+    [Fact]
+    public void Grow_AddsTheSquareAroundEveryPixel_ClippedAtTheBorder()
+    {
+        // 5×4 with pixels at (0,0) and (4,3): grown by 1 they cover their 2×2 corners, nothing else.
+        var mask = new bool[20];
+        mask[0] = mask[19] = true;
+        var grown = ImageMeasures.Grow(mask, 5, 4, 1);
+        int[] expected = [0, 1, 5, 6, 13, 14, 18, 19];
+        Assert.Equal(expected, Enumerable.Range(0, 20).Where(i => grown[i]));
+    }
 }
