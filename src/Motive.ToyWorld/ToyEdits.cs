@@ -96,19 +96,7 @@ public sealed class ToyEdit : IDisposable
     /// <summary>The naive baseline: every source pixel splatted to its nearest target pixel along the exact flow; what nothing lands on keeps the source.</summary>
     public ToyOutcome ForwardWarp()
     {
-        int w = Case.Width, h = Case.Height, n = w * h;
-        var src = Case.Truth.SourceRender.Image;
-        var image = (float[])src.Clone();
-        var f = Case.Truth.Flow;
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++)
-            {
-                int i = y * w + x;
-                if (f[i] == 0 && f[n + i] == 0) continue;
-                int tx = (int)Math.Round(x + f[i]), ty = (int)Math.Round(y + f[n + i]);
-                if (tx < 0 || ty < 0 || tx >= w || ty >= h) continue;
-                for (int ch = 0; ch < 3; ch++) image[ch * n + ty * w + tx] = src[ch * n + i];
-            }
+        var image = ForwardSplat.Planar(Case.Truth.SourceRender.Image, Case.Truth.Flow, 3, Case.Width, Case.Height);
         return Outcome(ForwardWarpName, image, null);
     }
 

@@ -6,9 +6,11 @@ namespace Motive.IO.Images;
 /// <summary>Reads the uncompressed text chunks (tEXt, iTXt) of a PNG: the parameters of a Motive result.</summary>
 public static class PngText
 {
-    public static Dictionary<string, string> Read(string path)
+    public static Dictionary<string, string> Read(string path) => Parse(path, File.ReadAllBytes(path));
+
+    /// <summary>The text of PNG bytes; errors name <paramref name="path"/> (a file, or what the bytes are).</summary>
+    public static Dictionary<string, string> Parse(string path, byte[] d)
     {
-        var d = File.ReadAllBytes(path);
         if (ImageReader.Sniff(d) != "PNG") throw new ImageFormatException(path, "not a PNG file");
         var text = new Dictionary<string, string>();
         int p = 8;

@@ -24,6 +24,8 @@ public sealed class EditJob
     internal IEditPlan Plan { get; }
     /// <summary>The resolved request (every default filled in).</summary>
     public EditRequest Request => Plan.Request;
+    /// <summary>What the plan says a person should know (e.g. that the input was resized).</summary>
+    public IReadOnlyList<string> Notes => Plan.Notes;
     public string ResultDir { get; }
     public EditJobState State { get; internal set; } = EditJobState.Queued;
     public EditProgress? Progress { get; internal set; }
@@ -75,10 +77,13 @@ public sealed class EditJobRunner : IDisposable
     private readonly ConcurrentDictionary<string, EditJob> jobs = new();
     private readonly Task worker;
     private readonly CancellationTokenSource stopping = new();
+    private readonly int previewEvery;
     private int waiting;
 
-    public EditJobRunner(EditModels models, IEditInputs inputs, string resultsRoot, int capacity = 8)
+    /// <summary>Starts the worker; <c>previewEvery</c>: a preview frame with the progress every this many steps (0 = none).</summary>
+    public EditJobRunner(EditModels models, IEditInputs inputs, string resultsRoot, int capacity = 8, int previewEvery = 0)
     {
+        this.previewEvery = previewEvery;
         if (capacity < 1) throw new ArgumentException("the queue needs room for at least one job");
         this.models = models;
         this.inputs = inputs;
@@ -118,6 +123,9 @@ public sealed class EditJobRunner : IDisposable
 
     public EditJob? Get(string id) => jobs.TryGetValue(id, out var job) ? job : null;
 
+    /// <summary>Drops an ended job from the list (its result folder is the caller's); false when it has not ended.</summary>
+    public bool Forget(string id) => jobs.TryGetValue(id, out var job) && job.Completion.IsCompleted && jobs.TryRemove(id, out _);
+
     /// <summary>Asks a job to stop; false when there is no such job or it has already ended.</summary>
     public bool Cancel(string id)
     {
@@ -142,7 +150,7 @@ public sealed class EditJobRunner : IDisposable
             try
             {
                 using var folder = ResultFolder.Create(job.ResultDir);
-                using var result = job.Plan.Run(new EditSession(models, folder.WorkDir, job.Report, linked.Token));
+                using var result = job.Plan.Run(new EditSession(models, folder.WorkDir, job.Report, linked.Token, PreviewEvery: previewEvery));
                 folder.Commit(job.Plan.Request, result);
                 job.End(EditJobState.Done);
             }

@@ -1,3 +1,4 @@
+using Motive.IO.Images;
 using Motive.Models.Loading;
 using Motive.Models.Raft;
 using TorchSharp;
@@ -79,10 +80,12 @@ public sealed class EditModels(string device = "cpu") : IDisposable
 /// <summary>
 /// What a plan runs with: the session's models, the folder its intermediates go to (a <see cref="ResultFolder"/>'s
 /// work folder, or null for none), where progress goes, the cancellation token (Ctrl+C, DELETE) and the cache folder
-/// of what edits may reuse (DragDiffusion's per-image LoRAs; null = <see cref="DefaultCacheDir"/>).
+/// of what edits may reuse (DragDiffusion's per-image LoRAs; null = <see cref="DefaultCacheDir"/>), and how often a
+/// method sends a picture of its current estimate with its progress (every <paramref name="PreviewEvery"/> steps; 0 = never,
+/// what the CLI asks: a preview costs a decode where the method has none at hand).
 /// </summary>
 public sealed record EditSession(EditModels Models, string? WorkDir = null, Action<EditProgress>? Progress = null, CancellationToken Cancel = default,
-    string? CacheDir = null)
+    string? CacheDir = null, int PreviewEvery = 0)
 {
     /// <summary>$MOTIVE_CACHE, else $XDG_CACHE_HOME/motive, else ~/.cache/motive.</summary>
     public static string DefaultCacheDir =>
@@ -93,4 +96,13 @@ public sealed record EditSession(EditModels Models, string? WorkDir = null, Acti
     public string Cache => CacheDir ?? DefaultCacheDir;
 
     public void Report(string phase, int step, int total) => Progress?.Invoke(new EditProgress(phase, step, total));
+
+    /// <summary>Whether step <paramref name="step"/> should send a preview.</summary>
+    public bool WantsPreview(int step) => PreviewEvery > 0 && Progress is not null && step % PreviewEvery == 0;
+
+    /// <summary>Progress with a picture of the current estimate (x̂₀), made only when <see cref="WantsPreview"/> says so.</summary>
+    public void Preview(string phase, int step, int total, Func<RgbImage> picture)
+    {
+        if (WantsPreview(step)) Progress!.Invoke(new EditProgress(phase, step, total, picture()));
+    }
 }

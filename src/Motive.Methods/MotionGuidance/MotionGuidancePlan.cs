@@ -107,6 +107,12 @@ public sealed class MotionGuidancePlan : IEditPlan
         var inputs = Inputs(session);
         using var trace = new GuidanceTrace();
         var intermediates = MotionGuidanceOutputs.Intermediates(session.WorkDir, Options.LogFreq!.Value);
+        var steps = settings.Steps;
+        Action<GuidedEvaluation> preview = ev =>
+        {
+            if (ev.Recursion == 0 && ev.Decoded is { } x) session.Preview("move", ev.Step, steps, () => ImageTensors.FromTensorPm1(x));
+        };
+        intermediates = intermediates is null ? preview : intermediates + preview;
         using var result = MotionGuidanceEdit.Run(model, raft, Request.Prompt, inputs, settings, Request.Seed, trace, intermediates,
             (d, n) => session.Report("move", d, n), session.Cancel);
         var edit = MotionGuidanceOutputs.Build(this, inputs, result, trace);

@@ -1,0 +1,46 @@
+namespace Motive.Models.Flow;
+
+/// <summary>
+/// The naive forward warp: every source pixel with a non-zero flow is copied to its nearest target pixel; what
+/// nothing lands on keeps the source. The baseline of the toy bench and the editor's instant preview: it shows
+/// where a motion sends things in milliseconds, holes and overlaps included, with no model.
+/// </summary>
+public static class ForwardSplat
+{
+    /// <summary>
+    /// Planar images (<paramref name="channels"/> × h × w, any element type) moved by <paramref name="flow"/>
+    /// (2 × h × w: x then y displacement in pixels).
+    /// </summary>
+    public static T[] Planar<T>(T[] source, float[] flow, int channels, int width, int height)
+    {
+        int n = width * height;
+        if (source.Length != channels * n) throw new ArgumentException($"the image holds {source.Length} values, not {channels}x{width}x{height}");
+        if (flow.Length != 2 * n) throw new ArgumentException($"the flow holds {flow.Length} values, not 2x{width}x{height}");
+        var image = (T[])source.Clone();
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                int i = y * width + x;
+                if (flow[i] == 0 && flow[n + i] == 0) continue;
+                int tx = (int)Math.Round(x + flow[i]), ty = (int)Math.Round(y + flow[n + i]);
+                if (tx < 0 || ty < 0 || tx >= width || ty >= height) continue;
+                for (int ch = 0; ch < channels; ch++) image[ch * n + ty * width + tx] = source[ch * n + i];
+            }
+        return image;
+    }
+
+    /// <summary>Interleaved RGB bytes (an RgbImage's pixels) moved by <paramref name="flow"/>.</summary>
+    public static byte[] Interleaved(byte[] rgb, float[] flow, int width, int height)
+    {
+        int n = width * height;
+        if (rgb.Length != 3 * n) throw new ArgumentException($"the image holds {rgb.Length} bytes, not {width}x{height} RGB");
+        var planar = new byte[3 * n];
+        for (int i = 0; i < n; i++)
+            for (int c = 0; c < 3; c++) planar[c * n + i] = rgb[3 * i + c];
+        var moved = Planar(planar, flow, 3, width, height);
+        var output = new byte[3 * n];
+        for (int i = 0; i < n; i++)
+            for (int c = 0; c < 3; c++) output[3 * i + c] = moved[c * n + i];
+        return output;
+    }
+}

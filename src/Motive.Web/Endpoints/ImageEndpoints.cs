@@ -1,0 +1,52 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Motive.IO;
+using Motive.IO.Images;
+using Motive.Methods.Editing;
+using Motive.Scenes;
+
+namespace Motive.Web.Endpoints;
+
+/// <summary>Pictures in: uploads (decoded and bounded before they are kept), toy scenes, and result PNGs whose text restores their edit.</summary>
+public static class ImageEndpoints
+{
+    public sealed record UploadAnswer(string Id, int Width, int Height, string Url, string? Caption = null);
+
+    public sealed record SceneAsk(int Seed = 0);
+
+    public static void Map(RouteGroupBuilder api, ServerContext s)
+    {
+        api.MapPost("/images", async (HttpRequest request) =>
+        {
+            var (data, what) = await Bodies.ReadFile(request, "file", s.Options.MaxUploadBytes, request.HttpContext.RequestAborted);
+            var u = s.Uploads.Add(data, what);
+            return Results.Json(new UploadAnswer(u.Id, u.Width, u.Height, $"/api/v1/images/{u.Id}"), Api.Json, statusCode: 201);
+        }).WithSummary("Upload a picture (multipart field \"file\": PNG, JPEG or BMP) → its id").DisableAntiforgery();
+
+        api.MapGet("/images/{id}", (string id) => s.Uploads.Get(id) is { } u
+            ? Results.File(u.File, "image/png")
+            : Problems.Of(404, $"no uploaded image '{id}'")).WithSummary("An uploaded picture, as PNG");
+
+        api.MapPost("/toy/scenes", async (HttpRequest request) =>
+        {
+            var ask = request.ContentLength is null or 0 ? new SceneAsk() : MotiveJsonBody<SceneAsk>(await Bodies.ReadJson(request, 4096, request.HttpContext.RequestAborted));
+            var side = EditModels.NativeSize(new ModelRef());
+            var scene = SceneGenerator.Generate(ask.Seed, side, side);
+            var u = s.Uploads.Add(SceneRenderer.Render(scene).ToRgb());
+            return Results.Json(new UploadAnswer(u.Id, u.Width, u.Height, $"/api/v1/images/{u.Id}", Captions.Of(scene)), Api.Json, statusCode: 201);
+        }).WithSummary("Draw a scene of the embedded toy world ({\"seed\": N}) → an uploaded picture and its caption");
+
+        api.MapPost("/restore", async (HttpRequest request) =>
+        {
+            var (data, what) = await Bodies.ReadFile(request, "file", s.Options.MaxUploadBytes, request.HttpContext.RequestAborted);
+            var text = PngText.Parse(what, data);
+            if (!text.TryGetValue("motive.request", out var json)) throw new MotiveFormatException(what, "is not a Motive result (its PNG text has no motive.request)");
+            var edit = EditJson.Parse(json, what);
+            return Results.Json(EditJson.ToNode(edit), Api.Json);
+        }).WithSummary("The edit request a result.png was made by (its PNG text)").DisableAntiforgery();
+    }
+
+    private static T MotiveJsonBody<T>(string text) => Motive.IO.Json.MotiveJson.Parse<T>(text, "the request body");
+}

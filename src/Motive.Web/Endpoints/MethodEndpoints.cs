@@ -1,0 +1,31 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Motive.Methods.Editing;
+using Motive.Methods.GuideAndRescale;
+using Motive.Models.Loading;
+
+namespace Motive.Web.Endpoints;
+
+/// <summary>What the server can do: every registered method, its one line, and the defaults the server's model gives it.</summary>
+public static class MethodEndpoints
+{
+    public sealed record MethodInfo(string Name, string Summary, JsonObject? Defaults, IReadOnlyList<string> Presets);
+
+    public sealed record ServerInfo(string Model, string Device, int NativeSize, int QueueCapacity, long MaxUploadBytes, int MaxImageSide, IReadOnlyList<MethodInfo> Methods);
+
+    public static void Map(RouteGroupBuilder api, ServerContext s)
+    {
+        api.MapGet("/methods", () => Results.Json(Info(s), Api.Json)).WithSummary("The methods, their defaults on this server's model, and the server's limits");
+    }
+
+    public static ServerInfo Info(ServerContext s)
+    {
+        var modelDir = s.Options.Model.Path ?? EmbeddedModel.Dir;
+        var methods = EditMethods.All.Select(m => new MethodInfo(m.Name, m.Summary, MethodPresets.For<JsonObject>(modelDir, m.Name),
+            m is GarMethod ? GarPresets.Names : [])).ToList();
+        return new ServerInfo(s.Options.Model.Path is { } p ? Path.GetFileName(Path.TrimEndingDirectorySeparator(p)) : "embedded toy model", s.Options.Device,
+            EditModels.NativeSize(s.Options.Model), s.Options.QueueCapacity, s.Options.MaxUploadBytes, s.Options.MaxImageSide, methods);
+    }
+}

@@ -1,0 +1,55 @@
+using Motive.Methods.Editing;
+using Motive.Methods.MotionGuidance;
+
+namespace Motive.Web;
+
+/// <summary>Everything the endpoints share: the options, the uploads, the runner (one job at a time on the loaded models) and the job views.</summary>
+public sealed class ServerContext(ServeOptions options, UploadStore uploads, EditJobRunner runner, JobTracker tracker)
+{
+    public ServeOptions Options { get; } = options;
+    public UploadStore Uploads { get; } = uploads;
+    public EditJobRunner Runner { get; } = runner;
+    public JobTracker Tracker { get; } = tracker;
+
+    /// <summary>
+    /// A client's request made the server's: the model and RAFT are the operator's (a request that names others is
+    /// refused, since no client-supplied path is opened; one that names these, as a result's run.json does, is fine).
+    /// </summary>
+    public EditRequest Localise(EditRequest request)
+    {
+        if (request.Model != new ModelRef() && request.Model != Options.Model)
+            throw new ArgumentException("this server edits with the model its operator started it with; leave \"model\" out of the request");
+        request = request with { Model = Options.Model };
+        if (request is MotionGuidanceRequest mg)
+        {
+            if (mg.Raft is not null && mg.Raft != Options.Raft)
+                throw new ArgumentException("this server measures motion with its own RAFT; leave \"raft\" out of the request");
+            request = mg with { Raft = Options.Raft };
+        }
+        return request;
+    }
+
+    /// <summary>Submits a request and follows it; old finished jobs beyond the kept number lose their results.</summary>
+    public EditJob Submit(EditRequest request)
+    {
+        var job = Runner.Submit(Localise(request));
+        Tracker.Track(job, job.Notes);
+        Prune();
+        return job;
+    }
+
+    private void Prune()
+    {
+        var ended = Runner.Jobs.Where(j => j.Completion.IsCompleted).OrderBy(j => j.Finished).ToList();
+        foreach (var job in ended.Take(Math.Max(0, ended.Count - Options.KeepJobs)))
+        {
+            Runner.Forget(job.Id);
+            Tracker.Forget(job.Id);
+            try
+            {
+                if (Directory.Exists(job.ResultDir)) Directory.Delete(job.ResultDir, recursive: true);
+            }
+            catch (IOException) { }
+        }
+    }
+}
