@@ -1,5 +1,6 @@
 using Motive.Methods.Editing;
 using Motive.Methods.MotionGuidance;
+using Motive.Models.Runtime;
 
 namespace Motive.Web;
 
@@ -32,7 +33,8 @@ public sealed class ServerContext(ServeOptions options, UploadStore uploads, Edi
     /// <summary>Submits a request and follows it; old finished jobs beyond the kept number lose their results.</summary>
     public EditJob Submit(EditRequest request)
     {
-        var job = Runner.Submit(Localise(request));
+        var local = Localise(request);
+        var job = QuietGc.Beside(() => Runner.Submit(local));   // planning reads the inputs with tensors, beside the running job
         Tracker.Track(job, job.Notes);
         Prune();
         return job;

@@ -16,21 +16,35 @@ namespace Motive.Models.Runtime;
 public static class QuietGc
 {
     private const long Budget = 128L << 20;
+    private static readonly object Gate = new();
 
     /// <summary>Ends the previous iteration's region, drains the finalizers, starts this iteration's region.</summary>
     public static void Step()
     {
-        End();
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        try
+        lock (Gate)
         {
-            GC.TryStartNoGCRegion(Budget);
+            End();
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            try
+            {
+                GC.TryStartNoGCRegion(Budget);
+            }
+            catch (InvalidOperationException)
+            {
+                // already in a region (a nested loop started it): keep that one
+            }
         }
-        catch (InvalidOperationException)
-        {
-            // already in a region (a nested loop started it): keep that one
-        }
+    }
+
+    /// <summary>
+    /// Short tensor work on another thread while a loop runs (a server's instant previews beside its running job):
+    /// the loop's collection between its iterations waits for it, and inside an iteration the loop's no-GC region
+    /// covers it too.
+    /// </summary>
+    public static T Beside<T>(Func<T> work)
+    {
+        lock (Gate) return work();
     }
 
     /// <summary>For a loop that calls <see cref="Step"/>: <c>using var quiet = QuietGc.Loop();</c> leaves the region however the loop ends (a cancel or an error included).</summary>

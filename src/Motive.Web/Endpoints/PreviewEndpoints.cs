@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Routing;
 using Motive.IO;
 using Motive.IO.Images;
 using Motive.IO.Json;
+using Motive.Methods.Editing;
 using Motive.Models.Flow;
+using Motive.Models.Runtime;
 using TorchSharp;
 
 namespace Motive.Web.Endpoints;
@@ -43,10 +45,14 @@ public static class PreviewEndpoints
         var text = await Bodies.ReadJson(request, s.Options.MaxJsonBytes, request.HttpContext.RequestAborted);
         var ask = MotiveJson.Parse<MotionAsk>(text, "the request body");
         if (ask.Image is null || ask.Motion is null) throw new ArgumentException("the request body needs \"image\" (an upload id) and \"motion\" (strokes and a region)");
-        var image = ImageReader.Read(s.Uploads.Resolve(ask.Image, Motive.Methods.Editing.InputKind.Image));
-        using var scope = torch.NewDisposeScope();
-        var flow = ask.Motion.Build(image.Height, image.Width, () => image, name => ImageReader.Read(s.Uploads.Resolve(name, Motive.Methods.Editing.InputKind.Mask)));
-        return (image, flow.contiguous().data<float>().ToArray());
+        var image = ImageReader.Read(s.Uploads.Resolve(ask.Image, InputKind.Image));
+        var flow = QuietGc.Beside(() =>
+        {
+            using var scope = torch.NewDisposeScope();
+            using var f = ask.Motion.Build(image.Height, image.Width, () => image, name => ImageReader.Read(s.Uploads.Resolve(name, InputKind.Mask)));
+            return f.contiguous().data<float>().ToArray();
+        });
+        return (image, flow);
     }
 
     private static FlowAnswer Describe(int w, int h, float[] flow)
