@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Motive.Sampling.Ddim;
 using Motive.Sampling.Pipelines;
 using Motive.Sampling.Schedules;
@@ -67,32 +66,13 @@ public class MemoryTests(ITestOutputHelper output)
         // +69 MiB RSS over a window whose allocations did not grow). Measured 2026-12-02: the second window changes by
         // ~1 KiB; keeping each call's output alive (a leak of 128 KiB a call) shows as +25 MiB and fails.
         Run(20); // warm-up: allocator pools and caches settle
-        long first = InUse();
+        long first = NativeMemory.InUse();
         Run(200);
-        long middle = InUse();
+        long middle = NativeMemory.InUse();
         Run(200);
-        long grown = InUse() - middle;
+        long grown = NativeMemory.InUse() - middle;
         output.WriteLine($"malloc in-use change over the first 200 calls after warm-up: {(middle - first) / 1024} KiB");
         output.WriteLine($"malloc in-use change over the next 200 UNet calls: {grown / 1024} KiB");
         Assert.True(grown < 1L << 20, $"native memory in use grew {grown >> 10} KiB over 200 UNet calls");
     }
-
-    /// <summary>glibc's count of bytes in use: arena chunks plus mmapped blocks, over every arena.</summary>
-    static long InUse()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        var m = mallinfo2();
-        return (long)(m.uordblks + m.hblkhd);
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    struct MallInfo2
-    {
-        public nuint arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks, keepcost;
-    }
-
-    [DllImport("libc", EntryPoint = "mallinfo2")]
-    static extern MallInfo2 mallinfo2();
 }
