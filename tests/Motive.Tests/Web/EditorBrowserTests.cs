@@ -77,6 +77,16 @@ public class EditorBrowserTests
         Assert.True(Math.Abs(click[0] - front.X) <= 1 && Math.Abs(click[1] - front.Y) <= 1, $"clicked at {click[0]},{click[1]}, the object is at {front.X:0.0},{front.Y:0.0}");
         Assert.Equal("done", jobs[0]!["state"]!.GetValue<string>());
 
+        // Dropping (here: opening) the result.png restores its edit: method, region, motion, steps.
+        var resultPng = Path.Combine(Browser.Artifacts, "result.png");
+        await File.WriteAllBytesAsync(resultPng, await h.Client.GetByteArrayAsync($"api/v1/jobs/{first}/files/result.png"));
+        await page.ClickAsync("#clear");
+        await Assertions.Expect(page.Locator("#motion-text")).ToHaveTextAsync("no motion yet");
+        await page.SetInputFilesAsync("#open-file", resultPng);
+        await Assertions.Expect(status).ToContainTextAsync("restored a motion-guidance edit");
+        await Assertions.Expect(page.Locator("#motion-text")).ToContainTextAsync("translate 12,0 of region click:");
+        Assert.Equal("20", await page.InputValueAsync("#steps"));
+
         await page.FillAsync("#steps", "200");
         await page.ClickAsync("#run");
         await Assertions.Expect(status).ToContainTextAsync("running: invert", timeout);

@@ -131,6 +131,50 @@ public class ServerApiTests
     }
 
     [Fact]
+    public async Task EveryMethod_RunsThroughTheApi_OnItsUploads()
+    {
+        await using var h = await ServerHarness.Start();
+        var id = (await h.Scene(1))["id"]!.GetValue<string>();
+        var (x, y, mask) = Front();
+        using var maskPng = new MemoryStream();
+        PngWriter.Encode(maskPng, new RgbImage(128, 128, mask.SelectMany(m => m ? new byte[] { 255, 255, 255 } : new byte[3]).ToArray()));
+        var maskId = (await h.Upload(maskPng.ToArray(), "mask.png"))["id"]!.GetValue<string>();
+        var caption = Captions.Of(Scene1);
+        var requests = new Dictionary<string, string>
+        {
+            ["drag"] = $$$"""{"method": "drag", "image": "{{{id}}}", "mask": "{{{maskId}}}", "prompt": "{{{caption}}}", "drags": [{"x1": {{{x}}}, "y1": {{{y}}}, "x2": {{{x + 8}}}, "y2": {{{y}}}}], "settings": {"lora_steps": 2, "max_iterations": 2, "steps": 10}}""",
+            ["guide-and-rescale"] = $$$"""{"method": "guide-and-rescale", "image": "{{{id}}}", "source_prompt": "{{{caption}}}", "target_prompt": "{{{caption.Replace("blue", "red")}}}", "settings": {"steps": 3}}""",
+        };
+        foreach (var (method, json) in requests)
+        {
+            var job = await h.Post("api/v1/jobs", json, 202);
+            var end = await h.WaitEnded(job["id"]!.GetValue<string>());
+            Assert.True(end["state"]!.GetValue<string>() == "done", $"{method}: {end}");
+            Assert.Equal(method, end["method"]!.GetValue<string>());
+            var run = JsonNode.Parse(await h.Client.GetStringAsync($"api/v1/jobs/{job["id"]}/files/run.json"))!;
+            Assert.Equal(method, run["method"]!.GetValue<string>());
+            Assert.Equal(128, ImageReader.Decode("result", await h.Client.GetByteArrayAsync($"api/v1/jobs/{job["id"]}/files/result.png")).Width);
+        }
+    }
+
+    [Fact]
+    public async Task Cors_IsOff_UnlessAnOriginIsConfigured()
+    {
+        static HttpRequestMessage Preflight() => new(HttpMethod.Options, "api/v1/jobs")
+        {
+            Headers = { { "Origin", "http://example.test" }, { "Access-Control-Request-Method", "POST" } },
+        };
+        await using (var closed = await ServerHarness.Start())
+        {
+            using var r = await closed.Client.SendAsync(Preflight());
+            Assert.False(r.Headers.Contains("Access-Control-Allow-Origin"));
+        }
+        await using var open = await ServerHarness.Start(new ServeOptions { CorsOrigins = ["http://example.test"] });
+        using var allowed = await open.Client.SendAsync(Preflight());
+        Assert.Equal("http://example.test", allowed.Headers.GetValues("Access-Control-Allow-Origin").Single());
+    }
+
+    [Fact]
     public async Task Cancel_StopsARunningJob_AndShutdownLeavesNoPartialResults()
     {
         using var data = new TempDir();
