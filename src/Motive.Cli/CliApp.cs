@@ -31,6 +31,7 @@ public static class CliApp
         root.Add(TrainCommand.Create());
         root.Add(DemoCommand.Create());
         root.Add(ServeCommand.Create());
+        root.Add(BatchCommand.Create());
         // The default --version reports the entry assembly, which is the test host under tests.
         foreach (var v in root.Options.OfType<VersionOption>()) v.Action = new PrintVersion();
         return root;
