@@ -54,7 +54,7 @@ public static class Problems
         InvalidDataException => (400, "the upload is not well-formed multipart/form-data: " + e.Message),
         EditQueueFullException => (429, e.Message),
         MotiveFormatException or ArgumentException or JsonException => (400, e.Message.ReplaceLineEndings(" ")),
-        OperationCanceledException => (499, "the request was cancelled"),
+        OperationCanceledException => (400, "the request was cancelled before it was read"),
         _ => (500, $"the server failed ({e.GetType().Name}); the log has the details"),
     };
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Motive.Batch;
 using Motive.Cli.Progress;
 using Motive.IO;

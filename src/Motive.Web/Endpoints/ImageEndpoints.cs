@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -31,7 +30,7 @@ public static class ImageEndpoints
 
         api.MapPost("/toy/scenes", async (HttpRequest request) =>
         {
-            var ask = request.ContentLength is null or 0 ? new SceneAsk() : MotiveJsonBody<SceneAsk>(await Bodies.ReadJson(request, 4096, request.HttpContext.RequestAborted));
+            var ask = request.ContentLength is null or 0 ? new SceneAsk() : Motive.IO.Json.MotiveJson.Parse<SceneAsk>(await Bodies.ReadJson(request, 4096, request.HttpContext.RequestAborted), "the request body");
             var side = EditModels.NativeSize(new ModelRef());
             var scene = SceneGenerator.Generate(ask.Seed, side, side);
             var u = s.Uploads.Add(SceneRenderer.Render(scene).ToRgb());
@@ -47,6 +46,4 @@ public static class ImageEndpoints
             return Results.Json(EditJson.ToNode(edit), Api.Json);
         }).WithSummary("The edit request a result.png was made by (its PNG text)").DisableAntiforgery();
     }
-
-    private static T MotiveJsonBody<T>(string text) => Motive.IO.Json.MotiveJson.Parse<T>(text, "the request body");
 }
