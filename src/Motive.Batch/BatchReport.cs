@@ -19,7 +19,31 @@ public static class BatchReport
 
     public sealed record Failure(string Id, string Error);
 
-    public sealed record Report(IReadOnlyList<string> SettingColumns, IReadOnlyList<string> MetricColumns, IReadOnlyList<Row> Items, IReadOnlyList<Failure> Failed);
+    /// <summary>Ground-truth measures per method where the batch is a toy-world bench (<see cref="ToyBenchBatch"/>), the forward warp included.</summary>
+    public sealed record Report(IReadOnlyList<string> SettingColumns, IReadOnlyList<string> MetricColumns, IReadOnlyList<Row> Items, IReadOnlyList<Failure> Failed,
+        IReadOnlyList<Motive.ToyWorld.ToyBenchSummary>? Truth = null);
+
+    /// <summary>The toy truth's measures of an item, as columns.</summary>
+    public static IReadOnlyDictionary<string, double> TruthColumns(Motive.ToyWorld.ToyEditScore s) => new Dictionary<string, double>
+    {
+        ["truth_centroid_error"] = s.CentroidError, ["truth_iou"] = s.IoU, ["truth_psnr"] = s.Psnr, ["truth_psnr_outside"] = s.PsnrOutside, ["truth_ssim_outside"] = s.SsimOutside,
+    };
+
+    /// <summary>The report with a toy bench's scores (<see cref="ToyBenchBatch.Score"/>): per item, and per method with the forward warp.</summary>
+    public static Report WithTruth(Report r, IReadOnlyList<Motive.ToyWorld.ToyBenchRow> truth, IReadOnlyList<ToyBenchBatch.Case> cases)
+    {
+        var byItem = new Dictionary<string, Motive.ToyWorld.ToyEditScore>();
+        foreach (var c in cases)
+            foreach (var row in truth.Where(t => t.Seed == c.Seed))
+            {
+                if (row.Method == Motive.ToyWorld.ToyEdit.MotionGuidanceName) byItem[c.Guided] = row.Score;
+                if (row.Method == Motive.ToyWorld.ToyEdit.NoGuidanceName) byItem[c.Unguided] = row.Score;
+            }
+        var items = r.Items.Select(i => byItem.TryGetValue(i.Id, out var s)
+            ? i with { Metrics = i.Metrics.Concat(TruthColumns(s)).ToDictionary(p => p.Key, p => p.Value) } : i).ToList();
+        var columns = r.MetricColumns.Concat(byItem.Count > 0 ? TruthColumns(byItem.Values.First()).Keys : []).ToList();
+        return r with { Items = items, MetricColumns = columns, Truth = Motive.ToyWorld.ToyBench.Summarise(truth) };
+    }
 
     public static Report Build(string outDir)
     {
@@ -57,9 +81,10 @@ public static class BatchReport
     }
 
     /// <summary>Writes report.md, report.json and contact.png into <paramref name="outDir"/>; returns the report.</summary>
-    public static Report Write(string outDir)
+    public static Report Write(string outDir, Func<Report, Report>? extend = null)
     {
         var report = Build(outDir);
+        if (extend is not null) report = extend(report);
         AtomicFile.WriteAllBytes(Path.Combine(outDir, "report.md"), Encoding.UTF8.GetBytes(Markdown(report)));
         MotiveJson.Write(Path.Combine(outDir, "report.json"), report);
         var pictures = report.Items.Select(r => Path.Combine(outDir, BatchRun.ItemsFolder, r.Id, "result.png")).Where(File.Exists).Select(ImageReader.Read).ToList();
@@ -79,6 +104,12 @@ public static class BatchReport
                 .Concat(r.MetricColumns.Select(k => row.Metrics.TryGetValue(k, out var v) ? Number(v) : ""))
                 .Append(row.Seconds is { } s ? s.ToString("0.0", CultureInfo.InvariantCulture) : "");
             md.Append("| ").AppendJoin(" | ", cells.Select(c => c.Replace("|", "\\|"))).Append(" |\n");
+        }
+        if (r.Truth is { Count: > 0 } truth)
+        {
+            md.Append($"\nAgainst the toy world's truth ({truth[0].Cases} cases; the forward warp of the pixels along the exact flow beside):\n\n");
+            md.Append("| method | ").AppendJoin(" | ", truth[0].Metrics.Select(m => m.Name)).Append(" |\n|---|").Append(string.Concat(truth[0].Metrics.Select(_ => "---|"))).Append('\n');
+            foreach (var t in truth) md.Append($"| {t.Method} | ").AppendJoin(" | ", t.Metrics.Select(m => Number(m.Value))).Append(" |\n");
         }
         if (r.Failed.Count > 0)
         {

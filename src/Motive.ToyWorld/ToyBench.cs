@@ -21,44 +21,38 @@ public sealed record ToyBenchSummary(string Method, int Cases, double MedianCent
 }
 
 /// <summary>
-/// The ground-truth edit benchmark: held-out toy scenes with random edits; Motion Guidance against no guidance (same
-/// inversion, seed and settings, guidance weight 0) and a naive forward warp of the pixels along the exact flow.
+/// The ground-truth edit benchmark's measures, and its DragDiffusion variant: held-out toy scenes with a random move
+/// of the largest object; Motion Guidance against no guidance (same inversion, seed and settings, guidance weight 0),
+/// a naive forward warp of the pixels along the exact flow, and DragDiffusion dragging the object's centroid to its
+/// moved place. (Motion Guidance's own bench runs as a batch: Motive.Batch's ToyBenchBatch.)
 /// </summary>
 public static class ToyBench
 {
-    /// <summary>Runs <paramref name="cases"/> held-out edits from index <paramref name="firstCase"/>; <paramref name="settings"/> override the model's preset.</summary>
-    /// <remarks>
-    /// With <paramref name="drag"/> settings the cases are random moves of the largest object (a drag is a move) and
-    /// DragDiffusion runs on each beside the others, its drag from the object's centroid to the moved centroid.
-    /// </remarks>
-    public static List<ToyBenchRow> Run(ToyModels models, int cases, int firstCase, MotionGuidanceOptions settings,
-        Action<int, int>? onCase = null, CancellationToken cancel = default, Methods.DragDiffusion.DragOptions? drag = null)
+    /// <summary>Runs <paramref name="cases"/> held-out moves from index <paramref name="firstCase"/>; <paramref name="settings"/> override the model's preset.</summary>
+    public static List<ToyBenchRow> RunWithDrag(ToyModels models, int cases, int firstCase, MotionGuidanceOptions settings, Methods.DragDiffusion.DragOptions drag,
+        Action<int, int>? onCase = null, CancellationToken cancel = default)
     {
         var rows = new List<ToyBenchRow>();
-        var cache = drag is null ? null : Directory.CreateTempSubdirectory("motive-bench-lora-").FullName;
+        var cache = Directory.CreateTempSubdirectory("motive-bench-lora-").FullName;
         try
         {
             for (int i = 0; i < cases; i++)
             {
                 cancel.ThrowIfCancellationRequested();
-                int seed = HeldOut.SceneSeed(firstCase + i);
-                var c = drag is null ? ToyCase.Random(seed) : ToyCase.RandomMove(seed);
+                var c = ToyCase.RandomMove(HeldOut.SceneSeed(firstCase + i));
                 using var edit = new ToyEdit(models, c, settings, cancel: cancel);
                 using (var mg = edit.Guided()) rows.Add(new(c.Seed, c.Description, mg.Method, mg.Score));
                 using (var ng = edit.Guided(guidance: false)) rows.Add(new(c.Seed, c.Description, ng.Method, ng.Score));
                 using (var fw = edit.ForwardWarp()) rows.Add(new(c.Seed, c.Description, fw.Method, fw.Score));
-                if (drag is not null)
-                {
-                    var result = ToyDrag.Of(c).Run(models, cache!, drag, cancel: cancel);
-                    using var dragged = edit.Outcome(DragName, ToyEdit.Planar(result.Image), result);
-                    rows.Add(new(c.Seed, c.Description, dragged.Method, dragged.Score));
-                }
+                var result = ToyDrag.Of(c).Run(models, cache, drag, cancel: cancel);
+                using var dragged = edit.Outcome(DragName, ToyEdit.Planar(result.Image), result);
+                rows.Add(new(c.Seed, c.Description, dragged.Method, dragged.Score));
                 onCase?.Invoke(i + 1, cases);
             }
         }
         finally
         {
-            if (cache is not null) Directory.Delete(cache, recursive: true);
+            Directory.Delete(cache, recursive: true);
         }
         return rows;
     }

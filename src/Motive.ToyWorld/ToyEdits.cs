@@ -3,6 +3,7 @@ using Motive.IO.Images;
 using Motive.Methods.Editing;
 using Motive.Methods.MotionGuidance;
 using Motive.Models.Flow;
+using Motive.Models.Raft;
 using static TorchSharp.torch;
 
 namespace Motive.ToyWorld;
@@ -43,19 +44,8 @@ public sealed class ToyEdit : IDisposable
         Case = c;
         ownedDir = inputsDir is null ? Directory.CreateTempSubdirectory("motive-toy-").FullName : null;
         var dir = inputsDir ?? ownedDir!;
-        Directory.CreateDirectory(dir);
-        PngWriter.Write(Path.Combine(dir, SceneFile), c.Truth.SourceRender.ToRgb());
-        using (var flow = tensor(c.Truth.Flow).view(1, 2, c.Height, c.Width)) TorchSaveWriter.WriteTensor(Path.Combine(dir, FlowFile), flow);
-        Request = new MotionGuidanceRequest
-        {
-            Model = models.Model,
-            Raft = models.RaftPath,
-            Prompt = c.Caption,
-            Source = new ImageSource(SceneFile),
-            Motion = new TargetMotion(Flow: FlowFile),
-            Seed = c.Seed,
-            Settings = settings,
-        };
+        WriteInputs(c, dir);
+        Request = RequestFor(models, c, settings);
         session = new EditSession(models.Models, null, progress, cancel);
         plan = (MotionGuidancePlan)new MotionGuidanceMethod().Plan(Request, new FileInputs(dir));
         try
@@ -68,6 +58,27 @@ public sealed class ToyEdit : IDisposable
             throw;
         }
     }
+
+    /// <summary>The case's inputs as files: the scene's render (scene.png) and its exact flow ((1,2,H,W) target_flow.pth).</summary>
+    public static void WriteInputs(ToyCase c, string dir)
+    {
+        Directory.CreateDirectory(dir);
+        PngWriter.Write(Path.Combine(dir, SceneFile), c.Truth.SourceRender.ToRgb());
+        using var flow = tensor(c.Truth.Flow).view(1, 2, c.Height, c.Width);
+        TorchSaveWriter.WriteTensor(Path.Combine(dir, FlowFile), flow);
+    }
+
+    /// <summary>The Motion Guidance request of a case: its inputs (in <paramref name="inputs"/>, relative to where the request is read), its caption, its seed.</summary>
+    public static MotionGuidanceRequest RequestFor(ToyModels models, ToyCase c, MotionGuidanceOptions settings, string inputs = "") => new()
+    {
+        Model = models.Model,
+        Raft = models.RaftPath,
+        Prompt = c.Caption,
+        Source = new ImageSource(Path.Combine(inputs, SceneFile)),
+        Motion = new TargetMotion(Flow: Path.Combine(inputs, FlowFile)),
+        Seed = c.Seed,
+        Settings = settings,
+    };
 
     public ToyCase Case { get; }
     /// <summary>The request as given (input names relative to the inputs folder).</summary>
@@ -94,18 +105,29 @@ public sealed class ToyEdit : IDisposable
     }
 
     /// <summary>The naive baseline: every source pixel splatted to its nearest target pixel along the exact flow; what nothing lands on keeps the source.</summary>
-    public ToyOutcome ForwardWarp()
-    {
-        var image = ForwardSplat.Planar(Case.Truth.SourceRender.Image, Case.Truth.Flow, 3, Case.Width, Case.Height);
-        return Outcome(ForwardWarpName, image, null);
-    }
+    public ToyOutcome ForwardWarp() => Outcome(ForwardWarpName, ForwardWarped(Case), null);
+
+    /// <summary>The naive baseline's picture of a case (planar RGB in [0,1]).</summary>
+    public static float[] ForwardWarped(ToyCase c) => ForwardSplat.Planar(c.Truth.SourceRender.Image, c.Truth.Flow, 3, c.Width, c.Height);
 
     /// <summary>Any method's picture of this case (planar RGB in [0,1]) measured as the others are: RAFT's flow from the source to it, and the score.</summary>
-    public ToyOutcome Outcome(string method, float[] image, EditResult? result)
+    public ToyOutcome Outcome(string method, float[] image, EditResult? result) =>
+        Measure(session.Models.Raft(plan.Raft), Case, method, image, plan.PrepareSource(session).Image, plan.TargetFlow, Settings, result);
+
+    /// <summary>
+    /// A picture of case <paramref name="c"/> scored: RAFT's flow from <paramref name="source"/> ([1,3,H,W] in [-1,1]) to it
+    /// against <paramref name="targetFlow"/> (2,H,W), and the scene measures against the truth.
+    /// </summary>
+    public static ToyOutcome Measure(RaftModel raft, ToyCase c, string method, float[] image, Tensor source, Tensor targetFlow, MotionGuidanceSettings settings,
+        EditResult? result = null)
     {
-        using var t = tensor(image).view(1, 3, Case.Height, Case.Width);
-        var (achieved, _, _) = MotionGuidanceEdit.Measure(session.Models.Raft(plan.Raft), plan.PrepareSource(session).Image, t, plan.TargetFlow, Settings);
-        return Score(method, image, achieved, result);
+        using var t = tensor(image).view(1, 3, c.Height, c.Width);
+        var (achieved, _, _) = MotionGuidanceEdit.Measure(raft, source, t, targetFlow, settings);
+        using var scope = NewDisposeScope();
+        var epe = FlowOps.EndPointError(achieved.unsqueeze(0), targetFlow.unsqueeze(0))[0];
+        var moving = targetFlow.square().sum(dim: 0).gt(0);
+        double all = epe.mean().item<float>(), onMoving = epe.masked_select(moving).mean().item<float>();
+        return new ToyOutcome(method, image, achieved, ToyEditScore.Of(c, image, all, onMoving), result);
     }
 
     /// <summary>A picture as planar RGB in [0,1], the layout of the scene renders.</summary>
@@ -117,16 +139,6 @@ public sealed class ToyEdit : IDisposable
             for (int c = 0; c < 3; c++)
                 image[c * n + i] = picture.Pixels[3 * i + c] / 255f;
         return image;
-    }
-
-    private ToyOutcome Score(string method, float[] image, Tensor achieved, EditResult? result)
-    {
-        using var scope = NewDisposeScope();
-        var flow = plan.TargetFlow;
-        var epe = FlowOps.EndPointError(achieved.unsqueeze(0), flow.unsqueeze(0))[0];
-        var moving = flow.square().sum(dim: 0).gt(0);
-        double all = epe.mean().item<float>(), onMoving = epe.masked_select(moving).mean().item<float>();
-        return new ToyOutcome(method, image, achieved, ToyEditScore.Of(Case, image, all, onMoving), result);
     }
 
     public void Dispose()

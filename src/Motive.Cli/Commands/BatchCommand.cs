@@ -139,7 +139,7 @@ public static class BatchCommand
         cmd.SetAction(r =>
         {
             var outDir = r.GetValue(dir)!;
-            var report = BatchReport.Write(outDir);
+            var report = BatchReport.Write(outDir, ToyBenchBatch.Is(outDir) ? r => ToyBenchBatch.WithTruth(outDir, r) : null);
             r.InvocationConfiguration.Output.WriteLine($"wrote {Path.Combine(outDir, "report.md")}: {report.Items.Count} done, {report.Failed.Count} failed");
             return CliApp.Ok;
         });

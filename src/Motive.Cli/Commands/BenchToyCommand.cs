@@ -5,6 +5,7 @@ using Motive.IO.Json;
 using Motive.Methods.Editing;
 using Motive.Methods.GuideAndRescale;
 using Motive.Methods.MotionGuidance;
+using Motive.Batch;
 using Motive.Cli.Progress;
 using Motive.ToyWorld;
 using Motive.Training.Reports;
@@ -38,10 +39,15 @@ public static class BenchToyCommand
             var settings = toy.Settings(r).Over(MotionGuidanceMethod.Defaults(r.GetValue(toy.Model)));
             settings.ToSettings(name => name);   // bad settings are refused before anything is loaded
             using var models = ToyModels.Load(r.GetValue(toy.Model), r.GetValue(toy.Raft));
-            var rows = ConsoleProgress.Run("bench toy", cases, "edits", r.InvocationConfiguration.Error,
-                p => ToyBench.Run(models, cases, r.GetValue(first), settings, (d, _) => p.Report(d), cancel, drag));
-            var summary = ToyBench.Summarise(rows);
             var dir = r.GetValue(output)!;
+            // Motion Guidance's bench is a batch: a manifest of the cases in DIR, run (and resumed) like any, reported with the truth.
+            var rows = drag is null
+                ? ConsoleProgress.Run("bench toy", 2 * cases, "items", r.InvocationConfiguration.Error,
+                    p => ToyBenchBatch.Run(models, dir, cases, r.GetValue(first), settings, (k, _, _) => p.Report(k), cancel: cancel))
+                : ConsoleProgress.Run("bench toy", cases, "edits", r.InvocationConfiguration.Error,
+                    p => ToyBench.RunWithDrag(models, cases, r.GetValue(first), settings, drag, (d, _) => p.Report(d), cancel));
+            if (drag is null) BatchReport.Write(dir, report => BatchReport.WithTruth(report, rows, MotiveJson.Read<ToyBenchBatch.Spec>(Path.Combine(dir, ToyBenchBatch.SpecFile)).Cases));
+            var summary = ToyBench.Summarise(rows);
             var markdown = Write(dir, rows, summary, settings);
             r.InvocationConfiguration.Output.Write(markdown);
             return Task.FromResult(CliApp.Ok);
@@ -68,8 +74,8 @@ public static class BenchToyCommand
         }
         foreach (var (metric, i) in summary[0].Metrics.Select((m, i) => (m.Name, i)))
             BarChart.Write(Path.Combine(dir, $"metric{i}.png"), metric, summary.Select(s => s.Method).ToList(), summary.Select(s => s.Metrics[i].Value).ToList());
-        File.WriteAllText(Path.Combine(dir, "report.md"), md.ToString());
-        MotiveJson.Write(Path.Combine(dir, "report.json"), new { settings, summary, rows });
+        File.WriteAllText(Path.Combine(dir, "bench.md"), md.ToString());
+        MotiveJson.Write(Path.Combine(dir, "bench.json"), new { settings, summary, rows });
         return md.ToString();
     }
 

@@ -44,8 +44,9 @@ public static class GarEdit
     /// <param name="keepTensors">Keep ε̂ and the latent of every step (parity).</param>
     /// <param name="report">Progress: (phase, done, total), phases "invert" and "edit".</param>
     /// <param name="cancel">Stops between steps.</param>
+    /// <param name="preview">After each edit step: its number and the step's x̂₀ latent (valid during the call).</param>
     public static GarEditResult Run(StableDiffusionModel model, Tensor image, Tensor uncond, Tensor source, Tensor target, GarConfig config, int steps,
-        bool keepTensors = false, Action<string, int, int>? report = null, CancellationToken cancel = default)
+        bool keepTensors = false, Action<string, int, int>? report = null, CancellationToken cancel = default, Action<int, Tensor>? preview = null)
     {
         var ddim = Sampling.Schedules.DdimSchedule.From(model.SchedulerConfig);
         if (ddim.PredictionType != "epsilon") throw new ArgumentException($"Guide-and-Rescale needs an ε-prediction model; this one predicts {ddim.PredictionType}");
@@ -68,7 +69,8 @@ public static class GarEdit
                 long t = schedule.Timesteps[i];
                 using var r = GarStep.Run(model.Unet, z, inversion[steps - i], t, uncond, source, target, config, i);
                 records.Add(Record(t, r, config, i));
-                var next = DdimMath.Step(z, r.NoisePred, schedule.Alpha(t), schedule.AlphaPrev(t), 0).Prev.MoveToOuterDisposeScope();
+                var (prev, x0) = DdimMath.Step(z, r.NoisePred, schedule.Alpha(t), schedule.AlphaPrev(t), 0);
+                var next = prev.MoveToOuterDisposeScope();
                 if (keepTensors)
                 {
                     preds.Add(r.NoisePred.clone().MoveToOuterDisposeScope());
@@ -77,6 +79,7 @@ public static class GarEdit
                 z.Dispose();
                 z = next;
                 report?.Invoke("edit", i + 1, steps);
+                preview?.Invoke(i + 1, x0);
             }
             var picture = Latents.Decode(model, z);
             return new GarEditResult(inversion, records, z, picture, preds, latents);

@@ -42,7 +42,9 @@ public sealed class GarPlan(GarRequest request, ModelRef model, GarConfig config
         var uncond = Prompts.Encode(sd, "");
         var source = Prompts.Encode(sd, Request.SourcePrompt ?? "");
         var target = Prompts.Encode(sd, Request.TargetPrompt!);
-        using var edit = GarEdit.Run(sd, image, uncond, source, target, Config, Request.Settings.Steps!.Value, report: session.Report, cancel: session.Cancel);
+        int steps = Request.Settings.Steps!.Value;
+        using var edit = GarEdit.Run(sd, image, uncond, source, target, Config, steps, report: session.Report, cancel: session.Cancel,
+            preview: (step, x0) => session.Preview("edit", step, steps, () => ImageTensors.FromTensor01(Latents.Decode(sd, x0))));
         var back = F.interpolate(edit.Image, size: [InputSize.Height, InputSize.Width], mode: InterpolationMode.Bilinear, align_corners: false).clamp(0, 1);
         var result = GarOutputs.Build(this, picture, ImageTensors.FromTensor01(back), edit);
         result.Elapsed = clock.Elapsed;

@@ -13,10 +13,27 @@ namespace Motive.Methods.GuideAndRescale;
 /// (the noise rescaling on given noises), gar_guiders (one guided step, one case per config) and gar_edit (a whole
 /// GuidanceEditing run: inversion, guided steps, decode), every setting from the file's metadata. Floats must be within
 /// 3e-4·max|recorded| per tensor or per-step list, the image 3e-4 absolute, timesteps and flags exactly, uint8 within 1.
+/// A replay runs on one thread, as the recordings were made: the whole edit's third guided step amplifies float32
+/// rounding, so the order of a multi-threaded reduction alone moves its ε̂ by 0.008 (4× the limit; measured with 2
+/// threads on an AVX-512 EPYC, within the limit on one thread and on another CPU with 2).
 /// </summary>
 public static class GarReplay
 {
     public static ReplayReport Check(string file, string modelPath, CancellationToken cancel = default)
+    {
+        int threads = get_num_threads();
+        set_num_threads(1);
+        try
+        {
+            return Replay(file, modelPath, cancel);
+        }
+        finally
+        {
+            set_num_threads(threads);
+        }
+    }
+
+    private static ReplayReport Replay(string file, string modelPath, CancellationToken cancel)
     {
         using var run = SafetensorsFile.Open(file);
         var names = run.Tensors.Select(t => t.Name).ToHashSet();

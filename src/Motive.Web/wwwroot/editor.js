@@ -178,6 +178,11 @@ function draw() {
     const t = state.translate, o = state.translateOrigin;
     if (o && Math.hypot(t.dx, t.dy) > 0) arrow(g, o[0] * k, o[1] * k, (o[0] + t.dx) * k, (o[1] + t.dy) * k, "#ff3b30", 3);
     pairs(g, state.points, state.pending);
+    if (state.handle && state.handle.at) {
+      const [cx, cy] = state.handle.centre, [x, y] = state.handle.at;
+      g.strokeStyle = "#2b6cd4"; g.lineWidth = 2; g.beginPath(); g.moveTo(cx * k, cy * k); g.lineTo(x * k, y * k); g.stroke();
+      dot(g, cx * k, cy * k, "#2b6cd4"); dot(g, x * k, y * k, "#ffd400");
+    }
   } else if (state.method === "drag") {
     g.globalAlpha = 0.35; g.drawImage(state.dragMask, 0, 0, c.width, c.height); g.globalAlpha = 1;
     pairs(g, state.dragPoints, state.dragPending);
@@ -201,6 +206,36 @@ function arrow(g, x0, y0, x1, y1, colour, width) {
 
 // ---- pointer tools ----------------------------------------------------------------------------------------
 
+function centre() {   // where the handles turn, scale and stretch about: the region's middle (the server uses the region's centroid)
+  const r = state.region;
+  if (r && (r.kind === "rect" || r.kind === "ellipse")) return [(r.x0 + r.x1) / 2, (r.y0 + r.y1) / 2];
+  if (r && r.kind === "click") return [r.x, r.y];
+  if (r && r.kind === "brush") {
+    const d = state.maskCanvas.getContext("2d").getImageData(0, 0, state.maskCanvas.width, state.maskCanvas.height).data;
+    let sx = 0, sy = 0, n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] > 0) { const k = i / 4; sx += k % state.maskCanvas.width; sy += Math.floor(k / state.maskCanvas.width); n++; }
+    if (n) return [sx / n, sy / n];
+  }
+  return [state.image.width / 2, state.image.height / 2];
+}
+
+function handle(p) {   // rotate, scale and stretch by dragging, relative to where the drag began
+  const [cx, cy] = state.handle.centre, [x0, y0] = state.handle.start;
+  const a0 = Math.atan2(y0 - cy, x0 - cx), a1 = Math.atan2(p[1] - cy, p[0] - cx);
+  const r0 = Math.max(1, Math.hypot(x0 - cx, y0 - cy)), r1 = Math.hypot(p[0] - cx, p[1] - cy);
+  const clamp = v => Math.min(2, Math.max(0.5, Math.round(v * 100) / 100));
+  if (state.tool === "rotate") {
+    let deg = Math.round(state.handle.value + (a1 - a0) * 180 / Math.PI);
+    deg = ((deg + 180) % 360 + 360) % 360 - 180;
+    $("rotate").value = deg;
+  } else if (state.tool === "scale") $("scale").value = clamp(state.handle.value * r1 / r0);
+  else if (state.tool === "stretch") {
+    $("stretch").value = clamp(r1 / r0);
+    $("stretch-angle").value = Math.round(((a0 * 180 / Math.PI) % 180 + 180) % 180);
+  }
+  showSliders();
+}
+
 function at(e) { const r = $("overlay").getBoundingClientRect(); return [(e.clientX - r.left) / state.scale, (e.clientY - r.top) / state.scale]; }
 
 function paint(canvas, p, erase) {
@@ -220,6 +255,9 @@ function down(e) {
       if (!state.region || state.region.kind !== "brush") { state.maskCanvas = blankMask(); state.region = { kind: "brush" }; }
       paint(state.maskCanvas, p, e.shiftKey); state.maskDirty = true; break;
     case "translate": state.translateOrigin = state.translateOrigin || p; state.translateStart = [p[0] - state.translate.dx, p[1] - state.translate.dy]; break;
+    case "rotate": case "scale": case "stretch":
+      state.handle = { centre: centre(), start: p, value: state.tool === "rotate" ? +$("rotate").value : state.tool === "scale" ? +$("scale").value : 1 };
+      break;
     case "points": state.pending ? (state.points.push([...state.pending, ...p]), state.pending = null, refreshSoon()) : state.pending = p; break;
     case "drag-points": state.dragPending ? (state.dragPoints.push([...state.dragPending, ...p]), state.dragPending = null) : state.dragPending = p; showDrag(); break;
     case "drag-mask": paint(state.dragMask, p, e.shiftKey); state.dragMaskDirty = true; break;
@@ -235,6 +273,7 @@ function move(e) {
     case "brush": paint(state.maskCanvas, p, e.shiftKey); state.maskDirty = true; break;
     case "translate": state.translate = { dx: p[0] - state.translateStart[0], dy: p[1] - state.translateStart[1] }; break;
     case "drag-mask": paint(state.dragMask, p, e.shiftKey); break;
+    case "rotate": case "scale": case "stretch": handle(p); state.handle.at = p; break;
     default: return;
   }
   draw();
@@ -243,7 +282,8 @@ function move(e) {
 function up() {
   if (!state.pointer) return;
   state.pointer = null;
-  if (["rect", "ellipse", "brush", "translate"].includes(state.tool)) refreshSoon();
+  state.handle = null;
+  if (["rect", "ellipse", "brush", "translate", "rotate", "scale", "stretch"].includes(state.tool)) refreshSoon();
 }
 
 function showSliders() {

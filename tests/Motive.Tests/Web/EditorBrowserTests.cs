@@ -87,14 +87,34 @@ public class EditorBrowserTests
         await Assertions.Expect(page.Locator("#motion-text")).ToContainTextAsync("translate 12,0 of region click:");
         Assert.Equal("20", await page.InputValueAsync("#steps"));
 
+        // The handles: a quarter turn about the region's centre (the restored click), then 1.5× larger. The page has
+        // scrolled to the result since: the stage is measured again where it is now.
+        async Task Drag(string tool, double x0, double y0, double x1, double y1)
+        {
+            await page.ClickAsync(tool);
+            await page.Locator("#overlay").ScrollIntoViewIfNeededAsync();
+            stage = (await page.Locator("#overlay").BoundingBoxAsync())!;
+            await page.Mouse.MoveAsync(stage.X + (float)x0 * k, stage.Y + (float)y0 * k);
+            await page.Mouse.DownAsync();
+            await page.Mouse.MoveAsync(stage.X + (float)x1 * k, stage.Y + (float)y1 * k, new MouseMoveOptions { Steps = 8 });
+            await page.Mouse.UpAsync();
+        }
+        var restoredClick = System.Text.RegularExpressions.Regex.Match(await page.InnerTextAsync("#motion-text"), @"click:(\d+),(\d+)");
+        int cx = int.Parse(restoredClick.Groups[1].Value), cy = int.Parse(restoredClick.Groups[2].Value);
+        await Drag("#tool-rotate", cx + 30, cy, cx, cy + 30);
+        await Drag("#tool-scale", cx + 20, cy, cx + 30, cy);
+        await Assertions.Expect(page.Locator("#motion-text")).ToContainTextAsync("translate 12,0, rotate 90°, scale 1.5 of region click:");
+        await Assertions.Expect(status).ToContainTextAsync("warp preview:");
+        await Shot("4-handles");
+
         await page.FillAsync("#steps", "200");
         await page.ClickAsync("#run");
         await Assertions.Expect(status).ToContainTextAsync("running: invert", timeout);
-        await Shot("4-second-run-in-progress");
+        await Shot("5-second-run-in-progress");
         await page.ClickAsync("#cancel");
         await Assertions.Expect(status).ToContainTextAsync("cancelled", timeout);
         await Assertions.Expect(page.Locator("#run")).ToBeEnabledAsync();
-        await Shot("5-cancelled");
+        await Shot("6-cancelled");
         var second = JsonNode.Parse(await h.Client.GetStringAsync("api/v1/jobs"))!.AsArray()[1]!;
         Assert.Equal("cancelled", second["state"]!.GetValue<string>());
         Assert.True(errors.Count == 0, "the page logged errors: " + string.Join("; ", errors));

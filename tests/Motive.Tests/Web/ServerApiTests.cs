@@ -133,7 +133,7 @@ public class ServerApiTests
     [Fact]
     public async Task EveryMethod_RunsThroughTheApi_OnItsUploads()
     {
-        await using var h = await ServerHarness.Start();
+        await using var h = await ServerHarness.Start(new ServeOptions { PreviewEvery = 1 });
         var id = (await h.Scene(1))["id"]!.GetValue<string>();
         var (x, y, mask) = Front();
         using var maskPng = new MemoryStream();
@@ -151,6 +151,7 @@ public class ServerApiTests
             var end = await h.WaitEnded(job["id"]!.GetValue<string>());
             Assert.True(end["state"]!.GetValue<string>() == "done", $"{method}: {end}");
             Assert.Equal(method, end["method"]!.GetValue<string>());
+            if (method == "guide-and-rescale") Assert.True(end["has_preview"]!.GetValue<bool>(), "Guide-and-Rescale sent no preview frame");
             var run = JsonNode.Parse(await h.Client.GetStringAsync($"api/v1/jobs/{job["id"]}/files/run.json"))!;
             Assert.Equal(method, run["method"]!.GetValue<string>());
             Assert.Equal(128, ImageReader.Decode("result", await h.Client.GetByteArrayAsync($"api/v1/jobs/{job["id"]}/files/result.png")).Width);
