@@ -47,15 +47,17 @@ public static class ToyBenchBatch
 
     public static bool Is(string dir) => File.Exists(Path.Combine(dir, SpecFile));
 
+    /// <summary>The cases of a bench folder (its spec).</summary>
+    public static IReadOnlyList<Case> Cases(string dir) => MotiveJson.Read<Spec>(Path.Combine(dir, SpecFile)).Cases;
+
     /// <summary>
     /// Every finished case of a bench folder scored against its truth: the two items' results and the forward warp,
     /// measured by <paramref name="raft"/> at the run's own settings.
     /// </summary>
     public static List<ToyBenchRow> Score(string dir, RaftModel raft)
     {
-        var spec = MotiveJson.Read<Spec>(Path.Combine(dir, SpecFile));
         var rows = new List<ToyBenchRow>();
-        foreach (var entry in spec.Cases)
+        foreach (var entry in Cases(dir))
         {
             string guidedDir = BatchRun.ItemDir(dir, entry.Guided), unguidedDir = BatchRun.ItemDir(dir, entry.Unguided);
             if (!File.Exists(Path.Combine(guidedDir, "run.json")) || !File.Exists(Path.Combine(unguidedDir, "run.json"))) continue;
@@ -94,13 +96,17 @@ public static class ToyBenchBatch
     /// </summary>
     public static BatchReport.Report WithTruth(string dir, BatchReport.Report report)
     {
-        var spec = MotiveJson.Read<Spec>(Path.Combine(dir, SpecFile));
-        var first = spec.Cases.Select(c => Path.Combine(BatchRun.ItemDir(dir, c.Guided), "run.json")).FirstOrDefault(File.Exists);
+        var cases = Cases(dir);
+        var first = cases.Select(c => Path.Combine(BatchRun.ItemDir(dir, c.Guided), "run.json")).FirstOrDefault(File.Exists);
         if (first is null) return report;
         using var models = new EditModels();
         var raft = models.Raft(((MotionGuidanceRequest)EditJson.Read(first)).Raft);
-        return BatchReport.WithTruth(report, Score(dir, raft), spec.Cases);
+        return BatchReport.WithTruth(report, Score(dir, raft), cases);
     }
+
+    /// <summary>The batch report of a bench folder whose truth was already scored (<paramref name="rows"/>, as <see cref="Run"/> returns them).</summary>
+    public static BatchReport.Report Report(string dir, IReadOnlyList<ToyBenchRow> rows) =>
+        BatchReport.Write(dir, report => BatchReport.WithTruth(report, rows, Cases(dir)));
 
     private static float[] Picture(string itemDir) => ToyEdit.Planar(ImageReader.Read(Path.Combine(itemDir, "result.png")));
 }

@@ -17,10 +17,9 @@ public sealed class JobTracker
 {
     private readonly ConcurrentDictionary<string, Tracked> tracked = new();
 
-    private sealed class Tracked(EditJob job, IReadOnlyList<string> notes)
+    private sealed class Tracked(EditJob job)
     {
         public EditJob Job { get; } = job;
-        public IReadOnlyList<string> Notes { get; } = notes;
         public string? Phase;
         public DateTimeOffset PhaseStart;
         public int PhaseFirstStep;
@@ -29,9 +28,9 @@ public sealed class JobTracker
     }
 
     /// <summary>Follows <paramref name="job"/> from now on.</summary>
-    public void Track(EditJob job, IReadOnlyList<string> notes)
+    public void Track(EditJob job)
     {
-        var t = new Tracked(job, notes);
+        var t = new Tracked(job);
         tracked[job.Id] = t;
         job.OnProgress += (_, p) => OnProgress(t, p);
         _ = job.Completion.ContinueWith(_ => Interlocked.Increment(ref t.Version), TaskScheduler.Default);
@@ -76,7 +75,7 @@ public sealed class JobTracker
             ? Directory.EnumerateFiles(job.ResultDir).Select(Path.GetFileName).OfType<string>().Where(ResultFiles.IsServed).Order().ToList()
             : [];
         return new JobView(job.Id, EditMethods.For(job.Request).Name, job.State.ToString().ToLowerInvariant(), p?.Phase, p?.Step ?? 0, p?.Total ?? 0, eta,
-            job.Error, t.Notes, job.Submitted, job.Started, job.Finished, files, Interlocked.Read(ref t.Version), t.Preview is not null);
+            job.Error, job.Notes, job.Submitted, job.Started, job.Finished, files, Interlocked.Read(ref t.Version), t.Preview is not null);
     }
 }
 

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Motive.IO;
 using Motive.Methods.Editing;
 using Motive.Web.Endpoints;
 
@@ -71,7 +72,7 @@ public sealed class MotiveServer : IAsyncDisposable
         {
             runner?.Dispose();
             models.Dispose();
-            if (owns) TryDelete(dataDir);
+            if (owns) Folders.TryDelete(dataDir);
             throw;
         }
     }
@@ -137,16 +138,6 @@ public sealed class MotiveServer : IAsyncDisposable
         catch (OperationCanceledException) { }
         await app.DisposeAsync();
         models.Dispose();
-        if (ownsDataDir) TryDelete(dataDir);
-    }
-
-    private static void TryDelete(string dir)
-    {
-        try
-        {
-            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
+        if (ownsDataDir) Folders.TryDelete(dataDir);
     }
 }

@@ -1,3 +1,4 @@
+using Motive.IO;
 using Motive.Methods.Editing;
 using Motive.Methods.MotionGuidance;
 using Motive.Models.Runtime;
@@ -35,7 +36,7 @@ public sealed class ServerContext(ServeOptions options, UploadStore uploads, Edi
     {
         var local = Localise(request);
         var job = QuietGc.Beside(() => Runner.Submit(local));   // planning reads the inputs with tensors, beside the running job
-        Tracker.Track(job, job.Notes);
+        Tracker.Track(job);
         Prune();
         return job;
     }
@@ -47,11 +48,7 @@ public sealed class ServerContext(ServeOptions options, UploadStore uploads, Edi
         {
             Runner.Forget(job.Id);
             Tracker.Forget(job.Id);
-            try
-            {
-                if (Directory.Exists(job.ResultDir)) Directory.Delete(job.ResultDir, recursive: true);
-            }
-            catch (IOException) { }
+            Folders.TryDelete(job.ResultDir);
         }
     }
 }

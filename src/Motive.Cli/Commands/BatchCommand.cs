@@ -59,10 +59,7 @@ public static class BatchCommand
             var dev = r.GetValue(device)!;
             EditRunner.CheckDevice(dev);
             var items = Manifest.Read(path);
-            var part = r.GetValue(shard) is { } s
-                ? (r.GetValue(shards) is null ? Shard.Parse(s) : throw new ArgumentException("give --shard I/N or --shards N, not both"))
-                : Shard.FromEnvironment(r.GetValue(shards)) ?? (r.GetValue(shards) is null ? Shard.All
-                    : throw new ArgumentException("--shards N needs the index from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX; give --shard I/N otherwise"));
+            var part = ShardOf(r.GetValue(shard), r.GetValue(shards));
             var outDir = r.GetValue(output)!;
             using var models = new EditModels(dev);
             var clock = Stopwatch.StartNew();
@@ -74,6 +71,16 @@ public static class BatchCommand
             return Task.FromResult(summary.Count(ItemOutcome.Failed) > 0 ? CliApp.BadInput : CliApp.Ok);
         });
         return cmd;
+    }
+
+    /// <summary>--shard I/N, or --shards N with the index from the engine, or an engine's own index and count, or the whole manifest.</summary>
+    private static Shard ShardOf(string? shard, int? shards)
+    {
+        if (shard is not null)
+            return shards is null ? Shard.Parse(shard) : throw new ArgumentException("give --shard I/N or --shards N, not both");
+        if (Shard.FromEnvironment(shards) is { } fromEngine) return fromEngine;
+        return shards is null ? Shard.All
+            : throw new ArgumentException("--shards N needs the index from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX; give --shard I/N otherwise");
     }
 
     private static Command SlurmCommand()

@@ -46,7 +46,7 @@ public static class BenchToyCommand
                     p => ToyBenchBatch.Run(models, dir, cases, r.GetValue(first), settings, (k, _, _) => p.Report(k), cancel: cancel))
                 : ConsoleProgress.Run("bench toy", cases, "edits", r.InvocationConfiguration.Error,
                     p => ToyBench.RunWithDrag(models, cases, r.GetValue(first), settings, drag, (d, _) => p.Report(d), cancel));
-            if (drag is null) BatchReport.Write(dir, report => BatchReport.WithTruth(report, rows, MotiveJson.Read<ToyBenchBatch.Spec>(Path.Combine(dir, ToyBenchBatch.SpecFile)).Cases));
+            if (drag is null) ToyBenchBatch.Report(dir, rows);
             var summary = ToyBench.Summarise(rows);
             var markdown = Write(dir, rows, summary, settings);
             r.InvocationConfiguration.Output.Write(markdown);

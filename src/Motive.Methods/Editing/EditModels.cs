@@ -97,12 +97,9 @@ public sealed record EditSession(EditModels Models, string? WorkDir = null, Acti
 
     public void Report(string phase, int step, int total) => Progress?.Invoke(new EditProgress(phase, step, total));
 
-    /// <summary>Whether step <paramref name="step"/> should send a preview.</summary>
-    public bool WantsPreview(int step) => PreviewEvery > 0 && Progress is not null && step % PreviewEvery == 0;
-
-    /// <summary>Progress with a picture of the current estimate (x̂₀), made only when <see cref="WantsPreview"/> says so.</summary>
+    /// <summary>Progress with a picture of the current estimate (x̂₀), made only every <see cref="PreviewEvery"/> steps and when someone listens.</summary>
     public void Preview(string phase, int step, int total, Func<RgbImage> picture)
     {
-        if (WantsPreview(step)) Progress!.Invoke(new EditProgress(phase, step, total, picture()));
+        if (PreviewEvery > 0 && Progress is not null && step % PreviewEvery == 0) Progress(new EditProgress(phase, step, total, picture()));
     }
 }

@@ -44,7 +44,7 @@ public sealed class ResultFolder : IDisposable
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
-            TryDelete(work);
+            Folders.TryDelete(work);
             throw new MotiveFormatException(dir, $"cannot be written: the folder {parent} does not take new files ({e.GetType().Name.Replace("Exception", "")})");
         }
         return new ResultFolder(target, work);
@@ -77,21 +77,11 @@ public sealed class ResultFolder : IDisposable
         if (old is not null) Directory.Move(Target, old);
         Directory.Move(WorkDir, Target);
         committed = true;
-        if (old is not null) TryDelete(old);
+        if (old is not null) Folders.TryDelete(old);
     }
 
     public void Dispose()
     {
-        if (!committed) TryDelete(WorkDir);
-    }
-
-    private static void TryDelete(string dir)
-    {
-        try
-        {
-            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
+        if (!committed) Folders.TryDelete(WorkDir);
     }
 }

@@ -15,8 +15,26 @@ public static class ForwardSplat
     {
         int n = width * height;
         if (source.Length != channels * n) throw new ArgumentException($"the image holds {source.Length} values, not {channels}x{width}x{height}");
-        if (flow.Length != 2 * n) throw new ArgumentException($"the flow holds {flow.Length} values, not 2x{width}x{height}");
         var image = (T[])source.Clone();
+        foreach (var (from, to) in Moves(flow, width, height))
+            for (int ch = 0; ch < channels; ch++) image[ch * n + to] = source[ch * n + from];
+        return image;
+    }
+
+    /// <summary>Interleaved RGB bytes (an RgbImage's pixels) moved by <paramref name="flow"/>.</summary>
+    public static byte[] Interleaved(byte[] rgb, float[] flow, int width, int height)
+    {
+        if (rgb.Length != 3 * width * height) throw new ArgumentException($"the image holds {rgb.Length} bytes, not {width}x{height} RGB");
+        var image = (byte[])rgb.Clone();
+        foreach (var (from, to) in Moves(flow, width, height)) Array.Copy(rgb, 3 * from, image, 3 * to, 3);
+        return image;
+    }
+
+    /// <summary>Each moving pixel and the pixel it lands on (row-major indices), in source order; landings off the picture are dropped.</summary>
+    private static IEnumerable<(int From, int To)> Moves(float[] flow, int width, int height)
+    {
+        int n = width * height;
+        if (flow.Length != 2 * n) throw new ArgumentException($"the flow holds {flow.Length} values, not 2x{width}x{height}");
         for (int y = 0; y < height; y++)
             for (int x = 0; x < width; x++)
             {
@@ -24,23 +42,7 @@ public static class ForwardSplat
                 if (flow[i] == 0 && flow[n + i] == 0) continue;
                 int tx = (int)Math.Round(x + flow[i]), ty = (int)Math.Round(y + flow[n + i]);
                 if (tx < 0 || ty < 0 || tx >= width || ty >= height) continue;
-                for (int ch = 0; ch < channels; ch++) image[ch * n + ty * width + tx] = source[ch * n + i];
+                yield return (i, ty * width + tx);
             }
-        return image;
-    }
-
-    /// <summary>Interleaved RGB bytes (an RgbImage's pixels) moved by <paramref name="flow"/>.</summary>
-    public static byte[] Interleaved(byte[] rgb, float[] flow, int width, int height)
-    {
-        int n = width * height;
-        if (rgb.Length != 3 * n) throw new ArgumentException($"the image holds {rgb.Length} bytes, not {width}x{height} RGB");
-        var planar = new byte[3 * n];
-        for (int i = 0; i < n; i++)
-            for (int c = 0; c < 3; c++) planar[c * n + i] = rgb[3 * i + c];
-        var moved = Planar(planar, flow, 3, width, height);
-        var output = new byte[3 * n];
-        for (int i = 0; i < n; i++)
-            for (int c = 0; c < 3; c++) output[3 * i + c] = moved[c * n + i];
-        return output;
     }
 }
