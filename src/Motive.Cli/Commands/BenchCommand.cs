@@ -77,6 +77,7 @@ public static class BenchCommand
                 r.GetValue(presets) is { Length: > 0 } p ? p.Select(n => { Motive.Methods.GuideAndRescale.GarPresets.Get(n); return n; }).ToList() : Motive.Methods.GuideAndRescale.GarPresets.Names, log)));
         bench.Add(gar);
         bench.Add(RaftCommand());
+        bench.Add(BenchMgCommand.Create());
         bench.Add(BenchToyCommand.Create());
         return bench;
     }

@@ -1,6 +1,8 @@
 using Motive.Models.Blocks;
 using Motive.Models.Loading;
 using Motive.Sampling.Pipelines;
+using Motive.Models.Unet;
+using Motive.Models.Vae;
 using static TorchSharp.torch;
 
 namespace Motive.Guidance.Sampler;
@@ -28,24 +30,54 @@ public interface IDenoiser
 
     /// <summary>Scaled latents x̂₀ → picture in [-1,1] (unclamped, differentiable).</summary>
     Tensor Decode(Tensor x0);
+
+    /// <summary>One branch alone (conditional, or unconditional when CFG is on), for gradients taken a branch at a time.</summary>
+    Tensor PredictBranch(Tensor z, long t, bool conditional, NetworkHooks? hooks)
+    {
+        var o = Predict(z, t, hooks);
+        return conditional ? o.Cond : o.Uncond ?? throw new InvalidOperationException("no unconditional branch without classifier-free guidance");
+    }
+
+    /// <summary><see cref="Decode"/> as a chain of segments, for gradient checkpointing (one segment unless the decoder has finer ones).</summary>
+    IReadOnlyList<Func<Tensor, Tensor>> DecodeSegments() => [Decode];
 }
 
-/// <summary>Stable Diffusion's UNet with one prompt's conditioning (both branches in one batch, diffusers' order: unconditional first).</summary>
-public sealed class UnetDenoiser(StableDiffusionModel model, Conditioning cond) : IDenoiser
+/// <summary>
+/// Stable Diffusion's UNet and VAE with one prompt's conditioning (both branches in one batch, diffusers' order:
+/// unconditional first). Weights run in <paramref name="dtype"/>; latents, schedules and losses in float32.
+/// </summary>
+public sealed class UnetDenoiser(UNet2DConditionModel unet, AutoencoderKL vae, Conditioning cond, string predictionType, ScalarType dtype, Device device) : IDenoiser
 {
-    public ScalarType SchedulerDType => model.SchedulerDType;
-    public Device Device => model.Device;
-    public string PredictionType { get; } = Motive.Sampling.Schedules.DdimSchedule.From(model.SchedulerConfig).PredictionType;
+    public UnetDenoiser(StableDiffusionModel model, Conditioning cond)
+        : this(model.Unet, model.Vae, cond, Motive.Sampling.Schedules.DdimSchedule.From(model.SchedulerConfig).PredictionType, model.DType, model.Device) { }
+
+    public ScalarType SchedulerDType => dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+    public Device Device => device;
+    public string PredictionType => predictionType;
 
     public DenoiserOutput Predict(Tensor z, long t, NetworkHooks? hooks)
     {
-        var x = z.to(model.DType);
+        var x = z.to(dtype);
         var input = cond.Guided ? cat([x, x], 0) : x;
-        var output = model.Unet.Forward(input, tensor(t, device: model.Device), cond.Context, hooks).to(model.SchedulerDType);
+        var output = unet.Forward(input, tensor(t, device: device), cond.Context, hooks).to(SchedulerDType);
         if (!cond.Guided) return new DenoiserOutput(null, output);
         var parts = output.chunk(2, 0);
         return new DenoiserOutput(parts[0], parts[1]);
     }
 
-    public Tensor Decode(Tensor x0) => model.Vae.Decode((x0 / model.Vae.Config.ScalingFactor).to(model.DType));
+    public Tensor Decode(Tensor x0) => vae.Decode((x0 / vae.Config.ScalingFactor).to(dtype));
+
+    public Tensor PredictBranch(Tensor z, long t, bool conditional, NetworkHooks? hooks)
+    {
+        if (!cond.Guided && !conditional) throw new InvalidOperationException("no unconditional branch without classifier-free guidance");
+        var context = cond.Guided ? cond.Context.narrow(0, conditional ? 1 : 0, 1) : cond.Context;
+        return unet.Forward(z.to(dtype), tensor(t, device: device), context, hooks).to(SchedulerDType);
+    }
+
+    public IReadOnlyList<Func<Tensor, Tensor>> DecodeSegments()
+    {
+        var segments = vae.DecodeSegments();
+        double scaling = vae.Config.ScalingFactor;
+        return [x0 => segments[0]((x0 / scaling).to(dtype)), .. segments.Skip(1)];
+    }
 }

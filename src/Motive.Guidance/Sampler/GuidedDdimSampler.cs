@@ -47,7 +47,9 @@ public static class GuidedDdimSampler
                     using var scope = NewDisposeScope();
                     trace.Begin(i, j, t);
                     var zt = keep is null ? z : GuidanceMath.KeepOutsideEdit(z, Reference(options, i, alpha, noise, z), keep);
-                    var (step, x0, decoded, artifacts) = Evaluate(denoiser, rule, terms, needs, zt, t, i, alpha, trace, options.ExplicitAttention);
+                    var (step, x0, decoded, artifacts) = options.LeanMemory
+                        ? LeanGradient.Evaluate(denoiser, rule, terms, needs, zt, t, i, alpha, trace, options.ExplicitAttention)
+                        : Evaluate(denoiser, rule, terms, needs, zt, t, i, alpha, trace, options.ExplicitAttention);
                     var (guided, guidanceNorm) = rule.Apply(step);
                     trace.Add("guidance_norm", guidanceNorm);
                     trace.Add("noise_norm", guided.norm());
@@ -96,17 +98,8 @@ public static class GuidedDdimSampler
         var output = denoiser.Predict(zg, t, hooks);
         var (eps, x0) = DdimMath.Predictions(zg, rule.Combine(output), alpha, denoiser.PredictionType);
         var decoded = needs.DecodedImage ? denoiser.Decode(x0) : null;
-        var inputs = new EnergyInputs(zg, x0, decoded, t, step, features, probs);
-        var weighted = new List<Tensor>();
         var artifacts = new Dictionary<string, Tensor>();
-        foreach (var term in terms)
-        {
-            var value = term.Energy.Evaluate(inputs);
-            trace.Add(term.Energy.Name, value.Value);
-            foreach (var (name, v) in value.Terms) trace.Add(name, v);
-            foreach (var (name, v) in value.Artifacts ?? new Dictionary<string, Tensor>()) artifacts[name] = v;
-            weighted.Add(value.Value * term.WeightAt(step));
-        }
+        var weighted = Energies(terms, new EnergyInputs(zg, x0, decoded, t, step, features, probs), step, trace, artifacts);
         Tensor grad;
         List<Tensor>? termGrads = null;
         if (weighted.Count == 0) grad = zeros_like(zg);
@@ -121,14 +114,29 @@ public static class GuidedDdimSampler
         return (guidance, x0.detach(), decoded?.detach(), artifacts);
     }
 
+    /// <summary>Each term's energy times its weight at this step; values and terms go to the trace, artifacts to <paramref name="artifacts"/>.</summary>
+    internal static List<Tensor> Energies(IReadOnlyList<GuidanceTerm> terms, EnergyInputs inputs, int step, GuidanceTrace trace, Dictionary<string, Tensor> artifacts)
+    {
+        var weighted = new List<Tensor>();
+        foreach (var term in terms)
+        {
+            var value = term.Energy.Evaluate(inputs);
+            trace.Add(term.Energy.Name, value.Value);
+            foreach (var (name, v) in value.Terms) trace.Add(name, v);
+            foreach (var (name, v) in value.Artifacts ?? new Dictionary<string, Tensor>()) artifacts[name] = v;
+            weighted.Add(value.Value * term.WeightAt(step));
+        }
+        return weighted;
+    }
+
     /// <summary>The branches as ε (v-prediction models' converted), detached.</summary>
-    private static (Tensor? Uncond, Tensor Cond) Branches(DenoiserOutput o, Tensor z, float alpha, string predictionType)
+    internal static (Tensor? Uncond, Tensor Cond) Branches(DenoiserOutput o, Tensor z, float alpha, string predictionType)
     {
         Tensor Eps(Tensor b) => predictionType == "epsilon" ? b.detach() : DdimMath.Predictions(z.detach(), b.detach(), alpha, predictionType).Eps;
         return (o.Uncond is { } u ? Eps(u) : null, Eps(o.Cond));
     }
 
-    private static NetworkHooks? Hooks(EnergyNeeds needs, Dictionary<string, Tensor> features, Dictionary<string, Tensor> probs, bool explicitAttention)
+    internal static NetworkHooks? Hooks(EnergyNeeds needs, Dictionary<string, Tensor> features, Dictionary<string, Tensor> probs, bool explicitAttention)
     {
         var wantFeatures = needs.Features is { Count: > 0 } f ? f.ToHashSet() : null;
         var wantProbs = needs.AttentionProbs is { Count: > 0 } p ? p.ToHashSet() : null;

@@ -25,4 +25,6 @@ public sealed record GuidedSamplerOptions
     public Tensor? SourceLatent { get; init; }
     /// <summary>Use softmax(QKᵀ)V attention (the reference's path) instead of fused attention.</summary>
     public bool ExplicitAttention { get; init; }
+    /// <summary>Take ∇E in parts, each with its own graph (<see cref="LeanGradient"/>): the same gradient at the memory of the largest part, for one more forward pass.</summary>
+    public bool LeanMemory { get; init; }
 }

@@ -51,6 +51,7 @@ public static class MotionGuidanceRun
             ReferenceLatents = inputs.CachedLatents,
             SourceLatent = sourceLatent,
             ExplicitAttention = settings.ExplicitAttention,
+            LeanMemory = settings.LeanMemory,
         };
         var term = new GuidanceTerm(energy, settings.GuidanceWeight, settings.Schedule);
         var rule = new ClippedGradientRule(cond.GuidanceScale, settings.ClipGrad);

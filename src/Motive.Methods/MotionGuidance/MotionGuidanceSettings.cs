@@ -23,6 +23,8 @@ public sealed record MotionGuidanceSettings
     public IReadOnlyList<double>? Schedule { get; init; }
     /// <summary>Explicit softmax attention (the reference's path); fused attention otherwise.</summary>
     public bool ExplicitAttention { get; init; }
+    /// <summary>∇E a part at a time (<see cref="Motive.Guidance.Sampler.GuidedSamplerOptions.LeanMemory"/>).</summary>
+    public bool LeanMemory { get; init; }
 
     public MotionEnergyOptions EnergyOptions => new(ColorWeight, FlowWeight, OcclusionMasking, OracleFlow, RaftIterations);
 }

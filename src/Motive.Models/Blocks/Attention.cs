@@ -1,3 +1,4 @@
+using Motive.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -48,6 +49,7 @@ public sealed class Attention : nn.Module
         k = k.view(b, m, heads, d).transpose(1, 2);   // (B, h, M, d)
         v = v.view(b, m, heads, d).transpose(1, 2);
 
+        FlopCount.Attention(b * heads, n, m, d);
         bool capture = hooks?.CaptureProbs?.Invoke(Path) == true;
         Tensor o;
         if (capture || hooks?.ExplicitAttention == true)
@@ -66,7 +68,7 @@ public sealed class Attention : nn.Module
 
     private Tensor Project(Linear layer, string name, Tensor x)
     {
-        var y = layer.forward(x);
+        var y = FlopCount.Linear(layer, x);
         return Lora?.Apply(name, x, y) ?? y;
     }
 }

@@ -34,5 +34,10 @@ public sealed class Conv : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => CpuKernels.Conv2d(x, weight, bias, stride, padding);
+    public override Tensor forward(Tensor x)
+    {
+        var y = CpuKernels.Conv2d(x, weight, bias, stride, padding);
+        FlopCount.Conv(y, weight);
+        return y;
+    }
 }

@@ -16,6 +16,7 @@ public static class CorrBlock
         long b = fmap1.shape[0], d = fmap1.shape[1], h = fmap1.shape[2], w = fmap1.shape[3];
         var f1 = fmap1.view(b, d, h * w);
         var f2 = fmap2.view(b, d, h * w);
+        Motive.Models.Runtime.FlopCount.Matmul(b * h * w, d, h * w);
         var corr = matmul(f1.transpose(1, 2), f2).view(b * h * w, 1, h, w) / Math.Sqrt(d);
         var pyramid = new Tensor[levels];
         pyramid[0] = corr;

@@ -1,4 +1,5 @@
 using Motive.Models.Blocks;
+using Motive.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -18,7 +19,7 @@ public sealed class FeedForward : nn.Module
         RegisterComponents();
     }
 
-    public Tensor Forward(Tensor x) => ((Linear)net[2]).forward(((Geglu)net[0]).Forward(x));
+    public Tensor Forward(Tensor x) => FlopCount.Linear((Linear)net[2], ((Geglu)net[0]).Forward(x));
 
     private sealed class Geglu : nn.Module
     {
@@ -32,7 +33,7 @@ public sealed class FeedForward : nn.Module
 
         public Tensor Forward(Tensor x)
         {
-            var parts = proj.forward(x).chunk(2, -1);
+            var parts = FlopCount.Linear(proj, x).chunk(2, -1);
             return parts[0] * F.gelu(parts[1]);
         }
     }
@@ -88,9 +89,9 @@ public sealed class Transformer2DModel : nn.Module
         var y = norm.forward(x);
         if (!linear) y = proj_in.forward(y);
         y = y.permute(0, 2, 3, 1).reshape(b, h * w, c);     // (B, HW, C)
-        if (linear) y = proj_in.forward(y);
+        if (linear) y = FlopCount.Linear((Linear)proj_in, y);
         foreach (var block in transformer_blocks) y = block.Forward(y, context);
-        if (linear) y = proj_out.forward(y);
+        if (linear) y = FlopCount.Linear((Linear)proj_out, y);
         y = y.reshape(b, h, w, c).permute(0, 3, 1, 2);
         if (!linear) y = proj_out.forward(y.contiguous());
         return y + x;

@@ -71,6 +71,14 @@ public sealed class VaeDecoder : nn.Module
         foreach (var b in up_blocks) x = b.Forward(x);
         return conv_out.forward(F.silu(conv_norm_out.forward(x)));
     }
+
+    /// <summary>The decoder as a chain of segments of one resnet or resampler each, for gradient checkpointing.</summary>
+    public IReadOnlyList<Func<Tensor, Tensor>> Segments(Func<Tensor, Tensor> before) =>
+    [
+        z => mid_block.Forward(conv_in.forward(before(z))),
+        .. up_blocks.SelectMany(b => b.Segments()),
+        x => conv_out.forward(F.silu(conv_norm_out.forward(x))),
+    ];
 }
 
 /// <summary>diffusers' AutoencoderKL. Latents here are unscaled; multiply by <see cref="VaeConfig.ScalingFactor"/> for the UNet.</summary>
@@ -100,4 +108,7 @@ public sealed class AutoencoderKL : nn.Module
     }
 
     public Tensor Decode(Tensor latents) => decoder.Forward(post_quant_conv.forward(latents));
+
+    /// <summary><see cref="Decode"/> as a chain of segments (one resnet or resampler each) whose composition is Decode, for <see cref="Runtime.CheckpointedChain"/>.</summary>
+    public IReadOnlyList<Func<Tensor, Tensor>> DecodeSegments() => decoder.Segments(post_quant_conv.forward);
 }

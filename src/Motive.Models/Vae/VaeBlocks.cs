@@ -1,4 +1,5 @@
 using Motive.Models.Blocks;
+using Motive.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -26,11 +27,12 @@ public sealed class VaeAttention : nn.Module
     {
         long b = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
         var y = group_norm.forward(x).view(b, c, h * w).transpose(1, 2);       // (B, HW, C)
-        var q = to_q.forward(y).unsqueeze(1);
-        var k = to_k.forward(y).unsqueeze(1);
-        var v = to_v.forward(y).unsqueeze(1);
+        var q = FlopCount.Linear(to_q, y).unsqueeze(1);
+        var k = FlopCount.Linear(to_k, y).unsqueeze(1);
+        var v = FlopCount.Linear(to_v, y).unsqueeze(1);
+        FlopCount.Attention(b, h * w, h * w, c);
         var o = nn.functional.scaled_dot_product_attention(q, k, v).squeeze(1);
-        o = to_out[0].forward(o).transpose(1, 2).reshape(b, c, h, w);
+        o = FlopCount.Linear(to_out[0], o).transpose(1, 2).reshape(b, c, h, w);
         return o + x;
     }
 }
@@ -72,5 +74,13 @@ public sealed class VaeBlock : nn.Module
         if (downsamplers is not null) x = downsamplers[0].Forward(x);
         if (upsamplers is not null) x = upsamplers[0].Forward(x);
         return x;
+    }
+
+    /// <summary>The block as a chain, one resnet or resampler a segment (for <see cref="Runtime.CheckpointedChain"/>).</summary>
+    public IEnumerable<Func<Tensor, Tensor>> Segments()
+    {
+        foreach (var r in resnets) yield return x => r.Forward(x, null);
+        if (downsamplers is not null) yield return x => downsamplers[0].Forward(x);
+        if (upsamplers is not null) yield return x => upsamplers[0].Forward(x);
     }
 }

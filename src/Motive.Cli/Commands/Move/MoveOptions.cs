@@ -40,6 +40,7 @@ public sealed class MoveOptions
     public readonly Option<bool> NoInitStartZt = new("--no-init-start-zt") { Description = "Start from fresh seeded noise instead of the source's z_T." };
     public readonly Option<int?> RaftIters = new("--raft-iters") { Description = "RAFT iterations inside the energy." + From(o => o.RaftIters) };
     public readonly Option<bool> ExplicitAttention = new("--explicit-attention") { Description = "softmax(QKᵀ)V attention, as the reference (default: fused)." };
+    public readonly Option<bool> LeanMemory = new("--lean-memory") { Description = "The same edit in less memory, about a third slower: the energy's gradient taken a part at a time." };
     public readonly Option<string> SaveDir = new("--save-dir", "--out") { Description = "Output folder (written whole at the end; an existing one must be empty or an earlier result).", Required = true };
     public readonly Option<int?> LogFreq = new("--log-freq") { Description = "Every N steps, save the decoded x̂₀ and RAFT's flow of it (0 = never)." + From(o => o.LogFreq) };
     public readonly Option<long> Seed = new("--seed") { DefaultValueFactory = _ => 0L, Description = "Seed of the recursion noise (and of the source / fresh z_T)." };
@@ -49,7 +50,7 @@ public sealed class MoveOptions
         Models.AddTo(c);
         foreach (var o in new Option[] { Raft, Prompt, InputDir, Image, Size, TargetFlow, EditMask, MaskMargin, GuidanceSchedule,
                      Steps, Eta, Scale, Recursions, GuidanceWeight, ColorWeight, FlowWeight, NoOcclusionMasking, OracleFlow, ClipGrad, UseCachedLatents,
-                     NoInitStartZt, RaftIters, ExplicitAttention, SaveDir, LogFreq, Seed })
+                     NoInitStartZt, RaftIters, ExplicitAttention, LeanMemory, SaveDir, LogFreq, Seed })
             c.Add(o);
         Strokes.AddTo(c);
     }
@@ -91,6 +92,7 @@ public sealed class MoveOptions
                 ColorWeight = r.GetValue(ColorWeight), FlowWeight = r.GetValue(FlowWeight), ClipGrad = r.GetValue(ClipGrad),
                 OcclusionMasking = r.GetValue(NoOcclusionMasking) ? false : null, OracleFlow = r.GetValue(OracleFlow) ? true : null, Eta = r.GetValue(Eta),
                 RaftIters = r.GetValue(RaftIters), GuidanceSchedule = Schedule(r.GetValue(GuidanceSchedule)), ExplicitAttention = r.GetValue(ExplicitAttention) ? true : null,
+                LeanMemory = r.GetValue(LeanMemory) ? true : null,
                 MaskMargin = r.GetValue(MaskMargin), UseCachedLatents = r.GetValue(UseCachedLatents), InitStartZt = r.GetValue(NoInitStartZt) ? false : null,
                 LogFreq = r.GetValue(LogFreq),
             },

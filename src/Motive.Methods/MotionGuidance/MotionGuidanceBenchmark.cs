@@ -1,0 +1,113 @@
+using Motive.Guidance.Energies.Motion;
+using Motive.Guidance.Sampler;
+using Motive.Methods.Editing;
+using Motive.Models.Raft;
+using Motive.Models.Runtime;
+using Motive.Models.Unet;
+using Motive.Models.Vae;
+using Motive.Sampling.Pipelines;
+using Motive.Sampling.Schedules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Motive.Methods.MotionGuidance;
+
+/// <summary>One mode of `motive bench mg`: ms per guided evaluation, peak memory (RSS on CPU, the card's in use on CUDA), achieved TFLOP/s.</summary>
+public sealed record MgBenchRow(string Mode, string Detail, double MsPerEvaluation, double PeakMiB, double Tflops);
+
+/// <summary>
+/// Motion Guidance's guided evaluation (both CFG branches, x̂₀, the VAE decoder, RAFT and the losses, ∇E back to the
+/// latent, the DDIM step) timed in each mode side by side on the same weights and inputs:
+/// <list type="bullet">
+/// <item><b>reference</b>: the reference's path: float32, softmax(QKᵀ)V attention, the host reading a number every evaluation;</item>
+/// <item><b>fast</b>: fused attention, numbers fetched once a step, bf16 weights on CUDA (energies, schedule and latents float32);</item>
+/// <item><b>lean</b>: fast, with ∇E a part at a time (<see cref="GuidedSamplerOptions.LeanMemory"/>): the memory of the largest part.</item>
+/// </list>
+/// TFLOP/s counts the forward multiply–adds of one evaluation (<see cref="FlopCount"/>) twice (the backward to the
+/// inputs costs about one forward), the same number for every mode, so it compares like with like.
+/// </summary>
+public static class MotionGuidanceBenchmark
+{
+    public static readonly IReadOnlyList<string> Modes = ["reference", "fast", "lean"];
+
+    public static List<MgBenchRow> Run(UNet2DConditionModel unet, AutoencoderKL vae, RaftModel raft, DdimSchedule schedule, int size, int evaluations,
+        IReadOnlyList<string> modes, ScalarType fastDtype, Device device, Action<string>? log = null)
+    {
+        foreach (var m in modes)
+            if (!Modes.Contains(m)) throw new ArgumentException($"unknown bench mode '{m}' (modes: {string.Join(", ", Modes)})");
+        var g = new Generator(0);
+        long latent = size / 8, dim = unet.Config.CrossAttentionDim;
+        using var source = (rand([1, 3, size, size], generator: g) * 2 - 1).to(device);
+        using var flow = Translation(size).to(device);
+        using var start = randn([1, 4, latent, latent], generator: g).to(device);
+        using var cond = new Conditioning(randn([1, 77, dim], generator: g).to(device), randn([1, 77, dim], generator: g).to(device), 7.5);
+        raft.to(device);
+        double flopsPerEvaluation = double.NaN;
+        var rows = new List<MgBenchRow>();
+        foreach (var mode in modes)
+        {
+            var dtype = mode == "reference" ? ScalarType.Float32 : fastDtype;
+            unet.to(dtype);
+            vae.to(dtype);
+            var denoiser = new UnetDenoiser(unet, vae, cond, schedule.PredictionType, dtype, device);
+            using var energy = new MotionEnergy(raft, source, flow);
+            var options = new GuidedSamplerOptions
+            {
+                Timesteps = schedule.Timesteps(500)[..(evaluations + 1)], Recursions = 1,
+                ExplicitAttention = mode == "reference", LeanMemory = mode == "lean",
+            };
+            double peakCuda = 0;
+            var clock = new System.Diagnostics.Stopwatch();
+            void OnEvaluation(GuidedEvaluation e)
+            {
+                if (mode == "reference") _ = e.PredictedX0.abs().max().item<float>();   // the reference logs with .item() every evaluation
+                peakCuda = Math.Max(peakCuda, DeviceMemory.CudaUsedMiB(device) ?? 0);
+                log?.Invoke($"{mode}: evaluation {e.Step + 1}/{evaluations + 1}");
+            }
+            void OnStep(int done, int total)
+            {
+                if (done == 1) { Sync(device); clock.Restart(); }   // the first evaluation warms up
+            }
+            var row = PhaseBench.Measure(mode, evaluations, null, () =>
+            {
+                using var trace = new GuidanceTrace();
+                using var noise = new SeededNoise(0);
+                IDisposable? count = double.IsNaN(flopsPerEvaluation) ? FlopCount.Start() : null;
+                void Counted(int done, int total)
+                {
+                    if (done == 1 && count is not null) { flopsPerEvaluation = 2.0 * FlopCount.Total; count.Dispose(); count = null; }
+                    OnStep(done, total);
+                }
+                using var z = GuidedDdimSampler.Sample(denoiser, new ClippedGradientRule(cond.GuidanceScale, 200), schedule, start,
+                    [new GuidanceTerm(energy, 300)], options, noise, trace, OnEvaluation, Counted);
+                Sync(device);
+                clock.Stop();
+                count?.Dispose();
+            });
+            double ms = clock.Elapsed.TotalMilliseconds / evaluations;
+            string detail = $"{(dtype == ScalarType.Float32 ? "fp32" : dtype.ToString().ToLowerInvariant())}, {(mode == "reference" ? "explicit" : "fused")} attention{(mode == "lean" ? ", ∇E in parts" : "")}";
+            var measured = new MgBenchRow(mode, detail, ms, device.type == DeviceType.CUDA ? peakCuda : row.PeakRssMiB, flopsPerEvaluation / (ms / 1000) / 1e12);
+            log?.Invoke($"{mode}: {measured.MsPerEvaluation:0} ms per evaluation, peak {measured.PeakMiB:0} MiB");
+            rows.Add(measured);
+        }
+        unet.to(ScalarType.Float32);
+        vae.to(ScalarType.Float32);
+        return rows;
+    }
+
+    /// <summary>The forward FLOPs of one evaluation times two, as counted by the last <see cref="Run"/> (for the report).</summary>
+    public static double TeraFlopsPerEvaluation(IReadOnlyList<MgBenchRow> rows) => rows.Count == 0 ? double.NaN : rows[0].Tflops * rows[0].MsPerEvaluation / 1000;
+
+    /// <summary>The centre square moved right by 1/16 of the side: a typical small edit.</summary>
+    private static Tensor Translation(int size)
+    {
+        var flow = zeros(1, 2, size, size);
+        flow[0, 0, (size / 4)..(3 * size / 4), (size / 4)..(3 * size / 4)] = tensor(size / 16f);
+        return flow;
+    }
+
+    private static void Sync(Device device)
+    {
+        if (device.type == DeviceType.CUDA) cuda.synchronize();
+    }
+}
