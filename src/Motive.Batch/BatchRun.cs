@@ -85,6 +85,7 @@ public static class BatchRun
     private static void RunOne(ManifestItem item, string outDir, EditModels models, IEditInputs inputs, Action<EditProgress>? progress, CancellationToken cancel)
     {
         using var plan = EditMethods.For(item.Request).Plan(item.Request, inputs);
+        models.CheckFits(plan);
         using var folder = ResultFolder.Create(ItemDir(outDir, item.Id));
         using var result = plan.Run(new EditSession(models, folder.WorkDir, progress, cancel));
         MotiveJson.Write(Path.Combine(folder.WorkDir, MarkerFile), new Marker(item.Id, item.Hash));

@@ -51,7 +51,7 @@ public sealed class MotiveServer : IAsyncDisposable
         Directory.CreateDirectory(Path.Combine(dataDir, "uploads"));
         Directory.CreateDirectory(Path.Combine(dataDir, "results"));
 
-        var models = new EditModels(options.Device);
+        var models = new EditModels(options.Device, options.MaxMemoryMiB);
         EditJobRunner? runner = null;
         try
         {

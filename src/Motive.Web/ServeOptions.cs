@@ -16,6 +16,8 @@ public sealed record ServeOptions
     /// <summary>The RAFT checkpoint of Motion Guidance edits (null = the embedded toy RAFT).</summary>
     public string? Raft { get; init; }
     public string Device { get; init; } = "cpu";
+    /// <summary>Jobs whose memory estimate is over this (MiB) are refused; null: what the device has.</summary>
+    public double? MaxMemoryMiB { get; init; }
     /// <summary>Bearer token every API call must carry; required when <see cref="Host"/> is not loopback.</summary>
     public string? Token { get; init; }
     public long MaxUploadBytes { get; init; } = 20L << 20;

@@ -51,7 +51,8 @@ public static class BatchCommand
         var shard = new Option<string?>("--shard") { Description = "Run shard I/N only." };
         var shards = new Option<int?>("--shards") { Description = "N shards, this worker's index from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX." };
         var device = new Option<string>("--device") { DefaultValueFactory = _ => "cpu", Description = "cpu or cuda (cuda:N)." };
-        var cmd = new Command("run", "Run a manifest (or one shard of it): models loaded once, each item written whole, finished items skipped.") { manifest, output, shard, shards, device };
+        var maxMemory = EditRunner.MaxMemoryOption();
+        var cmd = new Command("run", "Run a manifest (or one shard of it): models loaded once, each item written whole, finished items skipped.") { manifest, output, shard, shards, device, maxMemory };
         cmd.SetAction((r, cancel) =>
         {
             var path = r.GetValue(manifest)!;
@@ -61,7 +62,7 @@ public static class BatchCommand
             var items = Manifest.Read(path);
             var part = ShardOf(r.GetValue(shard), r.GetValue(shards));
             var outDir = r.GetValue(output)!;
-            using var models = new EditModels(dev);
+            using var models = new EditModels(dev, EditRunner.MaxMemoryMiB(r, maxMemory));
             var clock = Stopwatch.StartNew();
             var summary = ConsoleProgress.Edit(io.Error, progress => BatchRun.Run(items, outDir, part, models, new FileInputs(Path.GetDirectoryName(Path.GetFullPath(path))),
                 (k, n, item) => io.Error.WriteLine($"motive batch: shard {part}, item {k + 1} of {n}: {item.Id}" + (k > 0 ? $" ({clock.Elapsed.TotalSeconds / k:0.0} s an item, ETA {TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / k * (n - k)):hh\\:mm\\:ss})" : "")),

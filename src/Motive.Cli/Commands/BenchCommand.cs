@@ -50,6 +50,7 @@ public static class BenchCommand
                 o.WriteLine($"{"configuration",-48} {"ms/call",10} {"vs explicit",12}");
                 foreach (var row in rows)
                     o.WriteLine($"{row.Name,-48} {row.MsPerCall,10:0.0} {(row.Name.StartsWith("UNet") ? $"{baseline / row.MsPerCall:0.00}x" : ""),12}");
+                if (dev.type == DeviceType.CPU) o.WriteLine($"peak RSS of the run (weights, both paths): {Motive.Methods.Editing.PhaseBench.PeakRssMiB():0} MiB");
             }
             finally
             {

@@ -67,10 +67,11 @@ public static class BenchMgCommand
                 var rows = MotionGuidanceBenchmark.Run(unet, vae, flowModel, schedule, px, n, which, fast, dev, l => r.InvocationConfiguration.Error.WriteLine(l));
                 double reference = rows.FirstOrDefault(x => x.Mode == "reference")?.MsPerEvaluation ?? double.NaN;
                 string memory = dev.type == TorchSharp.DeviceType.CUDA ? "card MiB" : "peak RSS MiB";
-                o.WriteLine($"{"mode",-10} {"weights, attention",-36} {"ms/eval",9} {"5,000 evals",12} {memory,13} {"vs reference",13} {"TFLOP/s",8}");
+                o.WriteLine($"{"mode",-10} {"weights, attention",-36} {"ms/eval",9} {"5,000 evals",12} {memory,13} {"estimate MiB",13} {"vs reference",13} {"TFLOP/s",8}");
                 foreach (var row in rows)
-                    o.WriteLine($"{row.Mode,-10} {row.Detail,-36} {row.MsPerEvaluation,9:0} {Duration(row.MsPerEvaluation * EditEvaluations),12} {row.PeakMiB,13:0} " +
+                    o.WriteLine($"{row.Mode,-10} {row.Detail,-36} {row.MsPerEvaluation,9:0} {Duration(row.MsPerEvaluation * EditEvaluations),12} {row.PeakMiB,13:0} {row.EstimateMiB,13:0} " +
                                 $"{(double.IsNaN(reference) ? "" : $"{reference / row.MsPerEvaluation:0.00}x"),13} {row.Tflops,8:0.000}");
+                o.WriteLine("estimate: what `motive move` says before such a run (weights and graphs, without the process's own ~0.3 GiB)");
                 o.WriteLine($"{MotionGuidanceBenchmark.TeraFlopsPerEvaluation(rows):0.00} TFLOP per evaluation (convolutions, linear layers and attention; forward counted, backward taken as one forward more)");
             }
             finally

@@ -35,6 +35,8 @@ public static class DragCommand
         var cmd = new Command("drag", "Drag points of a picture to targets (DragDiffusion: per-image LoRA, latent optimisation, mutual self-attention).")
             { image, dragCase, generate, size, negative, cfg, drags, mask, region, prompt, lora, loraSteps, width, iterations, strength, lambda, lr, seed, output };
         models.AddTo(cmd);
+        var maxMemory = EditRunner.MaxMemoryOption();
+        cmd.Add(maxMemory);
         cmd.SetAction((r, cancel) =>
         {
             string? Full(Option<string?> o) => r.GetValue(o) is { } p ? Path.GetFullPath(p) : null;
@@ -50,7 +52,7 @@ public static class DragCommand
                     Lambda = r.GetValue(lambda), LatentLr = r.GetValue(lr), Cfg = r.GetValue(cfg),
                 },
             };
-            return Task.FromResult(EditRunner.Run(request, new FileInputs(), r.GetValue(output)!, r.GetValue(models.Device)!, r.InvocationConfiguration, cancel));
+            return Task.FromResult(EditRunner.Run(request, new FileInputs(), r.GetValue(output)!, r.GetValue(models.Device)!, EditRunner.MaxMemoryMiB(r, maxMemory), r.InvocationConfiguration, cancel));
         });
         return cmd;
     }

@@ -30,6 +30,8 @@ public static class EditCommand
         var cmd = new Command("edit", "Edit a picture by text (Guide-and-Rescale: inversion with the source prompt, CFG toward the target, self-guidance that keeps the layout, noise rescaling).")
             { image, source, target, preset, steps, width, cfg, selfAttention, appearance, features, guided, lower, upper, seed, output };
         models.AddTo(cmd);
+        var maxMemory = EditRunner.MaxMemoryOption();
+        cmd.Add(maxMemory);
         cmd.SetAction((r, cancel) =>
         {
             var request = new GarRequest
@@ -43,7 +45,7 @@ public static class EditCommand
                     RescaleLower = r.GetValue(lower), RescaleUpper = r.GetValue(upper),
                 },
             };
-            return Task.FromResult(EditRunner.Run(request, new FileInputs(), r.GetValue(output)!, r.GetValue(models.Device)!, r.InvocationConfiguration, cancel));
+            return Task.FromResult(EditRunner.Run(request, new FileInputs(), r.GetValue(output)!, r.GetValue(models.Device)!, EditRunner.MaxMemoryMiB(r, maxMemory), r.InvocationConfiguration, cancel));
         });
         return cmd;
     }

@@ -21,6 +21,8 @@ public static class ServeCommand
         var model = new ModelOptions();
         var cmd = new Command("serve", "The HTTP API (/api/v1, OpenAPI at /openapi/v1.json) and the web editor (/) on the loaded models.")
             { host, port, raft, token, maxUpload, maxSide, queue, data, cors, preview };
+        var maxMemory = EditRunner.MaxMemoryOption();
+        cmd.Add(maxMemory);
         model.AddTo(cmd);
         cmd.SetAction(async (r, cancel) =>
         {
@@ -32,6 +34,7 @@ public static class ServeCommand
                 Device = device, Token = r.GetValue(token) ?? (Environment.GetEnvironmentVariable("MOTIVE_TOKEN") is { Length: > 0 } t ? t : null),
                 MaxUploadBytes = (long)r.GetValue(maxUpload) << 20, MaxImageSide = r.GetValue(maxSide), QueueCapacity = r.GetValue(queue),
                 DataDir = r.GetValue(data) is { } d ? Path.GetFullPath(d) : null, CorsOrigins = r.GetValue(cors) ?? [], PreviewEvery = r.GetValue(preview),
+                MaxMemoryMiB = EditRunner.MaxMemoryMiB(r, maxMemory),
             };
             var io = r.InvocationConfiguration;
             try

@@ -59,7 +59,7 @@ public sealed class UnetDenoiser(UNet2DConditionModel unet, AutoencoderKL vae, C
     {
         var x = z.to(dtype);
         var input = cond.Guided ? cat([x, x], 0) : x;
-        var output = unet.Forward(input, tensor(t, device: device), cond.Context, hooks).to(SchedulerDType);
+        var output = unet.Forward(input, tensor(t, device: device), cond.Context.to(dtype), hooks).to(SchedulerDType);
         if (!cond.Guided) return new DenoiserOutput(null, output);
         var parts = output.chunk(2, 0);
         return new DenoiserOutput(parts[0], parts[1]);
@@ -71,7 +71,7 @@ public sealed class UnetDenoiser(UNet2DConditionModel unet, AutoencoderKL vae, C
     {
         if (!cond.Guided && !conditional) throw new InvalidOperationException("no unconditional branch without classifier-free guidance");
         var context = cond.Guided ? cond.Context.narrow(0, conditional ? 1 : 0, 1) : cond.Context;
-        return unet.Forward(z.to(dtype), tensor(t, device: device), context, hooks).to(SchedulerDType);
+        return unet.Forward(z.to(dtype), tensor(t, device: device), context.to(dtype), hooks).to(SchedulerDType);
     }
 
     public IReadOnlyList<Func<Tensor, Tensor>> DecodeSegments()

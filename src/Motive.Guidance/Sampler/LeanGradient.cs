@@ -29,12 +29,18 @@ internal static class LeanGradient
             throw new ArgumentException("lean memory gives the energies' total gradient, not each term's");
         var hooks = explicitAttention ? new Models.Blocks.NetworkHooks { ExplicitAttention = true } : null;
         var z = zt.detach();
+        // Each part in its own dispose scope: the evaluation's scope would otherwise keep every intermediate of the
+        // graph-free forward alive (tensor handles, not the graph, hold memory until their scope ends).
         DenoiserOutput output;
         Tensor eps, x0;
+        using (var scope = NewDisposeScope())
         using (no_grad())
         {
-            output = denoiser.Predict(z, t, hooks);
-            (eps, x0) = DdimMath.Predictions(z, rule.Combine(output), alpha, denoiser.PredictionType);
+            var o = denoiser.Predict(z, t, hooks);
+            (eps, x0) = DdimMath.Predictions(z, rule.Combine(o), alpha, denoiser.PredictionType);
+            output = new DenoiserOutput(o.Uncond?.MoveToOuterDisposeScope(), o.Cond.MoveToOuterDisposeScope());
+            eps.MoveToOuterDisposeScope();
+            x0.MoveToOuterDisposeScope();
         }
         var artifacts = new Dictionary<string, Tensor>();
         Tensor? decoded = null;
@@ -46,11 +52,13 @@ internal static class LeanGradient
             using (chain)
             {
                 Tensor gradImage;
+                using (var scope = NewDisposeScope())
                 using (enable_grad())
                 {
                     var leaf = image.detach().requires_grad_(true);
                     var weighted = GuidedDdimSampler.Energies(terms, new EnergyInputs(z, x0, leaf, t, step, new Dictionary<string, Tensor>(), new Dictionary<string, Tensor>()), step, trace, artifacts);
-                    gradImage = autograd.grad([weighted.Aggregate((a, b) => a + b)], [leaf])[0];
+                    gradImage = autograd.grad([weighted.Aggregate((a, b) => a + b)], [leaf])[0].MoveToOuterDisposeScope();
+                    foreach (var a in artifacts.Values) a.MoveToOuterDisposeScope();
                 }
                 decoded = image;
                 grad = BranchByBranch(denoiser, rule, output, z, t, alpha, chain.Backward(gradImage), hooks);

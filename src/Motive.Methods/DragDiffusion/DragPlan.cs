@@ -32,12 +32,16 @@ public sealed class DragPlan(DragRequest request, ModelRef model, DragSettings s
         {
             var notes = new List<string>();
             if (RunSize != InputSize) notes.Add($"runs at {RunSize.Width}x{RunSize.Height} (the picture is {InputSize.Width}x{InputSize.Height}); the result is resized back");
-            bool trains = picture is not null && lora is null && Settings.Lora.Steps > 0;
-            if (DragMemory.EstimateMiB(Model, RunSize.Width, RunSize.Height, Settings, trains) is { } mib)
-                notes.Add($"memory estimate: about {(mib >= 1024 ? $"{mib / 1024:0.0} GiB" : $"{mib:0} MiB")} for the weights at {Model.Dtype} and the {(trains ? "larger of the LoRA's and the drag's" : "drag's")} activations, beside the process's own ~0.3 GiB");
+            if (Memory is { } m) notes.Add(m.Note);
             return notes;
         }
     }
+
+    private bool TrainsLora => picture is not null && lora is null && Settings.Lora.Steps > 0;
+
+    public MemoryEstimate? Memory => DragMemory.EstimateMiB(Model, RunSize.Width, RunSize.Height, Settings, TrainsLora) is { } mib
+        ? new MemoryEstimate(mib, $"the weights at {Model.Dtype} and the {(TrainsLora ? "larger of the LoRA's and the drag's" : "drag's")} activations")
+        : null;
 
     public EditResult Run(EditSession session)
     {

@@ -108,6 +108,15 @@ public sealed class EditJobRunner : IDisposable
         try
         {
             var plan = EditMethods.For(request).Plan(request, inputs);
+            try
+            {
+                models.CheckFits(plan);
+            }
+            catch
+            {
+                plan.Dispose();
+                throw;
+            }
             var id = Guid.NewGuid().ToString("N")[..12];
             var job = new EditJob(id, plan, Path.Combine(resultsRoot, id));
             jobs[id] = job;

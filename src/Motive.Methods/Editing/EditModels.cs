@@ -10,12 +10,21 @@ namespace Motive.Methods.Editing;
 /// The models of a session, each loaded once and shared by every edit that names it (a server or batch worker
 /// loads them at start). Methods leave a shared model exactly as they found it (modes, hooks, adapters).
 /// </summary>
-public sealed class EditModels(string device = "cpu") : IDisposable
+public sealed class EditModels(string device = "cpu", double? maxMemoryMiB = null) : IDisposable
 {
     private readonly Dictionary<string, StableDiffusionModel> diffusion = [];
     private readonly Dictionary<string, RaftModel> raft = [];
 
     public string Device { get; } = device;
+
+    /// <summary>The most memory an edit may need by its estimate: the given limit, else what the device has (null: unknown, nothing refused).</summary>
+    public double? MaxMemoryMiB { get; } = maxMemoryMiB ?? Motive.Models.Runtime.DeviceMemory.TotalMiB(torch.device(device));
+
+    /// <summary>Refuses a plan whose memory estimate is over <see cref="MaxMemoryMiB"/> (before anything is loaded for it).</summary>
+    public void CheckFits(IEditPlan plan)
+    {
+        if (plan.Memory is { } m && MaxMemoryMiB is { } limit && m.MiB > limit) throw new EditMemoryException(m, limit, Device);
+    }
 
     /// <summary>Stable Diffusion as <paramref name="m"/> names it, its path already resolved (null = the embedded model).</summary>
     public StableDiffusionModel Diffusion(ModelRef m)

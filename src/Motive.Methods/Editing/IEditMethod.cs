@@ -33,6 +33,9 @@ public interface IEditPlan : IDisposable
     /// <summary>What a person should know before the run (e.g. that the input was resized).</summary>
     IReadOnlyList<string> Notes { get; }
 
+    /// <summary>The run's expected peak memory, or null when it cannot be told without loading the model.</summary>
+    MemoryEstimate? Memory { get; }
+
     EditResult Run(EditSession session);
 }
 

@@ -5,8 +5,8 @@ public sealed record BenchRow(string Phase, int Steps, double SecondsPerStep, do
 
 /// <summary>
 /// Measures phases of a method (`motive bench drag`, `bench gar`): the time per step and the kernel's resident
-/// high-water mark (VmHWM), reset before each phase (clear_refs 5), so a row is that phase's own peak with the
-/// weights loaded (heap an earlier phase freed but the allocator kept may count too).
+/// high-water mark (VmHWM), reset before each phase (clear_refs 5) after the heap an earlier phase freed is given
+/// back (malloc_trim), so a row is that phase's own peak with the weights loaded.
 /// </summary>
 public static class PhaseBench
 {
@@ -35,7 +35,12 @@ public static class PhaseBench
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
+        try { MallocTrim(0); }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
         try { File.WriteAllText("/proc/self/clear_refs", "5"); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "malloc_trim")]
+    private static extern int MallocTrim(nuint pad);
 }

@@ -25,11 +25,14 @@ public sealed class GarPlan(GarRequest request, ModelRef model, GarConfig config
         {
             var notes = new List<string>();
             if (RunSize != InputSize) notes.Add($"runs at {RunSize.Width}x{RunSize.Height} (the picture is {InputSize.Width}x{InputSize.Height}); the result is resized back");
-            if (GarMemory.EstimateMiB(Model, RunSize.Width, RunSize.Height, Config) is { } mib)
-                notes.Add($"memory estimate: about {(mib >= 1024 ? $"{mib / 1024:0.0} GiB" : $"{mib:0} MiB")} for the weights at {Model.Dtype} and a guided step's maps and activations, beside the process's own ~0.3 GiB");
+            if (Memory is { } m) notes.Add(m.Note);
             return notes;
         }
     }
+
+    public MemoryEstimate? Memory => GarMemory.EstimateMiB(Model, RunSize.Width, RunSize.Height, Config) is { } mib
+        ? new MemoryEstimate(mib, $"the weights at {Model.Dtype} and a guided step's maps and activations")
+        : null;
 
     public EditResult Run(EditSession session)
     {

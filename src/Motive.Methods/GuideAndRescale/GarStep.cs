@@ -48,6 +48,16 @@ public static class GarStep
             };
             return unet.Forward(x.to(dtype), time, text.to(dtype), hooks).to(float32);
         }
+        // A pass in its own dispose scope keeps only its ε and the maps it captured: the step's scope would otherwise
+        // hold every intermediate of every pass (tensor handles hold memory until their scope ends; a graph keeps what
+        // its backward needs by itself).
+        Tensor Pass(Tensor x, Tensor text, Dictionary<string, Tensor>? maps)
+        {
+            using var pass = NewDisposeScope();
+            var eps = Eps(x, text, maps);
+            foreach (var m in maps?.Values ?? Enumerable.Empty<Tensor>()) m.MoveToOuterDisposeScope();
+            return eps.MoveToOuterDisposeScope();
+        }
 
         // The reference runs all four passes with grad on the last two at every step; the values are the same when a
         // pass nothing reads is skipped (no energy active: plain CFG) or runs without a graph (no guider reads the
@@ -58,16 +68,16 @@ public static class GarStep
         var inv = new Dictionary<string, Tensor>();
         using (no_grad())
         {
-            epsU = Eps(z, uncond, null);
-            if (anyEnergy) Eps(zStar, source, inv);
+            epsU = Pass(z, uncond, null);
+            if (anyEnergy) Pass(zStar, source, inv);
         }
         var leaf = new TorchSharp.Modules.Parameter(z.to(float32).clone(), requires_grad: anyEnergy);
         var curInv = new Dictionary<string, Tensor>();
         var curTrg = new Dictionary<string, Tensor>();
-        if (anyEnergy) Eps(leaf, source, curInv);
+        if (anyEnergy) Pass(leaf, source, curInv);
         Tensor epsTrg;
         using (targetMaps ? null : no_grad())
-            epsTrg = Eps(leaf, target, targetMaps ? curTrg : null);
+            epsTrg = Pass(leaf, target, targetMaps ? curTrg : null);
 
         Tensor? cfg = null, energy = null;
         var closed = new List<Tensor>();
@@ -86,13 +96,13 @@ public static class GarStep
                     closed.Add(MapEnergies.LatentsDiffGradient(leaf.detach(), zStar.to(float32)) * (float)s);
                     continue;
             }
-            var e = g.Name switch
+            var e = (g.Name switch
             {
                 GarGuider.FeaturesL2 => MapEnergies.FeaturesL2(curTrg[g.FeatureModule(upBlocks)!], inv[g.FeatureModule(upBlocks)!]),
                 GarGuider.SelfAttentionL2 => Attention(layers.Order(false), curInv, inv, layerTerms, g.Name),
                 GarGuider.Appearance => AppearanceEnergy(g, step, layers, curInv, inv, upBlocks, layerTerms),
                 _ => throw new ArgumentException($"unknown guider '{g.Name}'; known: {string.Join(", ", GarGuider.Names)}"),
-            };
+            }).to(float32);   // maps of a half-precision UNet give half-precision sums: the energies and their weighting in float32
             double value = e.item<float>();
             energies[g.Name] = value;
             if (Math.Abs(s * value) <= 1e-8) continue;      // the reference's allclose(g·E, 0): no term, no backward
@@ -133,7 +143,7 @@ public static class GarStep
     {
         var a = order.Select(p => cur[p]).ToList();
         var b = order.Select(p => inv[p]).ToList();
-        terms[guider] = a.Zip(b).Select(x => (double)(x.First - x.Second).square().mean().item<float>()).ToList();
+        terms[guider] = a.Zip(b).Select(x => (double)(x.First - x.Second).square().mean().to(float32).item<float>()).ToList();
         return MapEnergies.SelfAttentionL2(a, b);
     }
 

@@ -13,7 +13,7 @@ using static TorchSharp.torch;
 namespace Motive.Methods.MotionGuidance;
 
 /// <summary>One mode of `motive bench mg`: ms per guided evaluation, peak memory (RSS on CPU, the card's in use on CUDA), achieved TFLOP/s.</summary>
-public sealed record MgBenchRow(string Mode, string Detail, double MsPerEvaluation, double PeakMiB, double Tflops);
+public sealed record MgBenchRow(string Mode, string Detail, double MsPerEvaluation, double PeakMiB, double EstimateMiB, double Tflops);
 
 /// <summary>
 /// Motion Guidance's guided evaluation (both CFG branches, x̂₀, the VAE decoder, RAFT and the losses, ∇E back to the
@@ -42,7 +42,8 @@ public static class MotionGuidanceBenchmark
         using var start = randn([1, 4, latent, latent], generator: g).to(device);
         using var cond = new Conditioning(randn([1, 77, dim], generator: g).to(device), randn([1, 77, dim], generator: g).to(device), 7.5);
         raft.to(device);
-        double flopsPerEvaluation = double.NaN;
+        long parameters = unet.parameters().Concat(vae.parameters()).Concat(raft.parameters()).Sum(p => p.numel());
+        double flopsPerEvaluation = CountFlops(unet, vae, raft, cond, schedule.PredictionType, source, flow, start, device);
         var rows = new List<MgBenchRow>();
         foreach (var mode in modes)
         {
@@ -72,27 +73,39 @@ public static class MotionGuidanceBenchmark
             {
                 using var trace = new GuidanceTrace();
                 using var noise = new SeededNoise(0);
-                IDisposable? count = double.IsNaN(flopsPerEvaluation) ? FlopCount.Start() : null;
-                void Counted(int done, int total)
-                {
-                    if (done == 1 && count is not null) { flopsPerEvaluation = 2.0 * FlopCount.Total; count.Dispose(); count = null; }
-                    OnStep(done, total);
-                }
                 using var z = GuidedDdimSampler.Sample(denoiser, new ClippedGradientRule(cond.GuidanceScale, 200), schedule, start,
-                    [new GuidanceTerm(energy, 300)], options, noise, trace, OnEvaluation, Counted);
+                    [new GuidanceTerm(energy, 300)], options, noise, trace, OnEvaluation, OnStep);
                 Sync(device);
                 clock.Stop();
-                count?.Dispose();
             });
             double ms = clock.Elapsed.TotalMilliseconds / evaluations;
-            string detail = $"{(dtype == ScalarType.Float32 ? "fp32" : dtype.ToString().ToLowerInvariant())}, {(mode == "reference" ? "explicit" : "fused")} attention{(mode == "lean" ? ", ∇E in parts" : "")}";
-            var measured = new MgBenchRow(mode, detail, ms, device.type == DeviceType.CUDA ? peakCuda : row.PeakRssMiB, flopsPerEvaluation / (ms / 1000) / 1e12);
+            string detail = $"{dtype switch { ScalarType.BFloat16 => "bf16", ScalarType.Float16 => "fp16", _ => "fp32" }}, {(mode == "reference" ? "explicit" : "fused")} attention{(mode == "lean" ? ", ∇E in parts" : "")}";
+            var settings = new MotionGuidanceSettings { Cfg = cond.GuidanceScale, ExplicitAttention = mode == "reference", LeanMemory = mode == "lean" };
+            double estimate = MotionGuidanceMemory.EstimateMiB(parameters, unet.Config.BlockOutChannels[0], dtype == ScalarType.Float32 ? 4 : 2, size, size, settings);
+            var measured = new MgBenchRow(mode, detail, ms, device.type == DeviceType.CUDA ? peakCuda : row.PeakRssMiB, estimate, flopsPerEvaluation / (ms / 1000) / 1e12);
             log?.Invoke($"{mode}: {measured.MsPerEvaluation:0} ms per evaluation, peak {measured.PeakMiB:0} MiB");
             rows.Add(measured);
         }
         unet.to(ScalarType.Float32);
         vae.to(ScalarType.Float32);
         return rows;
+    }
+
+    /// <summary>
+    /// The arithmetic of one evaluation, the same for every mode: the forward of both branches, the decoder and the
+    /// energy, counted once without a graph, times two (the backward to the inputs costs about one forward more).
+    /// </summary>
+    private static double CountFlops(UNet2DConditionModel unet, AutoencoderKL vae, RaftModel raft, Conditioning cond, string predictionType,
+        Tensor source, Tensor flow, Tensor start, Device device)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        using var energy = new MotionEnergy(raft, source, flow);
+        var denoiser = new UnetDenoiser(unet, vae, cond, predictionType, ScalarType.Float32, device);
+        using var count = FlopCount.Start();
+        var output = denoiser.Predict(start, 500, null);
+        energy.Evaluate(denoiser.Decode(output.Cond));
+        return 2.0 * FlopCount.Total;
     }
 
     /// <summary>The forward FLOPs of one evaluation times two, as counted by the last <see cref="Run"/> (for the report).</summary>

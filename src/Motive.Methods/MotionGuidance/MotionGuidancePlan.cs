@@ -56,7 +56,29 @@ public sealed class MotionGuidancePlan : IEditPlan
     /// <summary>What the source is, for the record.</summary>
     public string PlannedDescription => planned.Description;
     /// <summary>What a person should know before the run (e.g. that the input was resized).</summary>
-    public IReadOnlyList<string> Notes => Sizing.Resizes ? [$"resized the input {Sizing} (sides to the nearest multiple of 64); flows and masks follow"] : [];
+    public IReadOnlyList<string> Notes
+    {
+        get
+        {
+            var notes = new List<string>();
+            if (Sizing.Resizes) notes.Add($"resized the input {Sizing} (sides to the nearest multiple of 64); flows and masks follow");
+            if (Memory is { } m) notes.Add(m.Note);
+            return notes;
+        }
+    }
+
+    public MemoryEstimate? Memory
+    {
+        get
+        {
+            var (w, h) = (Sizing.TargetWidth, Sizing.TargetHeight);
+            if (MotionGuidanceMemory.EstimateMiB(Model, w, h, Settings) is not { } mib) return null;
+            string? smaller = !Settings.LeanMemory && MotionGuidanceMemory.EstimateMiB(Model, w, h, Settings, lean: true) is { } lean && lean < mib * 0.9
+                ? $"lean memory would need about {MemoryEstimate.Format(lean)}"
+                : null;
+            return new MemoryEstimate(mib, $"the weights at {Model.Dtype} and a guided evaluation's graphs{(Settings.LeanMemory ? " (lean memory)" : "")}", smaller);
+        }
+    }
 
     /// <summary>The source image (1,3,H,W) in [-1,1], z_T and the trajectory, made on first use.</summary>
     public MotionGuidanceSource PrepareSource(EditSession session)

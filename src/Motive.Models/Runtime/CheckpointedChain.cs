@@ -25,22 +25,35 @@ public sealed class CheckpointedChain : IDisposable
         foreach (var segment in segments)
         {
             chain.inputs.Add(h.DetachFromDisposeScope());
-            h = segment(h);
+            // A segment's own intermediates go with its scope: only its output lives on.
+            using var scope = NewDisposeScope();
+            h = segment(h).MoveToOuterDisposeScope();
         }
         return (h, chain);
     }
 
-    /// <summary>∂(output · <paramref name="gradOutput"/>)/∂x: the gradient at the output carried back to the chain's input.</summary>
+    /// <summary>
+    /// ∂(output · <paramref name="gradOutput"/>)/∂x: the gradient at the output carried back to the chain's input.
+    /// Once: each segment's kept input is freed as soon as the gradient has passed it.
+    /// </summary>
     public Tensor Backward(Tensor gradOutput)
     {
+        if (inputs.Count != segments.Count) throw new InvalidOperationException("a checkpointed chain is carried back once");
         using var _ = enable_grad();
         var g = gradOutput;
         for (int k = segments.Count - 1; k >= 0; k--)
         {
-            using var scope = NewDisposeScope();
-            var x = inputs[k].detach().requires_grad_(true);
-            var y = segments[k](x);
-            g = autograd.grad([y], [x], [g])[0].MoveToOuterDisposeScope();
+            Tensor next;
+            using (var scope = NewDisposeScope())
+            {
+                var x = inputs[k].detach().requires_grad_(true);
+                var y = segments[k](x);
+                next = autograd.grad([y], [x], [g])[0].MoveToOuterDisposeScope();
+            }
+            if (!ReferenceEquals(g, gradOutput)) g.Dispose();
+            g = next;
+            inputs[k].Dispose();
+            inputs.RemoveAt(k);
         }
         return g;
     }

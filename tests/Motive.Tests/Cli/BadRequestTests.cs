@@ -24,6 +24,9 @@ public class BadRequestTests
         { "scene", ["scene", "--size", "100000", "--out", "{out}"], 2, "--size must be between 64 and 1024 px" },
         { "demo --recursions 0", ["demo", "--recursions", "0", "--out", "{out}"], 2, "recursions must be at least 1" },
         { "move without a motion", ["move", "--save-dir", "{out}"], 2, "say where things move" },
+        { "move over the memory limit", ["move", "--size", "512x512", "--translate", "4,0", "--max-memory", "0.001", "--save-dir", "{out}"], 2, "more than the 1 MiB allowed on cpu; lean memory would need about" },
+        { "lean move over the memory limit", ["move", "--size", "512x512", "--translate", "4,0", "--lean-memory", "--max-memory", "0.001", "--save-dir", "{out}"], 2, "(lean memory)), more than the 1 MiB allowed on cpu (--max-memory GIB sets the limit)" },
+        { "move with a bad memory limit", ["move", "--size", "512x512", "--translate", "4,0", "--max-memory", "-1", "--save-dir", "{out}"], 2, "--max-memory must be a number of GiB above 0" },
     };
 
     [Theory]

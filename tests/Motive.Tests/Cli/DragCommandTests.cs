@@ -17,6 +17,7 @@ public class DragCommandTests
         { "drag off the picture", ["drag", "--image", "{image}", "--drag", "10,10:500,10", "--out", "{out}"], "leaves the 64x64 picture" },
         { "mask and region", ["drag", "--image", "{image}", "--drag", "1,1:5,5", "--mask", "{image}", "--region", "0,0,8,8", "--out", "{out}"], "not both" },
         { "corrupt image", ["drag", "--image", "{dir}/bad.png", "--drag", "1,1:5,5", "--out", "{out}"], "bad.png" },
+        { "over the memory limit", ["drag", "--image", "{image}", "--drag", "1,1:5,5", "--max-memory", "0.001", "--out", "{out}"], "more than the 1 MiB allowed on cpu" },
         { "bad iterations", ["drag", "--image", "{image}", "--drag", "1,1:5,5", "--iterations", "-1", "--out", "{out}"], "max_iterations must be at least 0" },
         { "bad strength", ["drag", "--image", "{image}", "--drag", "1,1:5,5", "--inversion-strength", "1.5", "--out", "{out}"], "inversion_strength must be in (0, 1]" },
     };

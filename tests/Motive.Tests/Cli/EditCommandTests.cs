@@ -20,6 +20,7 @@ public class EditCommandTests
         { "bad steps", ["edit", "--image", "{image}", "--source-prompt", Src, "--target-prompt", Trg, "--steps", "0", "--out", "{out}"], "steps must be between 1 and 1000" },
         { "negative weight", ["edit", "--image", "{image}", "--source-prompt", Src, "--target-prompt", Trg, "--appearance", "-1", "--out", "{out}"], "appearance must be a finite number ≥ 0" },
         { "weight of another preset", ["edit", "--image", "{image}", "--source-prompt", Src, "--target-prompt", Trg, "--features", "2", "--out", "{out}"], "has none" },
+        { "over the memory limit", ["edit", "--image", "{image}", "--source-prompt", Src, "--target-prompt", Trg, "--max-memory", "0.001", "--out", "{out}"], "more than the 1 MiB allowed on cpu" },
         { "bounds", ["edit", "--image", "{image}", "--source-prompt", Src, "--target-prompt", Trg, "--rescale-lower", "2", "--rescale-upper", "1", "--out", "{out}"], "0 < lower ≤ upper" },
     };
 

@@ -196,6 +196,17 @@ public class ServerApiTests
         Assert.True(left.Count == 0, "left behind: " + string.Join(", ", left));
     }
 
+    /// <summary>A job over the server's memory limit is refused when submitted (400, the estimate and the limit named), and nothing is queued.</summary>
+    [Fact]
+    public async Task AJobOverTheMemoryLimit_IsRefused()
+    {
+        await using var h = await ServerHarness.Start(new ServeOptions { MaxMemoryMiB = 1 });
+        var id = (await h.Upload(Png(128, 128), "square.png"))["id"]!.GetValue<string>();
+        await Problem(h, await h.Client.PostAsync("api/v1/jobs", ServerHarness.Json(ServerHarness.MoveRequest(id, 10, 10, 5, "a cat"))), 400, "more than the 1 MiB allowed on cpu");
+        var jobs = JsonNode.Parse(await h.Client.GetStringAsync("api/v1/jobs"))!;
+        Assert.Empty(jobs is JsonArray a ? a : jobs["jobs"]!.AsArray());
+    }
+
     [Fact]
     public async Task BadInput_IsOneProblemLine_WithA4xx()
     {
@@ -288,7 +299,7 @@ public class ServerApiTests
             var body = await r.Content.ReadAsStringAsync();
             Assert.True((int)r.StatusCode == status, $"{r.RequestMessage!.Method} {r.RequestMessage.RequestUri}: {(int)r.StatusCode} {body}");
             Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType);
-            Assert.Contains(text, body);
+            Assert.True(body.Contains(text, StringComparison.Ordinal), $"expected \"{text}\" in {body}");
             Assert.DoesNotContain("   at ", body);
         }
         Assert.DoesNotContain("failed (", h.Log.ToString());   // nothing reached the 500 path

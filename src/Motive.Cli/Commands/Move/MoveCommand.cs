@@ -12,7 +12,7 @@ public static class MoveCommand
         var cmd = new Command("move", "Move what, where: re-synthesise an image so that it follows a target optical flow (Motion Guidance).");
         o.AddTo(cmd);
         cmd.SetAction((r, cancel) =>
-            Task.FromResult(EditRunner.Run(o.Request(r), new FileInputs(), r.GetValue(o.SaveDir)!, r.GetValue(o.Device)!, r.InvocationConfiguration, cancel)));
+            Task.FromResult(EditRunner.Run(o.Request(r), new FileInputs(), r.GetValue(o.SaveDir)!, r.GetValue(o.Device)!, EditRunner.MaxMemoryMiB(r, o.MaxMemory), r.InvocationConfiguration, cancel)));
         return cmd;
     }
 }

@@ -40,6 +40,7 @@ public sealed class MoveOptions
     public readonly Option<bool> NoInitStartZt = new("--no-init-start-zt") { Description = "Start from fresh seeded noise instead of the source's z_T." };
     public readonly Option<int?> RaftIters = new("--raft-iters") { Description = "RAFT iterations inside the energy." + From(o => o.RaftIters) };
     public readonly Option<bool> ExplicitAttention = new("--explicit-attention") { Description = "softmax(QKᵀ)V attention, as the reference (default: fused)." };
+    public readonly Option<double?> MaxMemory = EditRunner.MaxMemoryOption();
     public readonly Option<bool> LeanMemory = new("--lean-memory") { Description = "The same edit in less memory, about a third slower: the energy's gradient taken a part at a time." };
     public readonly Option<string> SaveDir = new("--save-dir", "--out") { Description = "Output folder (written whole at the end; an existing one must be empty or an earlier result).", Required = true };
     public readonly Option<int?> LogFreq = new("--log-freq") { Description = "Every N steps, save the decoded x̂₀ and RAFT's flow of it (0 = never)." + From(o => o.LogFreq) };
@@ -50,7 +51,7 @@ public sealed class MoveOptions
         Models.AddTo(c);
         foreach (var o in new Option[] { Raft, Prompt, InputDir, Image, Size, TargetFlow, EditMask, MaskMargin, GuidanceSchedule,
                      Steps, Eta, Scale, Recursions, GuidanceWeight, ColorWeight, FlowWeight, NoOcclusionMasking, OracleFlow, ClipGrad, UseCachedLatents,
-                     NoInitStartZt, RaftIters, ExplicitAttention, LeanMemory, SaveDir, LogFreq, Seed })
+                     NoInitStartZt, RaftIters, ExplicitAttention, LeanMemory, MaxMemory, SaveDir, LogFreq, Seed })
             c.Add(o);
         Strokes.AddTo(c);
     }
