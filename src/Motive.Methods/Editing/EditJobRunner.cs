@@ -18,6 +18,7 @@ public sealed class EditJob
         Id = id;
         Plan = plan;
         ResultDir = resultDir;
+        Notes = plan.Notes;   // once: a plan's notes size the model's files for the memory estimate, and views read them often
     }
 
     public string Id { get; }
@@ -25,7 +26,7 @@ public sealed class EditJob
     /// <summary>The resolved request (every default filled in).</summary>
     public EditRequest Request => Plan.Request;
     /// <summary>What the plan says a person should know (e.g. that the input was resized).</summary>
-    public IReadOnlyList<string> Notes => Plan.Notes;
+    public IReadOnlyList<string> Notes { get; }
     public string ResultDir { get; }
     public EditJobState State { get; internal set; } = EditJobState.Queued;
     public EditProgress? Progress { get; internal set; }

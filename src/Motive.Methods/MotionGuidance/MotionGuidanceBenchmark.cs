@@ -5,6 +5,7 @@ using Motive.Models.Raft;
 using Motive.Models.Runtime;
 using Motive.Models.Unet;
 using Motive.Models.Vae;
+using Motive.Sampling.Benchmarks;
 using Motive.Sampling.Pipelines;
 using Motive.Sampling.Schedules;
 using TorchSharp;
@@ -67,7 +68,7 @@ public static class MotionGuidanceBenchmark
             }
             void OnStep(int done, int total)
             {
-                if (done == 1) { Sync(device); clock.Restart(); }   // the first evaluation warms up
+                if (done == 1) { BenchTimer.Sync(device); clock.Restart(); }   // the first evaluation warms up
             }
             var row = PhaseBench.Measure(mode, evaluations, null, () =>
             {
@@ -75,7 +76,7 @@ public static class MotionGuidanceBenchmark
                 using var noise = new SeededNoise(0);
                 using var z = GuidedDdimSampler.Sample(denoiser, new ClippedGradientRule(cond.GuidanceScale, 200), schedule, start,
                     [new GuidanceTerm(energy, 300)], options, noise, trace, OnEvaluation, OnStep);
-                Sync(device);
+                BenchTimer.Sync(device);
                 clock.Stop();
             });
             double ms = clock.Elapsed.TotalMilliseconds / evaluations;
@@ -117,10 +118,5 @@ public static class MotionGuidanceBenchmark
         var flow = zeros(1, 2, size, size);
         flow[0, 0, (size / 4)..(3 * size / 4), (size / 4)..(3 * size / 4)] = tensor(size / 16f);
         return flow;
-    }
-
-    private static void Sync(Device device)
-    {
-        if (device.type == DeviceType.CUDA) cuda.synchronize();
     }
 }

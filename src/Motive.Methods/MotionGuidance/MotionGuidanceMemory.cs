@@ -19,9 +19,6 @@ public static class MotionGuidanceMemory
     private const double GraphPerCell = 4.4, LeanPerCell = 1.9, ProbabilityCopies = 4;
     private const int Heads = 8;
 
-    public static double? EstimateMiB(ModelRef model, int width, int height, MotionGuidanceSettings settings, bool? lean = null) =>
-        ModelSize.Of(model) is { } size ? EstimateMiB(size.Parameters, size.Width, size.Bytes, width, height, settings, lean) : null;
-
     /// <summary>The estimate for a model of <paramref name="parameters"/> weights (UNet, VAE, text encoder) whose UNet's first width is <paramref name="first"/>.</summary>
     public static double EstimateMiB(long parameters, long first, int bytes, int width, int height, MotionGuidanceSettings settings, bool? lean = null)
     {

@@ -71,9 +71,10 @@ public sealed class MotionGuidancePlan : IEditPlan
     {
         get
         {
-            var (w, h) = (Sizing.TargetWidth, Sizing.TargetHeight);
-            if (MotionGuidanceMemory.EstimateMiB(Model, w, h, Settings) is not { } mib) return null;
-            string? smaller = !Settings.LeanMemory && MotionGuidanceMemory.EstimateMiB(Model, w, h, Settings, lean: true) is { } lean && lean < mib * 0.9
+            if (ModelSize.Of(Model) is not { } size) return null;
+            double Estimate(bool lean) => MotionGuidanceMemory.EstimateMiB(size.Parameters, size.Width, size.Bytes, Sizing.TargetWidth, Sizing.TargetHeight, Settings, lean);
+            double mib = Estimate(Settings.LeanMemory);
+            string? smaller = !Settings.LeanMemory && Estimate(true) is var lean && lean < mib * 0.9
                 ? $"lean memory would need about {MemoryEstimate.Format(lean)}"
                 : null;
             return new MemoryEstimate(mib, $"the weights at {Model.Dtype} and a guided evaluation's graphs{(Settings.LeanMemory ? " (lean memory)" : "")}", smaller);

@@ -25,7 +25,8 @@ public static class BenchTimer
         return new BenchRow(name, sw.Elapsed.TotalMilliseconds / iters, iters);
     }
 
-    private static void Sync(Device device)
+    /// <summary>Waits for the device's queued work (CUDA); nothing on CPU.</summary>
+    public static void Sync(Device device)
     {
         if (device.type == DeviceType.CUDA) cuda.synchronize();
     }
