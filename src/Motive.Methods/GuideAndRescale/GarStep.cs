@@ -38,24 +38,24 @@ public static class GarStep
         int upBlocks = unet.Config.BlockOutChannels.Length;
         var modules = config.Guiders.Where(g => Active(g, step)).Select(g => g.FeatureModule(upBlocks)).OfType<string>().ToHashSet();
         var time = tensor(t, device: z.device);
-        Tensor Eps(Tensor x, Tensor text, Dictionary<string, Tensor>? maps)
+        Tensor Eps(Tensor x, Tensor text, Captured? maps)
         {
             var hooks = maps is null ? null : new NetworkHooks
             {
-                CaptureProbs = attention ? layers.All.Contains : null,
-                OnAttentionProbs = (path, p) => maps[path] = p,
-                OnFeature = (path, f) => { if (modules.Contains(path)) maps[path] = f; return f; },
+                CaptureQueryKeys = attention ? layers.All.Contains : null,
+                OnQueryKeys = (path, q, k) => maps.QueryKeys[path] = (q, k),
+                OnFeature = (path, f) => { if (modules.Contains(path)) maps.Features[path] = f; return f; },
             };
             return unet.Forward(x.to(dtype), time, text.to(dtype), hooks).to(float32);
         }
-        // A pass in its own dispose scope keeps only its ε and the maps it captured: the step's scope would otherwise
+        // A pass in its own dispose scope keeps only its ε and what it captured: the step's scope would otherwise
         // hold every intermediate of every pass (tensor handles hold memory until their scope ends; a graph keeps what
         // its backward needs by itself).
-        Tensor Pass(Tensor x, Tensor text, Dictionary<string, Tensor>? maps)
+        Tensor Pass(Tensor x, Tensor text, Captured? maps)
         {
             using var pass = NewDisposeScope();
             var eps = Eps(x, text, maps);
-            foreach (var m in maps?.Values ?? Enumerable.Empty<Tensor>()) m.MoveToOuterDisposeScope();
+            foreach (var m in maps?.Tensors ?? []) m.MoveToOuterDisposeScope();
             return eps.MoveToOuterDisposeScope();
         }
 
@@ -65,15 +65,15 @@ public static class GarStep
         bool anyEnergy = config.Guiders.Any(g => !g.ClosedForm && Active(g, step));
         bool targetMaps = config.Guiders.Any(g => g.Name == GarGuider.FeaturesL2 && Active(g, step));
         Tensor epsU;
-        var inv = new Dictionary<string, Tensor>();
+        var inv = new Captured();
         using (no_grad())
         {
             epsU = Pass(z, uncond, null);
             if (anyEnergy) Pass(zStar, source, inv);
         }
         var leaf = new TorchSharp.Modules.Parameter(z.to(float32).clone(), requires_grad: anyEnergy);
-        var curInv = new Dictionary<string, Tensor>();
-        var curTrg = new Dictionary<string, Tensor>();
+        var curInv = new Captured();
+        var curTrg = new Captured();
         if (anyEnergy) Pass(leaf, source, curInv);
         Tensor epsTrg;
         using (targetMaps ? null : no_grad())
@@ -98,7 +98,7 @@ public static class GarStep
             }
             var e = (g.Name switch
             {
-                GarGuider.FeaturesL2 => MapEnergies.FeaturesL2(curTrg[g.FeatureModule(upBlocks)!], inv[g.FeatureModule(upBlocks)!]),
+                GarGuider.FeaturesL2 => MapEnergies.FeaturesL2(curTrg.Features[g.FeatureModule(upBlocks)!], inv.Features[g.FeatureModule(upBlocks)!]),
                 GarGuider.SelfAttentionL2 => Attention(layers.Order(false), curInv, inv, layerTerms, g.Name),
                 GarGuider.Appearance => AppearanceEnergy(g, step, layers, curInv, inv, upBlocks, layerTerms),
                 _ => throw new ArgumentException($"unknown guider '{g.Name}'; known: {string.Join(", ", GarGuider.Names)}"),
@@ -129,22 +129,44 @@ public static class GarStep
     private static bool Active(GarGuider g, int step) => g.Scales[step] != 0 && (g.Name != GarGuider.Appearance
         || g.SelfAttentionScales![step] != 0 || g.AppearanceScales![step] != 0);
 
-    private static Tensor AppearanceEnergy(GarGuider g, int step, SelectedLayers layers, Dictionary<string, Tensor> cur, Dictionary<string, Tensor> inv,
+    private static Tensor AppearanceEnergy(GarGuider g, int step, SelectedLayers layers, Captured cur, Captured inv,
         int upBlocks, Dictionary<string, IReadOnlyList<double>> terms)
     {
         double sa = g.SelfAttentionScales![step], app = g.AppearanceScales![step];
         var module = g.FeatureModule(upBlocks)!;
         var e = Attention(layers.Order(true), cur, inv, terms, g.Name) * (float)sa;
-        return e + MapEnergies.AppearanceL1(cur[module], inv[module]) * (float)app;
+        return e + MapEnergies.AppearanceL1(cur.Features[module], inv.Features[module]) * (float)app;
     }
 
-    private static Tensor Attention(IReadOnlyList<string> order, Dictionary<string, Tensor> cur, Dictionary<string, Tensor> inv,
+    /// <summary>
+    /// self_attn_map_l2: Σ over layers (in the given order) of mean((A_cur − A_inv)²) over every head and entry of the
+    /// softmax self-attention probabilities, each layer a block of rows at a time (<see cref="RowwiseAttentionL2"/>).
+    /// </summary>
+    private static Tensor Attention(IReadOnlyList<string> order, Captured cur, Captured inv,
         Dictionary<string, IReadOnlyList<double>> terms, string guider)
     {
-        var a = order.Select(p => cur[p]).ToList();
-        var b = order.Select(p => inv[p]).ToList();
-        terms[guider] = a.Zip(b).Select(x => (double)(x.First - x.Second).square().mean().to(float32).item<float>()).ToList();
-        return MapEnergies.SelfAttentionL2(a, b);
+        if (order.Count == 0) throw new ArgumentException("the self-attention energy needs at least one layer");
+        Tensor? sum = null;
+        var values = new List<double>();
+        foreach (var path in order)
+        {
+            var (q, k) = cur.QueryKeys[path];
+            var (qInv, kInv) = inv.QueryKeys[path];
+            var (value, gradQ, gradK) = RowwiseAttentionL2.Evaluate(q, k, qInv, kInv);
+            values.Add(value);
+            var term = RowwiseAttentionL2.WithGradient(value, q, k, gradQ, gradK);
+            sum = sum is null ? term : sum + term;
+        }
+        terms[guider] = values;
+        return sum!;
+    }
+
+    /// <summary>What a pass's hooks kept: the hooked blocks' outputs and the read self-attention layers' queries and keys.</summary>
+    private sealed class Captured
+    {
+        public Dictionary<string, Tensor> Features { get; } = [];
+        public Dictionary<string, (Tensor Q, Tensor K)> QueryKeys { get; } = [];
+        public IEnumerable<Tensor> Tensors => Features.Values.Concat(QueryKeys.Values.SelectMany(p => new[] { p.Q, p.K }));
     }
 
     /// <summary>The self-attention modules a config reads, per place (down, mid, up), as transformer-block ranges.</summary>

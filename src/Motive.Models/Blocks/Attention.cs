@@ -51,6 +51,7 @@ public sealed class Attention : nn.Module
 
         FlopCount.Attention(b * heads, n, m, d);
         bool capture = hooks?.CaptureProbs?.Invoke(Path) == true;
+        if (hooks?.CaptureQueryKeys?.Invoke(Path) == true) hooks.OnQueryKeys?.Invoke(Path, q, k);
         Tensor o;
         if (capture || hooks?.ExplicitAttention == true)
         {

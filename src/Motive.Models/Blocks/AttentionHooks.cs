@@ -19,6 +19,15 @@ public sealed class NetworkHooks
     public Action<string, Tensor>? OnAttentionProbs { get; init; }
 
     /// <summary>
+    /// Which attention modules report their queries and keys (B, heads, N, d), split into heads, before the 1/√d scale:
+    /// the probabilities softmax(QKᵀ/√d) without forming them, so that a method can compare maps a block of rows at a
+    /// time (the attention itself stays fused).
+    /// </summary>
+    public Func<string, bool>? CaptureQueryKeys { get; init; }
+
+    public Action<string, Tensor, Tensor>? OnQueryKeys { get; init; }
+
+    /// <summary>
     /// Self-attention only: called with the module path and this call's keys and values (B, N, C), projected, before
     /// the heads split; returns the keys and values to attend over instead (the same pair to only read). Mutual
     /// self-attention (DragDiffusion's final denoising, MasaCtrl) lets the edited branch attend over the source's.

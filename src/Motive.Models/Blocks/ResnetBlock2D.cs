@@ -26,11 +26,14 @@ public sealed class ResnetBlock2D : nn.Module
 
     public Tensor Forward(Tensor x, Tensor? temb)
     {
+        // The block's intermediates go with its own scope (a graph keeps what its backward needs by itself): without
+        // a graph only the output lives on, and a pass peaks at one block's intermediates instead of the network's.
+        using var scope = NewDisposeScope();
         var h = conv1.forward(F.silu(norm1.forward(x)));
         if (time_emb_proj is not null && temb is not null)
             h = h + time_emb_proj.forward(F.silu(temb))[.., .., TensorIndex.None, TensorIndex.None];
         h = conv2.forward(F.silu(norm2.forward(h)));
-        return (conv_shortcut?.forward(x) ?? x) + h;
+        return ((conv_shortcut?.forward(x) ?? x) + h).MoveToOuterDisposeScope();
     }
 }
 
