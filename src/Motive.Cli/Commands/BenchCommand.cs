@@ -37,20 +37,22 @@ public static class BenchCommand
             else
             {
                 var dir = r.GetValue(config) ?? Path.Combine(AppContext.BaseDirectory, "configs", "sd15");
-                (u, v) = UnetBenchmark.RandomFromConfigs(dir, dt, dev);
+                (u, v) = UnetBenchmark.RandomFromConfigs(dir, dt, dev, withVae: dev.type == DeviceType.CUDA);   // the VAE only times txt2img on CUDA
                 what = $"{dir} (random weights)";
             }
             try
             {
+                double loaded = ResidentMemory.CurrentMiB(), loading = ResidentMemory.PeakMiB();
                 long parameters = u.parameters().Sum(p => p.numel());
                 o.WriteLine($"model: {what}; UNet {parameters / 1e6:0.0}M parameters; {r.GetValue(size)}² (latents {r.GetValue(size) / 8}²), batch {r.GetValue(batch)}, {r.GetValue(dtype)}, {dev}{CpuNote(dev)}");
                 var rows = UnetBenchmark.Run(u, v, r.GetValue(size), r.GetValue(batch), r.GetValue(iters), dt, dev,
                     line => r.InvocationConfiguration.Error.WriteLine(line));
                 double baseline = rows[1].MsPerCall;
-                o.WriteLine($"{"configuration",-48} {"ms/call",10} {"vs explicit",12}");
+                bool cpu = dev.type == DeviceType.CPU;
+                o.WriteLine($"{"configuration",-48} {"ms/call",10} {"vs explicit",12}{(cpu ? $" {"peak RSS MiB",13}" : "")}");
                 foreach (var row in rows)
-                    o.WriteLine($"{row.Name,-48} {row.MsPerCall,10:0.0} {(row.Name.StartsWith("UNet") ? $"{baseline / row.MsPerCall:0.00}x" : ""),12}");
-                if (dev.type == DeviceType.CPU) o.WriteLine($"peak RSS of the run (weights, both paths): {Motive.Methods.Editing.PhaseBench.PeakRssMiB():0} MiB");
+                    o.WriteLine($"{row.Name,-48} {row.MsPerCall,10:0.0} {(row.Name.StartsWith("UNet") ? $"{baseline / row.MsPerCall:0.00}x" : ""),12}{(cpu ? $" {row.PeakRssMiB,13:0}" : "")}");
+                if (cpu) o.WriteLine($"resident with the weights loaded: {loaded:0} MiB (peak while loading {loading:0} MiB); each row's peak is the weights plus that path's activations");
             }
             finally
             {
@@ -92,7 +94,7 @@ public static class BenchCommand
         var o = r.InvocationConfiguration.Output;
         int px = r.GetValue(size);
         if (px < 64 || px % 64 != 0 || px > Motive.Methods.Editing.EditLimits.MaxSide) throw new ArgumentException("--size must be a multiple of 64 up to 2048");
-        double before = Motive.Methods.Editing.PhaseBench.PeakRssMiB();
+        double before = ResidentMemory.PeakMiB();
         StableDiffusionModel? sd = null;
         Motive.Models.Unet.UNet2DConditionModel u;
         string what;
@@ -104,9 +106,7 @@ public static class BenchCommand
         else
         {
             var dir = r.GetValue(config) ?? Path.Combine(AppContext.BaseDirectory, "configs", "sd15");
-            var (ru, rv) = UnetBenchmark.RandomFromConfigs(dir, dt, dev);
-            rv?.Dispose();
-            (u, what) = (ru, $"{dir} (random weights)");
+            (u, what) = (UnetBenchmark.RandomFromConfigs(dir, dt, dev, withVae: false).Item1, $"{dir} (random weights)");
         }
         try
         {

@@ -55,7 +55,10 @@ public sealed class Attention : nn.Module
         Tensor o;
         if (capture || hooks?.ExplicitAttention == true)
         {
-            var probs = matmul(q, k.transpose(-1, -2)).mul(1.0 / Math.Sqrt(d)).softmax(-1);   // (B, h, N, M)
+            Tensor probs;
+            using (var scores = matmul(q, k.transpose(-1, -2)))
+            using (var scaled = scores.mul(1.0 / Math.Sqrt(d)))
+                probs = scaled.softmax(-1);   // (B, h, N, M); the two N×M temporaries freed at once (a graph keeps what it needs)
             if (capture) hooks!.OnAttentionProbs?.Invoke(Path, probs);
             o = matmul(probs, v);
         }

@@ -38,6 +38,9 @@ public sealed class NetworkHooks
     public Func<string, Tensor, Tensor>? OnFeature { get; init; }
 
     internal Tensor Feature(string path, Tensor output) => OnFeature is null ? output : OnFeature(path, output);
+
+    /// <summary>Whether a handler is called from inside attention (it may keep what it is handed, or make tensors there).</summary>
+    internal bool ReachesIntoAttention => CaptureProbs is not null || CaptureQueryKeys is not null || SelfAttentionKeyValues is not null;
 }
 
 /// <summary>Holder through which a model's modules see the hooks of the current call.</summary>

@@ -49,6 +49,20 @@ public static class FlowOps
 
     /// <summary>Per-pixel end-point error ‖a − b‖₂ (B,H,W).</summary>
     public static Tensor EndPointError(Tensor a, Tensor b) => (a - b).square().sum(dim: 1).sqrt();
+
+    /// <summary>
+    /// Pixels within <paramref name="radius"/> px (Chebyshev) of a motion edge (B,H,W, bool): where some component of
+    /// the flow spans more than <paramref name="tolerance"/> px over the (2r+1)² window. A flow estimated at 1/8
+    /// resolution and upsampled is blurred there, so errors are reported near and away from these edges apart.
+    /// </summary>
+    public static Tensor NearMotionEdge(Tensor flow, int radius, double tolerance = 0.5)
+    {
+        using var scope = NewDisposeScope();
+        int k = 2 * radius + 1;
+        var high = F.max_pool2d(flow, k, 1, radius);
+        var low = F.max_pool2d(flow.neg(), k, 1, radius).neg();
+        return (high - low).amax([1]).gt(tolerance).MoveToOuterDisposeScope();
+    }
 }
 
 /// <summary>End-point error statistics of an estimated flow against a reference.</summary>

@@ -83,8 +83,15 @@ public sealed class Transformer2DModel : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>The hooks of the network's current call (set by the owning network).</summary>
+    public HookSlot? Hooks { get; set; }
+
     public Tensor Forward(Tensor x, Tensor context)
     {
+        // Like ResnetBlock2D, the transformer's intermediates go with its own scope: without a graph a pass then peaks at
+        // one transformer's norms, projections and attention instead of every transformer's. Not when hooks reach into
+        // attention: what they keep, or make there, must live as long as the caller's scope.
+        using var scope = Hooks?.Current?.ReachesIntoAttention == true ? null : NewDisposeScope();
         long b = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
         var y = norm.forward(x);
         if (!linear) y = proj_in.forward(y);
@@ -94,6 +101,7 @@ public sealed class Transformer2DModel : nn.Module
         if (linear) y = FlopCount.Linear((Linear)proj_out, y);
         y = y.reshape(b, h, w, c).permute(0, 3, 1, 2);
         if (!linear) y = proj_out.forward(y.contiguous());
-        return y + x;
+        var output = y + x;
+        return scope is null ? output : output.MoveToOuterDisposeScope();
     }
 }

@@ -67,7 +67,10 @@ public sealed class UNet2DConditionModel : nn.Module
         RegisterComponents();
 
         foreach (var (name, m) in named_modules())
+        {
             if (m is Attention a) { a.Path = name; a.Hooks = _hooks; }
+            if (m is Transformer2DModel t) t.Hooks = _hooks;
+        }
     }
 
     public UnetConfig Config { get; }

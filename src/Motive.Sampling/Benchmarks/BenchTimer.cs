@@ -4,8 +4,8 @@ using static TorchSharp.torch;
 
 namespace Motive.Sampling.Benchmarks;
 
-/// <summary>One measured configuration: milliseconds per call, averaged over the timed iterations.</summary>
-public sealed record BenchRow(string Name, double MsPerCall, int Calls);
+/// <summary>One measured configuration: milliseconds per call, averaged over the timed iterations, and its peak resident memory (MiB; NaN when not measured).</summary>
+public sealed record BenchRow(string Name, double MsPerCall, int Calls, double PeakRssMiB = double.NaN);
 
 /// <summary>Times a call: one warm-up (kernels, allocator, caches), then the mean of <c>iters</c> calls, with CUDA synchronised.</summary>
 public static class BenchTimer

@@ -9,7 +9,9 @@ namespace Motive.Sampling.Benchmarks;
 /// <summary>
 /// Times UNet calls at a given latent size and batch (2 = one classifier-free-guided step) in one process,
 /// fused attention against the explicit softmax path, so that the ratio is measured side by side; on CUDA
-/// also a whole 50-step guided txt2img (UNet × 50 + VAE decode). Weights are random unless given.
+/// also a whole 50-step guided txt2img (UNet × 50 + VAE decode). Weights are random unless given. Each row also
+/// carries its own peak resident memory (<see cref="ResidentMemory"/>, reset before it): the weights plus that
+/// path's activations, the figure to set beside another framework's peak for one forward.
 /// </summary>
 public static class UnetBenchmark
 {
@@ -23,13 +25,13 @@ public static class UnetBenchmark
         using var t = tensor(500L, device: device);
         var rows = new List<BenchRow>
         {
-            BenchTimer.Time("UNet, fused attention", () => unet.Forward(x, t, ctx), iters, device, log),
-            BenchTimer.Time("UNet, explicit attention", () => unet.Forward(x, t, ctx, new NetworkHooks { ExplicitAttention = true }), iters, device, log),
+            Measured("UNet, fused attention", () => unet.Forward(x, t, ctx), iters, device, log),
+            Measured("UNet, explicit attention", () => unet.Forward(x, t, ctx, new NetworkHooks { ExplicitAttention = true }), iters, device, log),
         };
         if (vae is not null && device.type == TorchSharp.DeviceType.CUDA)
         {
             using var z = randn([1, 4, size / 8, size / 8], generator: g).to(dtype, device);
-            rows.Add(BenchTimer.Time("50-step CFG txt2img (UNet ×50 + VAE decode)", () =>
+            rows.Add(Measured("50-step CFG txt2img (UNet ×50 + VAE decode)", () =>
             {
                 for (int i = 0; i < 50; i++) { using var s = NewDisposeScope(); unet.Forward(x, t, ctx); }
                 vae.Decode(z);
@@ -38,15 +40,25 @@ public static class UnetBenchmark
         return rows;
     }
 
-    /// <summary>A UNet (and VAE, when its config is there) with random weights from a diffusers folder's configs.</summary>
-    public static (UNet2DConditionModel, AutoencoderKL?) RandomFromConfigs(string dir, ScalarType dtype, Device device)
+    private static BenchRow Measured(string name, Action call, int iters, Device device, Action<string>? log)
+    {
+        if (device.type == DeviceType.CPU) ResidentMemory.ResetPeak();
+        var row = BenchTimer.Time(name, call, iters, device, log);
+        return device.type == DeviceType.CPU ? row with { PeakRssMiB = ResidentMemory.PeakMiB() } : row;
+    }
+
+    /// <summary>
+    /// A UNet (and, with <paramref name="withVae"/>, the VAE when its config is there) with random weights from a
+    /// diffusers folder's configs.
+    /// </summary>
+    public static (UNet2DConditionModel, AutoencoderKL?) RandomFromConfigs(string dir, ScalarType dtype, Device device, bool withVae = true)
     {
         manual_seed(0);
         var unet = new UNet2DConditionModel(UnetConfig.From(JsonConfig.Load(Path.Combine(dir, "unet", "config.json"))));
         unet.to(dtype).to(device).eval();
         AutoencoderKL? vae = null;
         var vaeCfg = Path.Combine(dir, "vae", "config.json");
-        if (File.Exists(vaeCfg))
+        if (withVae && File.Exists(vaeCfg))
         {
             vae = new AutoencoderKL(VaeConfig.From(JsonConfig.Load(vaeCfg)));
             vae.to(dtype).to(device).eval();

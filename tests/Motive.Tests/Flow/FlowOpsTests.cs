@@ -33,6 +33,27 @@ public class FlowOpsTests
     }
 
     [Fact]
+    public void NearMotionEdge_IsTheBandAroundAMovedSquare()
+    {
+        // A 6×6 square moving (5, 0) inside a still 20×20 frame: the edge band of radius 2 is the pixels whose 5×5
+        // window holds both moving and still pixels, i.e. Chebyshev distance ≤ 2 from the square's outline on either side.
+        using var flow = torch.zeros(1, 2, 20, 20);
+        flow[0, 0, torch.TensorIndex.Slice(7, 13), torch.TensorIndex.Slice(7, 13)] = torch.tensor(5f);
+        using var near = FlowOps.NearMotionEdge(flow, 2);
+        Assert.Equal(new long[] { 1, 20, 20 }, near.shape);
+        for (int y = 0; y < 20; y++)
+            for (int x = 0; x < 20; x++)
+            {
+                bool inside = y is >= 7 and < 13 && x is >= 7 and < 13;
+                bool windowHasInside = Math.Max(7 - y, y - 12) <= 2 && Math.Max(7 - x, x - 12) <= 2;
+                bool windowHasOutside = y - 2 < 7 || y + 2 > 12 || x - 2 < 7 || x + 2 > 12;
+                Assert.True((windowHasInside && windowHasOutside) == near[0, y, x].item<bool>(), $"pixel ({x}, {y}), inside {inside}");
+            }
+        using var small = FlowOps.NearMotionEdge(flow * 0.08, 2);   // 0.4 px steps are not an edge at tolerance 0.5
+        Assert.Equal(0, small.sum().item<long>());
+    }
+
+    [Fact]
     public void Epe_OfKnownDifferences()
     {
         using var a = torch.zeros(1, 2, 2, 2);
