@@ -43,13 +43,17 @@ public static class TrainEvaluateCommand
             var (epe12, moving12, interior12) = RaftTraining.EndPointErrors(flow, count, 128, 12);
             o.WriteLine($"toy RAFT end-point error where things move: {moving5:0.000} px at 5 iterations (Motion Guidance's), {moving12:0.000} px at 12; "
                 + $"of that more than {RaftTraining.EdgeBand} px from a motion edge {interior5:0.000} / {interior12:0.000} px; over all pixels {epe5:0.000} / {epe12:0.000} px ({count} held-out edit pairs)");
+            var floor = RaftTraining.UpsamplingFloor(count, 128);
+            o.WriteLine($"the floor of RAFT-small's 8x bilinear upsampling (a 1/8-resolution flow fitted to the exact one by RAFT's L1 objective): {floor.Moving:0.000} px where things move, "
+                + $"{floor.MovingInterior:0.000} px more than {RaftTraining.EdgeBand} px from a motion edge, {floor.All:0.000} px over all pixels");
             var path = Path.Combine(folder, "training", "evaluation.json");
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             MotiveJson.Write(path, new
             {
                 held_out_scenes = count, vae_psnr_db = psnr, caption_correct = correct, reconstruction_caption_correct = upperCorrect, colours_found = colours, shapes_right = shapes,
                 caption_sampler = new { steps = r.GetValue(steps), cfg = r.GetValue(cfg) }, raft_epe_5 = epe5, raft_epe_12 = epe12, raft_epe_moving_5 = moving5, raft_epe_moving_12 = moving12,
-                raft_epe_moving_interior_5 = interior5, raft_epe_moving_interior_12 = interior12, captions = checks,
+                raft_epe_moving_interior_5 = interior5, raft_epe_moving_interior_12 = interior12,
+                upsampling_floor = new { epe = floor.All, epe_moving = floor.Moving, epe_moving_interior = floor.MovingInterior }, captions = checks,
             });
             o.WriteLine($"wrote {path}");
             return Task.FromResult(CliApp.Ok);

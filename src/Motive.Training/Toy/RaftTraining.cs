@@ -37,26 +37,72 @@ public static class RaftTraining
     public static RaftErrors EndPointErrors(RaftModel raft, int count, int size, int iterations = Iterations)
     {
         using var _ = no_grad();
-        double sum = 0, movingSum = 0, interiorSum = 0;
-        long movingCount = 0, interiorCount = 0;
-        for (int start = 0; start < count; start += 8)
+        var sums = new ErrorSums();
+        var device = raft.parameters().First().device;
+        foreach (var seeds in HeldOutBatches(count))
         {
             using var scope = NewDisposeScope();
-            var seeds = Enumerable.Range(start, Math.Min(8, count - start)).Select(HeldOut.SceneSeed).ToArray();
             var (source, target, flow) = SceneBatches.EditPairs(seeds, size);
-            var device = raft.parameters().First().device;
-            var (_, up) = raft.Forward(source.to(device), target.to(device), iterations);
-            var epe = FlowOps.EndPointError(up.cpu(), flow);
-            sum += epe.mean(dimensions: [1, 2]).sum().item<float>();
-            var moving = flow.square().sum(dim: 1).gt(0);
-            movingSum += epe.masked_select(moving).sum().item<float>();
-            movingCount += moving.sum().item<long>();
-            var interior = moving.logical_and(FlowOps.NearMotionEdge(flow, EdgeBand).logical_not());
-            interiorSum += epe.masked_select(interior).sum().item<float>();
-            interiorCount += interior.sum().item<long>();
+            sums.Add(raft.Forward(source.to(device), target.to(device), iterations).FlowUp.cpu(), flow);
         }
-        return new RaftErrors(sum / count, movingCount == 0 ? double.NaN : movingSum / movingCount,
-            interiorCount == 0 ? double.NaN : interiorSum / interiorCount);
+        return sums.Result(count);
+    }
+
+    /// <summary>
+    /// The floor of <see cref="EndPointErrors"/> for RAFT-small's architecture: the best flow at 1/8 resolution that
+    /// its 8× bilinear upsampling (<see cref="RaftModel.UpFlow8"/>) can turn into, fitted to the exact flow of each
+    /// held-out pair by RAFT's own objective (L1 over all pixels; convex, so Adam from the block means gets close to
+    /// its optimum), then scored the same way: what a RAFT-small that met its objective perfectly would score here.
+    /// </summary>
+    public static RaftErrors UpsamplingFloor(int count, int size, int steps = 400)
+    {
+        var sums = new ErrorSums();
+        foreach (var seeds in HeldOutBatches(count))
+        {
+            using var scope = NewDisposeScope();
+            var flow = SceneBatches.EditPairs(seeds, size).Flow;
+            var coarse = new TorchSharp.Modules.Parameter(nn.functional.avg_pool2d(flow, 8) / 8);
+            using var adam = optim.Adam([coarse], lr: 0.05);
+            for (int i = 0; i < steps; i++)
+            {
+                using var step = NewDisposeScope();
+                adam.zero_grad();
+                (RaftModel.UpFlow8(coarse) - flow).abs().mean().backward();
+                adam.step();
+            }
+            using (no_grad()) sums.Add(RaftModel.UpFlow8(coarse), flow);
+        }
+        return sums.Result(count);
+    }
+
+    /// <summary>The scene seeds of the first <paramref name="count"/> held-out edit pairs, 8 at a time.</summary>
+    private static IEnumerable<int[]> HeldOutBatches(int count)
+    {
+        for (int start = 0; start < count; start += 8)
+            yield return Enumerable.Range(start, Math.Min(8, count - start)).Select(HeldOut.SceneSeed).ToArray();
+    }
+
+    /// <summary>Running sums of <see cref="RaftErrors"/> over batches of estimates against exact flows.</summary>
+    private sealed class ErrorSums
+    {
+        private double all, moving, interior;
+        private long movingCount, interiorCount;
+
+        public void Add(Tensor estimate, Tensor flow)
+        {
+            using var scope = NewDisposeScope();
+            var epe = FlowOps.EndPointError(estimate, flow);
+            all += epe.mean(dimensions: [1, 2]).sum().item<float>();
+            var isMoving = flow.square().sum(dim: 1).gt(0);
+            moving += epe.masked_select(isMoving).sum().item<float>();
+            movingCount += isMoving.sum().item<long>();
+            var isInterior = isMoving.logical_and(FlowOps.NearMotionEdge(flow, EdgeBand).logical_not());
+            interior += epe.masked_select(isInterior).sum().item<float>();
+            interiorCount += isInterior.sum().item<long>();
+        }
+
+        public RaftErrors Result(int pairs) =>
+            new(all / pairs, movingCount == 0 ? double.NaN : moving / movingCount, interiorCount == 0 ? double.NaN : interior / interiorCount);
     }
 
     /// <summary>How far (px) from a motion edge a moving pixel counts as an object's interior in <see cref="EndPointErrors"/>.</summary>
