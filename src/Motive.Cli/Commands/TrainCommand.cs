@@ -30,9 +30,12 @@ public static class TrainCommand
         unet.Add(minSnr);
         unet.Add(dataset);
         cmd.Add(unet);
-        cmd.Add(Make("raft", "Train the toy RAFT-small on toy edit pairs with exact flow.", "--out", "The RAFT checkpoint to write (princeton layout; state in training/raft beside it).",
-            steps: 3000, batch: 8, lr: 4e-4, ema: 0, clip: 1, (path, o, size, _, report, cancel) => RaftTraining.Train(path, o, size, report, cancel),
-            RaftTraining.StateDir));
+        var inputScale = new Option<int?>("--input-scale") { Description = $"Enlarge the scenes this many times before RAFT sees them ({string.Join(", ", Motive.Models.Raft.RaftInputScale.Supported)}; the checkpoint records it; default: the checkpoint's own, 1 for a new one)." };
+        var raft = Make("raft", "Train the toy RAFT-small on toy edit pairs with exact flow.", "--out", "The RAFT checkpoint to write (princeton layout; state in training/raft beside it).",
+            steps: 3000, batch: 8, lr: 4e-4, ema: 0, clip: 1, (path, o, size, r, report, cancel) => RaftTraining.Train(path, o, size, r.GetValue(inputScale), report, cancel),
+            RaftTraining.StateDir);
+        raft.Add(inputScale);
+        cmd.Add(raft);
         cmd.Add(TrainEvaluateCommand.Create());
         return cmd;
     }

@@ -34,15 +34,47 @@ public sealed class RaftModel : nn.Module
 
     public RaftConfig Config { get; }
 
-    /// <summary>The smallest image side the correlation pyramid allows (128 px for 4 levels).</summary>
-    public long MinimumSide => 8L * (2 << (Config.CorrLevels - 1));
+    /// <summary>
+    /// How much the images are enlarged (bilinearly) before RAFT sees them; the flow comes back at the images' own size
+    /// and in their pixels. 1 for published checkpoints. Small scenes need more: RAFT-small upsamples its 1/8-resolution
+    /// flow bilinearly, which blurs a moving object's outline over 8 px of the input (see <see cref="RaftInputScale"/>).
+    /// A checkpoint carries it in its metadata (<see cref="RaftLoader"/>).
+    /// </summary>
+    public int InputScale
+    {
+        get => inputScale;
+        set => inputScale = RaftInputScale.Check(value, "the RAFT input scale");
+    }
+    private int inputScale = 1;
 
+    /// <summary>The smallest image side the correlation pyramid allows (128 px for 4 levels at input scale 1).</summary>
+    public long MinimumSide => PyramidSide / InputScale;
+
+    private long PyramidSide => 8L * (2 << (Config.CorrLevels - 1));
+
+    /// <summary>
+    /// The flow from <paramref name="image1"/> to <paramref name="image2"/>. With an <see cref="InputScale"/> above 1,
+    /// <c>FlowUp</c> and <c>everyIteration</c> are at the images' size; <c>FlowLow</c> and <paramref name="flowInit"/>
+    /// lie on the 1/8 grid of the enlarged images, in the images' own pixels.
+    /// </summary>
     public (Tensor FlowLow, Tensor FlowUp) Forward(Tensor image1, Tensor image2, int iters = 12, Tensor? flowInit = null, List<Tensor>? everyIteration = null)
+    {
+        int s = InputScale;
+        if (s == 1) return ForwardAtInputSize(image1, image2, iters, flowInit, everyIteration);
+        if (image1.shape[2] % 8 != 0 || image1.shape[3] % 8 != 0)
+            throw new ArgumentException($"RAFT needs sides divisible by 8, got {image1.shape[3]}x{image1.shape[2]} (pad with RaftPadding)");
+        var perIteration = everyIteration is null ? null : new List<Tensor>();
+        var (low, up) = ForwardAtInputSize(RaftInputScale.Enlarge(image1, s), RaftInputScale.Enlarge(image2, s), iters, flowInit is null ? null : flowInit * s, perIteration);
+        if (perIteration is not null) everyIteration!.AddRange(perIteration.Select(f => RaftInputScale.Shrink(f, s)));
+        return (low / s, RaftInputScale.Shrink(up, s));
+    }
+
+    private (Tensor FlowLow, Tensor FlowUp) ForwardAtInputSize(Tensor image1, Tensor image2, int iters, Tensor? flowInit, List<Tensor>? everyIteration)
     {
         long b = image1.shape[0], h = image1.shape[2], w = image1.shape[3];
         if (h % 8 != 0 || w % 8 != 0) throw new ArgumentException($"RAFT needs sides divisible by 8, got {w}x{h} (pad with RaftPadding)");
-        if (h < MinimumSide || w < MinimumSide)
-            throw new ArgumentException($"{w}x{h} is too small for RAFT's {Config.CorrLevels}-level correlation pyramid (needs H/8 and W/8 of at least {2 << (Config.CorrLevels - 1)})");
+        if (h < PyramidSide || w < PyramidSide)
+            throw new ArgumentException($"{w / InputScale}x{h / InputScale} is too small for RAFT's {Config.CorrLevels}-level correlation pyramid (needs sides of at least {MinimumSide} px)");
         var i1 = image1 / 255.0 * 2 - 1;
         var i2 = image2 / 255.0 * 2 - 1;
         var fmaps = fnet.forward(cat([i1, i2], 0)).split(b, 0);

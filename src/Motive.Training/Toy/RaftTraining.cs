@@ -49,28 +49,32 @@ public static class RaftTraining
     }
 
     /// <summary>
-    /// The floor of <see cref="EndPointErrors"/> for RAFT-small's architecture: the best flow at 1/8 resolution that
-    /// its 8× bilinear upsampling (<see cref="RaftModel.UpFlow8"/>) can turn into, fitted to the exact flow of each
-    /// held-out pair by RAFT's own objective (L1 over all pixels; convex, so Adam from the block means gets close to
-    /// its optimum), then scored the same way: what a RAFT-small that met its objective perfectly would score here.
+    /// The floor of <see cref="EndPointErrors"/> for RAFT-small's architecture at input scale <paramref name="inputScale"/>:
+    /// the best flow on RAFT's 1/8 grid of the enlarged images that its 8× bilinear upsampling (<see cref="RaftModel.UpFlow8"/>)
+    /// then <see cref="RaftInputScale.Shrink"/> can turn into, fitted to the exact flow of each held-out pair by RAFT's
+    /// own objective (L1 over all pixels; convex, so Adam from the block means gets close to its optimum), then scored
+    /// the same way: what a RAFT-small that met its objective perfectly would score here.
     /// </summary>
-    public static RaftErrors UpsamplingFloor(int count, int size, int steps = 400)
+    public static RaftErrors UpsamplingFloor(int count, int size, int inputScale = 1, int steps = 400)
     {
+        int s = RaftInputScale.Check(inputScale, "the input scale");
         var sums = new ErrorSums();
+        Tensor Upsampled(Tensor coarse) => RaftInputScale.Shrink(RaftModel.UpFlow8(coarse), s);
         foreach (var seeds in HeldOutBatches(count))
         {
             using var scope = NewDisposeScope();
             var flow = SceneBatches.EditPairs(seeds, size).Flow;
-            var coarse = new TorchSharp.Modules.Parameter(nn.functional.avg_pool2d(flow, 8) / 8);
+            // RAFT's grid in the enlarged images' pixels: a cell spans 8/s scene pixels, and the flow is s× longer.
+            var coarse = new TorchSharp.Modules.Parameter(nn.functional.avg_pool2d(flow, 8 / s) * s / 8);
             using var adam = optim.Adam([coarse], lr: 0.05);
             for (int i = 0; i < steps; i++)
             {
                 using var step = NewDisposeScope();
                 adam.zero_grad();
-                (RaftModel.UpFlow8(coarse) - flow).abs().mean().backward();
+                (Upsampled(coarse) - flow).abs().mean().backward();
                 adam.step();
             }
-            using (no_grad()) sums.Add(RaftModel.UpFlow8(coarse), flow);
+            using (no_grad()) sums.Add(Upsampled(coarse), flow);
         }
         return sums.Result(count);
     }
@@ -125,18 +129,30 @@ public static class RaftTraining
     /// <summary>Where the training of the RAFT at <paramref name="path"/> keeps its state: training/raft beside it.</summary>
     public static string StateDir(string path) => ToyModelFolder.TrainingDir(Path.GetDirectoryName(Path.GetFullPath(path))!, "raft");
 
-    /// <summary>Trains the toy RAFT at <paramref name="path"/> (state beside it, in training/raft).</summary>
-    public static IReadOnlyList<double> Train(string path, TrainOptions o, int size, Action<int, int, double>? onStep = null, CancellationToken cancel = default)
+    /// <summary>
+    /// Trains the toy RAFT at <paramref name="path"/> (state beside it, in training/raft) at <paramref name="inputScale"/>
+    /// (null: the checkpoint's own, 1 for a new one), which the written checkpoint records.
+    /// </summary>
+    public static IReadOnlyList<double> Train(string path, TrainOptions o, int size, int? inputScale = null, Action<int, int, double>? onStep = null, CancellationToken cancel = default)
     {
         var stateDir = StateDir(path);
         // The loop loads the full-precision weights of a resumed run; without them (a fresh clone) it goes on from the shipped ones.
         bool full = TrainState.Load(stateDir).Step > 0 && File.Exists(Path.Combine(stateDir, "weights.safetensors"));
         using var raft = full ? new RaftModel(RaftConfig.SmallModel) : LoadOrCreate(path, o.Seed);
+        raft.InputScale = inputScale ?? CheckpointInputScale(path);
         var device = torch.device(o.Device);
         return TrainLoop.Run(raft, (_, g) =>
         {
             var (source, target, flow) = SceneBatches.EditPairs(SceneBatches.Seeds(g, o.Batch), size, shift: true);
             return Loss(raft, source.to(device), target.to(device), flow.to(device));
-        }, o, stateDir, m => ToyModelFolder.SaveWeights(path, m, "module."), onStep, cancel);
+        }, o, stateDir, m => ToyModelFolder.SaveWeights(path, m, "module.", metadata: RaftLoader.Metadata(raft)), onStep, cancel);
+    }
+
+    /// <summary>The input scale the checkpoint at <paramref name="path"/> records (1 when there is none yet).</summary>
+    private static int CheckpointInputScale(string path)
+    {
+        if (!File.Exists(path)) return 1;
+        using var sd = Motive.IO.StateDicts.StateDict.Open(path);
+        return RaftLoader.InputScale(path, sd.Metadata);
     }
 }

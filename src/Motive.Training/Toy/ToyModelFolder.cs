@@ -91,11 +91,13 @@ public static class ToyModelFolder
         bias[(int)latent..].fill_(-6);
     }
 
-    /// <summary>A module's parameters (and buffers) as float16 safetensors under their state-dict names (float32 with <paramref name="full"/>, for resuming).</summary>
-    public static void SaveWeights(string path, nn.Module module, string prefix = "", bool full = false)
+    /// <summary>A module's parameters (and buffers) as float16 safetensors under their state-dict names (float32 with <paramref name="full"/>, for resuming), with <paramref name="metadata"/> beside safetensors' own.</summary>
+    public static void SaveWeights(string path, nn.Module module, string prefix = "", bool full = false, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var tensors = module.state_dict().Select(kv => KeyValuePair.Create(prefix + kv.Key, kv.Value.detach().to(full ? float32 : float16).cpu())).ToList();
-        SafetensorsWriter.Write(path, tensors, new Dictionary<string, string> { ["format"] = "pt" });
+        var meta = new Dictionary<string, string> { ["format"] = "pt" };
+        foreach (var (k, v) in metadata ?? new Dictionary<string, string>()) meta[k] = v;
+        SafetensorsWriter.Write(path, tensors, meta);
         foreach (var kv in tensors) kv.Value.Dispose();
     }
 
