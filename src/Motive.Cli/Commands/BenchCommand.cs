@@ -128,8 +128,9 @@ public static class BenchCommand
         var size = new Option<int>("--size") { DefaultValueFactory = _ => 512 };
         var iters = new Option<int>("--iters") { DefaultValueFactory = _ => 5, Description = "GRU iterations (Motion Guidance uses 5)." };
         var repeats = new Option<int>("--repeats") { DefaultValueFactory = _ => 3 };
+        var phases = new Option<bool>("--phases") { Description = "Also time each phase alone (encoders, correlation, update block), forward and forward + backward." };
         var device = new Option<string>("--device") { DefaultValueFactory = _ => cuda.is_available() ? "cuda" : "cpu" };
-        var cmd = new Command("raft", "RAFT forward and forward+backward time, side by side.") { raft, size, iters, repeats, device };
+        var cmd = new Command("raft", "RAFT forward and forward+backward time, side by side.") { raft, size, iters, repeats, device, phases };
         cmd.SetAction(r =>
         {
             var dev = TorchSharp.torch.device(r.GetValue(device)!);
@@ -140,11 +141,19 @@ public static class BenchCommand
             var rows = RaftBenchmark.Run(model, r.GetValue(size), r.GetValue(iters), r.GetValue(repeats), dev, l => r.InvocationConfiguration.Error.WriteLine(l));
             o.WriteLine($"{"configuration",-48} {"ms/call",10} {"vs forward",12}");
             foreach (var row in rows) o.WriteLine($"{row.Name,-48} {row.MsPerCall,10:0.0} {row.MsPerCall / rows[0].MsPerCall,11:0.00}x");
+            if (r.GetValue(phases))
+            {
+                var parts = RaftPhaseBenchmark.Run(model, r.GetValue(size), r.GetValue(iters), r.GetValue(repeats), dev, l => r.InvocationConfiguration.Error.WriteLine(l));
+                o.WriteLine();
+                o.WriteLine($"{"phase (alone, on the shapes of the call above)",-48} {"forward ms",10} {"fwd+bwd ms",10} {"bwd/fwd",8}");
+                foreach (var p in parts) o.WriteLine($"{p.Name,-48} {p.ForwardMs,10:0.0} {p.ForwardBackwardMs,10:0.0} {(p.ForwardBackwardMs - p.ForwardMs) / p.ForwardMs,7:0.00}x");
+                o.WriteLine($"{"sum of the phases",-48} {parts.Sum(p => p.ForwardMs),10:0.0} {parts.Sum(p => p.ForwardBackwardMs),10:0.0}");
+            }
             return CliApp.Ok;
         });
         return cmd;
     }
 
     private static string CpuNote(torch.Device device) =>
-        device.type == DeviceType.CPU ? $" ({Motive.Models.Runtime.CpuKernels.Status})" : "";
+        device.type == DeviceType.CPU ? $" ({Motive.Models.Runtime.CpuKernels.Status}; {Motive.Models.Runtime.NativeHeap.Status})" : "";
 }

@@ -63,7 +63,7 @@ public static class BenchMgCommand
             using var flowModel = r.GetValue(raft) is { } rp ? RaftLoader.Load(rp) : RaftBenchmark.RandomLarge(dev);
             try
             {
-                o.WriteLine($"model: {what}; UNet {unet.parameters().Sum(p => p.numel()) / 1e6:0.0}M parameters; RAFT{(flowModel.Config.Small ? "-small" : "-large")}; {px}², CFG 7.5, {dev}{(dev.type == TorchSharp.DeviceType.CPU ? $" ({get_num_threads()} threads; {Motive.Models.Runtime.CpuKernels.Status})" : "")}");
+                o.WriteLine($"model: {what}; UNet {unet.parameters().Sum(p => p.numel()) / 1e6:0.0}M parameters; RAFT{(flowModel.Config.Small ? "-small" : "-large")}; {px}², CFG 7.5, {dev}{(dev.type == TorchSharp.DeviceType.CPU ? $" ({get_num_threads()} threads; {Motive.Models.Runtime.CpuKernels.Status}; {Motive.Models.Runtime.NativeHeap.Status})" : "")}");
                 var rows = MotionGuidanceBenchmark.Run(unet, vae, flowModel, schedule, px, n, which, fast, dev, l => r.InvocationConfiguration.Error.WriteLine(l));
                 double reference = rows.FirstOrDefault(x => x.Mode == "reference")?.MsPerEvaluation ?? double.NaN;
                 string memory = dev.type == TorchSharp.DeviceType.CUDA ? "card MiB" : "peak RSS MiB";

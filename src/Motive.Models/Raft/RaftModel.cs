@@ -34,6 +34,11 @@ public sealed class RaftModel : nn.Module
 
     public RaftConfig Config { get; }
 
+    /// <summary>The parts, as the reference names them (fnet, cnet, update_block), for per-phase benchmarks.</summary>
+    public RaftEncoder FeatureEncoder => fnet;
+    public RaftEncoder ContextEncoder => cnet;
+    public UpdateBlock Update => update_block;
+
     /// <summary>
     /// How much the images are enlarged (bilinearly) before RAFT sees them; the flow comes back at the images' own size
     /// and in their pixels. 1 for published checkpoints. Small scenes need more: RAFT-small upsamples its 1/8-resolution
@@ -93,9 +98,10 @@ public sealed class RaftModel : nn.Module
             coords1 = coords1.detach();                 // the reference stops gradients through the iterate
             var corr = CorrBlock.Lookup(pyramid, coords1, Config.CorrRadius);
             var flow = coords1 - coords0;
-            (net, var mask, var delta) = update_block.Forward(net, inp, corr, flow);
+            bool upsample = it == iters - 1 || everyIteration is not null;
+            (net, var mask, var delta) = update_block.Forward(net, inp, corr, flow, withMask: upsample);   // a mask no estimate uses is not made
             coords1 = coords1 + delta;
-            if (it == iters - 1 || everyIteration is not null)
+            if (upsample)
                 flowUp = mask is null ? UpFlow8(coords1 - coords0) : ConvexUpsample(coords1 - coords0, mask);
             everyIteration?.Add(flowUp);
         }

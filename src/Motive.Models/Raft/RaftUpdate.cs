@@ -118,13 +118,14 @@ public sealed class UpdateBlock : nn.Module
         RegisterComponents();
     }
 
-    public (Tensor Net, Tensor? Mask, Tensor Delta) Forward(Tensor net, Tensor inp, Tensor corr, Tensor flow)
+    /// <summary>One refinement; the upsampling mask only when <paramref name="withMask"/> (the reference makes it every iteration and uses the last).</summary>
+    public (Tensor Net, Tensor? Mask, Tensor Delta) Forward(Tensor net, Tensor inp, Tensor corr, Tensor flow, bool withMask = true)
     {
         var motion = encoder.Forward(flow, corr);
         net = gru.Forward(net, cat([inp, motion], 1));
         var delta = flow_head.forward(net);
         // The reference scales the mask logits by 0.25 "to balance gradients".
-        var m = mask is null ? null : mask.forward(net) * 0.25;
+        var m = mask is null || !withMask ? null : mask.forward(net) * 0.25;
         return (net, m, delta);
     }
 }

@@ -34,7 +34,11 @@ public static class CpuKernels
 
 #pragma warning disable CA2255 // a library module initializer is the point: no model code may run before this
     [ModuleInitializer]
-    internal static void OnLoad() => Configure();
+    internal static void OnLoad()
+    {
+        Configure();
+        NativeHeap.Configure();
+    }
 #pragma warning restore CA2255
 
     /// <summary>Applies the choice (idempotent). Called automatically when Motive.Models loads.</summary>

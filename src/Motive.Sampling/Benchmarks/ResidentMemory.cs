@@ -18,8 +18,7 @@ public static class ResidentMemory
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        try { MallocTrim(0); }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
+        Motive.Models.Runtime.NativeHeap.Release();
         try { File.WriteAllText("/proc/self/clear_refs", "5"); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
@@ -33,7 +32,4 @@ public static class ResidentMemory
         }
         catch (IOException) { return double.NaN; }
     }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "malloc_trim")]
-    private static extern int MallocTrim(nuint pad);
 }
