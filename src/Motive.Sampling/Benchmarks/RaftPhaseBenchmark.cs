@@ -31,8 +31,8 @@ public static class RaftPhaseBenchmark
             inp = nn.functional.relu(context[1]);
             long h = f1.shape[2], w = f1.shape[3];
             // A correspondence a few cells off the identity, as after the first iterations.
-            coords = (RaftModel.CoordsGrid(1, h, w, device) + randn([1, 2, h, w], generator: g).to(device) * 2);
-            flow = (coords - RaftModel.CoordsGrid(1, h, w, device));
+            coords = RaftModel.CoordsGrid(1, h, w, device) + randn([1, 2, h, w], generator: g).to(device) * 2;
+            flow = coords - RaftModel.CoordsGrid(1, h, w, device);
             pyramid = CorrBlock.Pyramid(f1, f2, c.CorrLevels);
             corr = CorrBlock.Lookup(pyramid, coords, c.CorrRadius);
         }
