@@ -19,14 +19,24 @@ public static class TrainEvaluateCommand
         var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 25, Description = "DDIM steps of the caption samples." };
         var cfg = new Option<double>("--cfg") { DefaultValueFactory = _ => 5.0, Description = "Classifier-free guidance of the caption samples." };
         var raftOnly = new Option<bool>("--raft-only") { Description = "Measure only the RAFT (training/evaluation.json is then not written)." };
+        var captionsOnly = new Option<bool>("--captions-only") { Description = "Measure only the caption correctness of samples (training/evaluation.json is then not written)." };
+        var first = new Option<int>("--first") { Description = "With --captions-only: the index of the first held-out scene, so that a sampler chosen on scenes 0..n-1 can be checked on others." };
         var inputScale = new Option<int?>("--input-scale") { Description = "Run the RAFT at this input scale instead of its checkpoint's." };
-        var c = new Command("evaluate", "Measure the toy models on held-out scenes: VAE PSNR, caption correctness of samples, RAFT end-point error.") { dir, raft, n, steps, cfg, raftOnly, inputScale };
+        var c = new Command("evaluate", "Measure the toy models on held-out scenes: VAE PSNR, caption correctness of samples, RAFT end-point error.") { dir, raft, n, steps, cfg, raftOnly, captionsOnly, first, inputScale };
         c.SetAction((r, cancel) =>
         {
             var folder = r.GetValue(dir)!;
             int count = r.GetValue(n);
             if (count < 1) throw new ArgumentException("--n must be at least 1");
             var o = r.InvocationConfiguration.Output;
+            if (r.GetValue(first) < 0) throw new ArgumentException("--first must be at least 0");
+            if (r.GetValue(first) > 0 && !r.GetValue(captionsOnly)) throw new ArgumentException("--first needs --captions-only (evaluation.json records scenes 0..n-1)");
+            if (r.GetValue(captionsOnly))
+            {
+                using var only = StableDiffusionModel.Load(folder);
+                CaptionNumbers(only, count, r.GetValue(first), r.GetValue(steps), r.GetValue(cfg), o, r.InvocationConfiguration.Error, cancel);
+                return Task.FromResult(CliApp.Ok);
+            }
             var raftPath = r.GetValue(raft) ?? Path.Combine(folder, ToyModels.RaftFile);
             using var flow = RaftLoader.Load(raftPath);
             if (r.GetValue(inputScale) is { } s) flow.InputScale = s;
@@ -38,12 +48,7 @@ public static class TrainEvaluateCommand
             o.WriteLine($"VAE reconstruction PSNR: {psnr:0.00} dB (mean of {count} held-out scenes)");
             double upperCorrect = upper.Count(x => x.Correct) / (double)count;
             o.WriteLine($"caption correctness of the VAE reconstructions themselves (what samples can reach): {upperCorrect:P0}");
-            var checks = ConsoleProgress.Run("caption samples", count, "samples", r.InvocationConfiguration.Error,
-                p => ToyEvaluation.Captions(model, count, r.GetValue(steps), r.GetValue(cfg), onSample: (d, _) => p.Report(d), cancel: cancel));
-            double correct = checks.Count(x => x.Correct) / (double)count;
-            double colours = checks.Sum(x => x.ColoursFound) / (double)checks.Sum(x => x.Requested);
-            double shapes = checks.Sum(x => x.ShapesRight) / (double)checks.Sum(x => x.Requested);
-            o.WriteLine($"caption correctness: {correct:P0} of {count} samples show every requested object ({colours:P0} of objects' colours found, {shapes:P0} with the right shape)");
+            var (checks, correct, colours, shapes) = CaptionNumbers(model, count, 0, r.GetValue(steps), r.GetValue(cfg), o, r.InvocationConfiguration.Error, cancel);
             var path = Path.Combine(folder, "training", "evaluation.json");
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             MotiveJson.Write(path, new
@@ -55,6 +60,20 @@ public static class TrainEvaluateCommand
             return Task.FromResult(CliApp.Ok);
         });
         return c;
+    }
+
+    /// <summary>Caption samples of held-out scenes <paramref name="first"/>.. judged, printed and returned for evaluation.json.</summary>
+    private static (List<CaptionCheck> Checks, double Correct, double Colours, double Shapes) CaptionNumbers(StableDiffusionModel model, int count, int first,
+        int steps, double cfg, TextWriter o, TextWriter err, CancellationToken cancel)
+    {
+        var checks = ConsoleProgress.Run("caption samples", count, "samples", err,
+            p => ToyEvaluation.Captions(model, count, steps, cfg, first: first, onSample: (d, _) => p.Report(d), cancel: cancel));
+        double correct = checks.Count(x => x.Correct) / (double)count;
+        double colours = checks.Sum(x => x.ColoursFound) / (double)checks.Sum(x => x.Requested);
+        double shapes = checks.Sum(x => x.ShapesRight) / (double)checks.Sum(x => x.Requested);
+        o.WriteLine($"caption correctness: {correct:P0} of {count} samples (held-out scenes {first}..{first + count - 1}; {steps} DDIM steps, CFG {cfg}) show every requested object "
+            + $"({colours:P0} of objects' colours found, {shapes:P0} with the right shape)");
+        return (checks, correct, colours, shapes);
     }
 
     /// <summary>The RAFT's end-point errors on held-out edit pairs and the floor of its upsampling, printed and returned for evaluation.json.</summary>

@@ -22,15 +22,15 @@ public static class ToyEvaluation
     /// <summary>A colour counts as drawn when at least this many pixels have its hue (a small object at 128 px covers ~150).</summary>
     public const int MinObjectPixels = 40;
 
-    /// <summary>Samples one image per held-out caption (DDIM, CFG) and judges it.</summary>
-    public static List<CaptionCheck> Captions(StableDiffusionModel model, int count, int steps = 25, double cfg = 5, int size = 128,
+    /// <summary>Samples one image per caption of held-out scenes <paramref name="first"/>.. (DDIM, CFG) and judges it.</summary>
+    public static List<CaptionCheck> Captions(StableDiffusionModel model, int count, int steps = 25, double cfg = 5, int size = 128, int first = 0,
         Action<int, int>? onSample = null, CancellationToken cancel = default)
     {
         var checks = new List<CaptionCheck>();
         for (int i = 0; i < count; i++)
         {
             cancel.ThrowIfCancellationRequested();
-            int seed = HeldOut.SceneSeed(i);
+            int seed = HeldOut.SceneSeed(first + i);
             var scene = SceneGenerator.Generate(seed, size, size);
             using var result = Txt2Img.Run(model, new Txt2ImgRequest(Scenes.Captions.Of(scene), Width: size, Height: size, Steps: steps, GuidanceScale: cfg, Seed: seed));
             checks.Add(Judge(seed, scene, result.Image.contiguous().data<float>().ToArray()));
@@ -64,16 +64,24 @@ public static class ToyEvaluation
         return (total / count, checks);
     }
 
-    /// <summary>Judges an image (planar RGB in [0,1]) against the caption of <paramref name="scene"/>.</summary>
+    /// <summary>
+    /// Judges an image (planar RGB in [0,1]) against the caption of <paramref name="scene"/>. The pixels of the other
+    /// requested colours (grown by a pixel, for their soft edges) may hide part of an object, so its shape is fitted
+    /// without them.
+    /// </summary>
     public static CaptionCheck Judge(int seed, Scene scene, float[] image)
     {
-        int colours = 0, shapes = 0;
-        foreach (var o in scene.Objects)
+        int w = scene.Width, h = scene.Height, colours = 0, shapes = 0;
+        var masks = scene.Objects.Select(o => ImageMeasures.Segment(image, w, h, o.Colour)).ToArray();
+        for (int k = 0; k < masks.Length; k++)
         {
-            var mask = ImageMeasures.Segment(image, scene.Width, scene.Height, o.Colour);
-            if (mask.Count(m => m) < MinObjectPixels) continue;
+            if (masks[k].Count(m => m) < MinObjectPixels) continue;
             colours++;
-            if (ShapeClassifier.Classify(mask, scene.Width, scene.Height).Shape == o.Shape) shapes++;
+            var others = new bool[w * h];
+            for (int j = 0; j < masks.Length; j++)
+                if (j != k) for (int i = 0; i < others.Length; i++) others[i] |= masks[j][i];
+            var hidden = ImageMeasures.Grow(others, w, h, 1);
+            if (ShapeClassifier.Classify(masks[k], w, h, hidden).Shape == scene.Objects[k].Shape) shapes++;
         }
         return new CaptionCheck(seed, Scenes.Captions.Of(scene), scene.Objects.Count, colours, shapes);
     }

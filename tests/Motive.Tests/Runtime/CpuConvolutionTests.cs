@@ -9,7 +9,8 @@ namespace Motive.Tests.Runtime;
 /// <summary>
 /// float32 convolutions on CPU through <see cref="CpuKernels.Conv2d"/>, forward and both gradients, against the same
 /// convolution in float64. The first six are shapes where libtorch 2.10's oneDNN kernels were measured wrong
-/// without channel padding (see <see cref="CpuKernels"/>); the rest are the toy models' own layer shapes.
+/// without channel padding (see <see cref="CpuKernels"/>); the rest are the models' own layer shapes, the stems that
+/// take images and latents (3 or 4 channels padded to 16) among them.
 /// </summary>
 public class CpuConvolutionTests
 {
@@ -26,6 +27,10 @@ public class CpuConvolutionTests
     [InlineData(24, 24, 3, 2, 32)]    // RAFT-small encoder downsampler (17–24 % off unpadded)
     [InlineData(16, 16, 3, 2, 64)]    // a VAE downsampler
     [InlineData(2, 64, 7, 1, 16)]     // RAFT motion encoder on the flow
+    [InlineData(3, 64, 7, 2, 64)]     // RAFT-large encoders' stem
+    [InlineData(3, 32, 7, 2, 64)]     // RAFT-small encoders' stem
+    [InlineData(4, 32, 3, 1, 16)]     // toy UNet conv_in
+    [InlineData(3, 16, 3, 1, 32)]     // toy VAE encoder conv_in
     public void Float32Convolution_AgreesWithFloat64(long inChannels, long outChannels, long kernel, long stride, long size)
     {
         using var scope = NewDisposeScope();

@@ -1,4 +1,5 @@
 using Motive.Scenes;
+using Motive.Training.Toy;
 
 namespace Motive.Tests.Scenes;
 
@@ -48,27 +49,32 @@ public class ImageMeasuresTests
         Assert.Null(ImageMeasures.Centroid(new bool[W * H], W));
     }
 
-    /// <summary>The caption judge tells shapes apart on the generator's own renders (what it will see in good samples).</summary>
+    /// <summary>
+    /// The caption judge tells shapes apart on the generator's own renders (what it will see in good samples), objects
+    /// partly hidden behind another included. Fitted at their visible part's centroid and area, 9 of the first 200
+    /// held-out scenes were misjudged, each for a hidden corner; the fitted pose and the hidden pixels leave 1.
+    /// </summary>
     [Fact]
-    public void ShapeClassifier_NamesTheShapesOfRenderedObjects()
+    public void CaptionJudge_NamesTheShapesOfRenderedScenes_OccludedOnesIncluded()
     {
-        int objects = 0, right = 0;
+        int scenes = 0, right = 0, occluded = 0, occludedRight = 0;
         var wrong = new List<string>();
-        foreach (var seed in Enumerable.Range(0, 40).Select(HeldOut.SceneSeed))
+        foreach (var seed in Enumerable.Range(0, 100).Select(HeldOut.SceneSeed))
         {
             var scene = SceneGenerator.Generate(seed);
-            var render = SceneRenderer.Render(scene);
-            for (int k = 0; k < scene.Objects.Count; k++)
-            {
-                var mask = ImageMeasures.Segment(render.Image, 128, 128, scene.Objects[k].Colour);
-                var (shape, _) = ShapeClassifier.Classify(mask, 128, 128);
-                objects++;
-                if (shape == scene.Objects[k].Shape) right++;
-                else wrong.Add($"seed {seed}: {scene.Objects[k].Shape} taken for {shape}");
-            }
+            var check = ToyEvaluation.Judge(seed, scene, SceneRenderer.Render(scene).Image);
+            scenes++;
+            if (check.Correct) right++;
+            else wrong.Add($"seed {seed}: {check.Caption}: {check.ShapesRight} of {check.Requested} shapes");
+            if (Overlapping(scene)) { occluded++; if (check.Correct) occludedRight++; }
         }
-        Assert.True(right >= 0.95 * objects, $"{right} of {objects} right; {string.Join("; ", wrong)}");
+        Assert.True(occluded >= 5, $"only {occluded} of 100 held-out scenes have overlapping objects; the test needs some");
+        Assert.True(right >= 98, $"{right} of {scenes} scenes judged right ({occludedRight} of {occluded} with overlapping objects); {string.Join("; ", wrong)}");
     }
+
+    private static bool Overlapping(Scene scene) =>
+        scene.Objects.Count == 2
+        && Math.Sqrt(Math.Pow(scene.Objects[0].X - scene.Objects[1].X, 2) + Math.Pow(scene.Objects[0].Y - scene.Objects[1].Y, 2)) < scene.Objects[0].Size + scene.Objects[1].Size;
 
     [Fact]
     public void Grow_AddsTheSquareAroundEveryPixel_ClippedAtTheBorder()
