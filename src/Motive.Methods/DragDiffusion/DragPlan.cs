@@ -39,9 +39,12 @@ public sealed class DragPlan(DragRequest request, ModelRef model, DragSettings s
 
     private bool TrainsLora => picture is not null && lora is null && Settings.Lora.Steps > 0;
 
-    public MemoryEstimate? Memory => DragMemory.EstimateMiB(Model, RunSize.Width, RunSize.Height, Settings, TrainsLora) is { } mib
+    private Lazy<MemoryEstimate?>? memory;
+
+    /// <summary>Estimated once (it reads the model files' headers); what the check before the run and its notes share.</summary>
+    public MemoryEstimate? Memory => (memory ??= new(() => DragMemory.EstimateMiB(Model, RunSize.Width, RunSize.Height, Settings, TrainsLora) is { } mib
         ? new MemoryEstimate(mib, $"the weights at {Model.Dtype} and the {(TrainsLora ? "larger of the LoRA's and the drag's" : "drag's")} activations")
-        : null;
+        : null)).Value;
 
     public EditResult Run(EditSession session)
     {

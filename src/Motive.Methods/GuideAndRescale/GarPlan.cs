@@ -30,9 +30,12 @@ public sealed class GarPlan(GarRequest request, ModelRef model, GarConfig config
         }
     }
 
-    public MemoryEstimate? Memory => GarMemory.EstimateMiB(Model, RunSize.Width, RunSize.Height, Config) is { } mib
+    private Lazy<MemoryEstimate?>? memory;
+
+    /// <summary>Estimated once (it reads the model files' headers); what the check before the run and its notes share.</summary>
+    public MemoryEstimate? Memory => (memory ??= new(() => GarMemory.EstimateMiB(Model, RunSize.Width, RunSize.Height, Config) is { } mib
         ? new MemoryEstimate(mib, $"the weights at {Model.Dtype} and a guided step's maps and activations")
-        : null;
+        : null)).Value;
 
     public EditResult Run(EditSession session)
     {

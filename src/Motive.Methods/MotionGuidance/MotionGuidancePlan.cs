@@ -67,18 +67,20 @@ public sealed class MotionGuidancePlan : IEditPlan
         }
     }
 
-    public MemoryEstimate? Memory
+    private Lazy<MemoryEstimate?>? memory;
+
+    /// <summary>Estimated once (it reads the model files' headers); what the check before the run and its notes share.</summary>
+    public MemoryEstimate? Memory => (memory ??= new(EstimateMemory)).Value;
+
+    private MemoryEstimate? EstimateMemory()
     {
-        get
-        {
-            if (ModelSize.Of(Model) is not { } size) return null;
-            double Estimate(bool lean) => MotionGuidanceMemory.EstimateMiB(size.Parameters, size.Width, size.Bytes, Sizing.TargetWidth, Sizing.TargetHeight, Settings, lean);
-            double mib = Estimate(Settings.LeanMemory);
-            string? smaller = !Settings.LeanMemory && Estimate(true) is var lean && lean < mib * 0.9
-                ? $"lean memory would need about {MemoryEstimate.Format(lean)}"
-                : null;
-            return new MemoryEstimate(mib, $"the weights at {Model.Dtype} and a guided evaluation's graphs{(Settings.LeanMemory ? " (lean memory)" : "")}", smaller);
-        }
+        if (ModelSize.Of(Model) is not { } size) return null;
+        double Estimate(bool lean) => MotionGuidanceMemory.EstimateMiB(size.Parameters, size.Width, size.Bytes, Sizing.TargetWidth, Sizing.TargetHeight, Settings, lean);
+        double mib = Estimate(Settings.LeanMemory);
+        string? smaller = !Settings.LeanMemory && Estimate(true) is var lean && lean < mib * 0.9
+            ? $"lean memory would need about {MemoryEstimate.Format(lean)}"
+            : null;
+        return new MemoryEstimate(mib, $"the weights at {Model.Dtype} and a guided evaluation's graphs{(Settings.LeanMemory ? " (lean memory)" : "")}", smaller);
     }
 
     /// <summary>The source image (1,3,H,W) in [-1,1], z_T and the trajectory, made on first use.</summary>
