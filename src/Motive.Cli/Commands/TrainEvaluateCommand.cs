@@ -31,6 +31,7 @@ public static class TrainEvaluateCommand
             var o = r.InvocationConfiguration.Output;
             if (r.GetValue(first) < 0) throw new ArgumentException("--first must be at least 0");
             if (r.GetValue(first) > 0 && !r.GetValue(captionsOnly)) throw new ArgumentException("--first needs --captions-only (evaluation.json records scenes 0..n-1)");
+            if (r.GetValue(raftOnly) && r.GetValue(captionsOnly)) throw new ArgumentException("--raft-only and --captions-only each measure one part; give one of them");
             if (r.GetValue(captionsOnly))
             {
                 using var only = StableDiffusionModel.Load(folder);
