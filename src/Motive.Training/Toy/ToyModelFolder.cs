@@ -52,15 +52,6 @@ public static class ToyModelFolder
             ["num_attention_heads"] = TextHeads, ["max_position_embeddings"] = 77, ["hidden_act"] = "quick_gelu", ["layer_norm_eps"] = 1e-5,
             ["bos_token_id"] = vocab - 2, ["eos_token_id"] = vocab - 1, ["pad_token_id"] = vocab - 1,
         });
-        Json(Path.Combine(dir, "unet", "config.json"), new Dictionary<string, object>
-        {
-            ["_class_name"] = "UNet2DConditionModel", ["in_channels"] = 4, ["out_channels"] = 4, ["sample_size"] = 16,
-            ["block_out_channels"] = UnetChannels, ["layers_per_block"] = 2, ["attention_head_dim"] = 8, ["cross_attention_dim"] = TextWidth,
-            ["norm_num_groups"] = 8, ["norm_eps"] = 1e-5, ["act_fn"] = "silu", ["flip_sin_to_cos"] = true, ["freq_shift"] = 0,
-            ["down_block_types"] = new[] { "CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D" },
-            ["up_block_types"] = new[] { "UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D" },
-            ["mid_block_type"] = "UNetMidBlock2DCrossAttn", ["downsample_padding"] = 1, ["mid_block_scale_factor"] = 1,
-        });
         Json(Path.Combine(dir, "vae", "config.json"), new Dictionary<string, object>
         {
             ["_class_name"] = "AutoencoderKL", ["in_channels"] = 3, ["out_channels"] = 3, ["latent_channels"] = 4, ["sample_size"] = 128,
@@ -69,7 +60,9 @@ public static class ToyModelFolder
             ["down_block_types"] = Enumerable.Repeat("DownEncoderBlock2D", 4).ToArray(), ["up_block_types"] = Enumerable.Repeat("UpDecoderBlock2D", 4).ToArray(),
         });
 
-        manual_seed(seed);
+        WriteUnetConfig(dir, UnetChannels);
+
+        manual_seed(seed);   // one stream, text encoder → UNet → VAE: the order the shipped models were first made in
         using var text = new ClipTextModel(ClipTextConfig.From(JsonConfig.Load(Path.Combine(dir, "text_encoder", "config.json"))));
         using var unet = new UNet2DConditionModel(UnetConfig.From(JsonConfig.Load(Path.Combine(dir, "unet", "config.json"))));
         using var vae = new AutoencoderKL(VaeConfig.From(JsonConfig.Load(Path.Combine(dir, "vae", "config.json"))));
@@ -77,6 +70,34 @@ public static class ToyModelFolder
         SaveWeights(Path.Combine(dir, "unet", "diffusion_pytorch_model.safetensors"), unet);
         NarrowPosterior(vae);
         SaveWeights(Path.Combine(dir, "vae", "diffusion_pytorch_model.safetensors"), vae);
+    }
+
+    /// <summary>
+    /// Writes the folder's UNet afresh: its config with these block widths (4 levels, each a multiple of 8, the
+    /// GroupNorm's groups) and freshly initialised weights (seeded). The rest of the folder is left as it is, so a
+    /// trained VAE and text encoder can be kept under a UNet of another width.
+    /// </summary>
+    public static void WriteUnet(string dir, IReadOnlyList<int> channels, long seed = 0)
+    {
+        WriteUnetConfig(dir, channels);
+        manual_seed(seed);
+        using var unet = new UNet2DConditionModel(UnetConfig.From(JsonConfig.Load(Path.Combine(dir, "unet", "config.json"))));
+        SaveWeights(Path.Combine(dir, "unet", "diffusion_pytorch_model.safetensors"), unet);
+    }
+
+    private static void WriteUnetConfig(string dir, IReadOnlyList<int> channels)
+    {
+        if (channels.Count != 4 || channels.Any(c => c < 8 || c % 8 != 0))
+            throw new ArgumentException($"the UNet needs 4 block widths, each a positive multiple of 8 (got {string.Join(",", channels)})");
+        Json(Path.Combine(dir, "unet", "config.json"), new Dictionary<string, object>
+        {
+            ["_class_name"] = "UNet2DConditionModel", ["in_channels"] = 4, ["out_channels"] = 4, ["sample_size"] = 16,
+            ["block_out_channels"] = channels, ["layers_per_block"] = 2, ["attention_head_dim"] = 8, ["cross_attention_dim"] = TextWidth,
+            ["norm_num_groups"] = 8, ["norm_eps"] = 1e-5, ["act_fn"] = "silu", ["flip_sin_to_cos"] = true, ["freq_shift"] = 0,
+            ["down_block_types"] = new[] { "CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D" },
+            ["up_block_types"] = new[] { "UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D" },
+            ["mid_block_type"] = "UNetMidBlock2DCrossAttn", ["downsample_padding"] = 1, ["mid_block_scale_factor"] = 1,
+        });
     }
 
     /// <summary>

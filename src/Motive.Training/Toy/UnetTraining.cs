@@ -95,12 +95,24 @@ public static class UnetTraining
         return Math.Round(1 / std, 5);
     }
 
-    /// <summary>Trains the UNet and text encoder of a toy model folder whose VAE is trained (EMA weights are what is shipped).</summary>
+    /// <summary>
+    /// Trains the UNet and text encoder of a toy model folder whose VAE is trained (EMA weights are what is shipped).
+    /// <paramref name="freshChannels"/>: block widths of a UNet made afresh before the first step (the folder's VAE and
+    /// text encoder kept); only for a run at step 0, since a resumed run continues the UNet it has.
+    /// </summary>
     public static IReadOnlyList<double> Train(string modelDir, TrainOptions o, int imageSize, double objectWeight = 1, double minSnrGamma = 5,
-        int datasetSize = DefaultDatasetSize, Action<int, int, double>? onStep = null, Action<int, int>? onEncoded = null, CancellationToken cancel = default)
+        int datasetSize = DefaultDatasetSize, Action<int, int, double>? onStep = null, Action<int, int>? onEncoded = null, CancellationToken cancel = default,
+        IReadOnlyList<int>? freshChannels = null)
     {
         var stateDir = ToyModelFolder.TrainingDir(modelDir, "unet");
-        if (TrainState.Load(stateDir).Step == 0)
+        int step = TrainState.Load(stateDir).Step;
+        if (freshChannels is not null)
+        {
+            if (step > 0)
+                throw new ArgumentException($"the UNet run in {modelDir} is at step {step}: a fresh UNet of other widths starts at step 0 (remove {Path.Combine(stateDir, "state.json")} to start over)");
+            ToyModelFolder.WriteUnet(modelDir, freshChannels, o.Seed);
+        }
+        if (step == 0)
             using (var fresh = VaeTraining.Load(modelDir)) CalibrateScalingFactor(modelDir, fresh, imageSize);
         using var sd = StableDiffusionModel.Load(modelDir, new LoadOptions(Device: o.Device));
         var schedule = DdimSchedule.From(sd.SchedulerConfig);

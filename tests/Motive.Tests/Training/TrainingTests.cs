@@ -81,6 +81,35 @@ public class TrainingTests
         Assert.InRange(latents.std().item<float>(), 0.9, 1.1);
     }
 
+    /// <summary>
+    /// A run started with other UNet widths rewrites the UNet (config and weights, the text encoder kept), trains it,
+    /// and loads back at those widths; once it has steps, asking for a fresh UNet again is refused, naming the run.
+    /// </summary>
+    [Fact]
+    public void UnetTraining_FromAFreshUnetOfOtherWidths_TrainsIt_AndRefusesOnceStarted()
+    {
+        using var dir = new TempDir();
+        ToyModelFolder.Create(dir.Path, seed: 4);
+        var textBefore = File.ReadAllBytes(Path.Combine(dir.Path, "text_encoder", "model.safetensors"));
+        int[] widths = [16, 32, 32, 48];
+        var o = new TrainOptions(Steps: 4, Batch: 2, LearningRate: 1e-3, CheckpointEvery: 4, Seed: 4, GradientClip: 1);
+        var losses = UnetTraining.Train(dir.Path, o, imageSize: 128, datasetSize: 8, freshChannels: widths);
+        Assert.Equal(4, losses.Count);
+        Assert.All(losses, l => Assert.True(double.IsFinite(l)));
+        var config = UnetConfig.From(JsonConfig.Load(Path.Combine(dir.Path, "unet", "config.json")));
+        Assert.Equal(widths, config.BlockOutChannels.Select(c => (int)c));
+        using (var model = Motive.Models.Loading.StableDiffusionModel.Load(dir.Path))
+        {
+            var convIn = model.Unet.named_parameters().Single(p => p.name == "conv_in.weight").parameter;
+            Assert.Equal(16, convIn.shape[0]);
+        }
+        Assert.NotEqual(textBefore, File.ReadAllBytes(Path.Combine(dir.Path, "text_encoder", "model.safetensors")));   // trained beside it, not replaced
+
+        var refused = Assert.Throws<ArgumentException>(() => UnetTraining.Train(dir.Path, o with { Steps = 6 }, imageSize: 128, datasetSize: 8, freshChannels: widths));
+        Assert.Contains("at step 4", refused.Message);
+        Assert.Throws<ArgumentException>(() => ToyModelFolder.WriteUnet(dir.Path, [16, 32, 30, 48]));
+    }
+
     private static double HeldOutUnetLoss(string dir)
     {
         using var model = Motive.Models.Loading.StableDiffusionModel.Load(dir);
