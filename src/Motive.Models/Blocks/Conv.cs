@@ -40,4 +40,23 @@ public sealed class Conv : nn.Module<Tensor, Tensor>
         FlopCount.Conv(y, weight);
         return y;
     }
+
+    /// <summary>
+    /// <paramref name="first"/> and <paramref name="second"/> applied to the same input as one convolution with their
+    /// weights stacked: the same sums, but one pass over the input instead of two (RAFT's GRU gates z and r read the
+    /// same hidden state). Both must have the same kernel, stride, padding and input channels.
+    /// </summary>
+    public static (Tensor First, Tensor Second) Stacked(Tensor x, Conv first, Conv second)
+    {
+        if (!first.stride.SequenceEqual(second.stride) || !first.padding.SequenceEqual(second.padding)
+            || !first.weight.shape.Skip(1).SequenceEqual(second.weight.shape.Skip(1)) || (first.bias is null) != (second.bias is null))
+            throw new ArgumentException("stacked convolutions need the same kernel, stride, padding, input channels and bias");
+        long split = first.weight.shape[0];
+        using var scope = NewDisposeScope();
+        var w = cat([first.weight, second.weight], 0);
+        var b = first.bias is null ? null : cat([first.bias, second.bias!], 0);
+        var y = CpuKernels.Conv2d(x, w, b, first.stride, first.padding);
+        FlopCount.Conv(y, w);
+        return (y[.., ..(int)split].MoveToOuterDisposeScope(), y[.., (int)split..].MoveToOuterDisposeScope());
+    }
 }

@@ -46,9 +46,9 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        var y = F.relu(norm1.forward(conv1.forward(x)));
-        y = F.relu(norm2.forward(conv2.forward(y)));
-        return F.relu((downsample?.forward(x) ?? x) + y);
+        var y = F.relu(norm1.forward(conv1.forward(x)), inplace: true);
+        y = F.relu(norm2.forward(conv2.forward(y)), inplace: true);
+        return F.relu((downsample?.forward(x) ?? x) + y, inplace: true);
     }
 }
 
@@ -78,10 +78,10 @@ public sealed class BottleneckBlock : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        var y = F.relu(norm1.forward(conv1.forward(x)));
-        y = F.relu(norm2.forward(conv2.forward(y)));
-        y = F.relu(norm3.forward(conv3.forward(y)));
-        return F.relu((downsample?.forward(x) ?? x) + y);
+        var y = F.relu(norm1.forward(conv1.forward(x)), inplace: true);
+        y = F.relu(norm2.forward(conv2.forward(y)), inplace: true);
+        y = F.relu(norm3.forward(conv3.forward(y)), inplace: true);
+        return F.relu((downsample?.forward(x) ?? x) + y, inplace: true);
     }
 }
 
@@ -112,7 +112,7 @@ public sealed class RaftEncoder : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        x = F.relu(norm1.forward(conv1.forward(x)));
+        x = F.relu(norm1.forward(conv1.forward(x)), inplace: true);
         return conv2.forward(layer3.forward(layer2.forward(layer1.forward(x))));
     }
 }

@@ -34,10 +34,10 @@ public sealed class MotionEncoder : nn.Module
 
     public Tensor Forward(Tensor flow, Tensor corr)
     {
-        var cor = F.relu(convc1.forward(corr));
-        if (convc2 is not null) cor = F.relu(convc2.forward(cor));
-        var flo = F.relu(convf2.forward(F.relu(convf1.forward(flow))));
-        var o = F.relu(conv.forward(cat([cor, flo], 1)));
+        var cor = F.relu(convc1.forward(corr), inplace: true);
+        if (convc2 is not null) cor = F.relu(convc2.forward(cor), inplace: true);
+        var flo = F.relu(convf2.forward(F.relu(convf1.forward(flow), inplace: true)), inplace: true);
+        var o = F.relu(conv.forward(cat([cor, flo], 1)), inplace: true);
         return cat([o, flow], 1);
     }
 }
@@ -77,11 +77,10 @@ public sealed class RaftGru : nn.Module
 
     private static Tensor Step(Tensor h, Tensor x, Conv cz, Conv cr, Conv cq)
     {
-        var hx = cat([h, x], 1);
-        var z = sigmoid(cz.forward(hx));
-        var r = sigmoid(cr.forward(hx));
-        var q = tanh(cq.forward(cat([r * h, x], 1)));
-        return (1 - z) * h + z * q;
+        var (zLogits, rLogits) = Conv.Stacked(cat([h, x], 1), cz, cr);
+        var z = sigmoid(zLogits);
+        var q = tanh(cq.forward(cat([sigmoid(rLogits) * h, x], 1)));
+        return h + z * (q - h);   // (1 − z)·h + z·q, one operation fewer
     }
 }
 
@@ -97,7 +96,7 @@ public sealed class FlowHead : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => conv2.forward(F.relu(conv1.forward(x)));
+    public override Tensor forward(Tensor x) => conv2.forward(F.relu(conv1.forward(x), inplace: true));
 }
 
 /// <summary>Motion encoder → GRU → flow head (and, for the large model, the convex upsampling mask).</summary>
