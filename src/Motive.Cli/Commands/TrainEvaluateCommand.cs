@@ -82,16 +82,22 @@ public static class TrainEvaluateCommand
     {
         var at5 = RaftTraining.EndPointErrors(flow, count, 128, 5);
         var at12 = RaftTraining.EndPointErrors(flow, count, 128, 12);
+        var floor = RaftTraining.UpsamplingFloor(count, 128, flow.InputScale);
         o.WriteLine($"toy RAFT (input scale {flow.InputScale}) end-point error where things move: {at5.Moving:0.000} px at 5 iterations (Motion Guidance's), {at12.Moving:0.000} px at 12; "
             + $"of that more than {RaftTraining.EdgeBand} px from a motion edge {at5.MovingInterior:0.000} / {at12.MovingInterior:0.000} px; over all pixels {at5.All:0.000} / {at12.All:0.000} px ({count} held-out edit pairs)");
-        var floor = RaftTraining.UpsamplingFloor(count, 128, flow.InputScale);
+        o.WriteLine($"  where things move, by edit kind: {ByKind(at5)} at 5 iterations; {ByKind(at12)} at 12");
         o.WriteLine($"the floor of RAFT-small's 8x bilinear upsampling at input scale {flow.InputScale} (a flow on its 1/8 grid fitted to the exact one by RAFT's L1 objective): {floor.Moving:0.000} px where things move, "
-            + $"{floor.MovingInterior:0.000} px more than {RaftTraining.EdgeBand} px from a motion edge, {floor.All:0.000} px over all pixels");
+            + $"{floor.MovingInterior:0.000} px more than {RaftTraining.EdgeBand} px from a motion edge, {floor.All:0.000} px over all pixels; by edit kind {ByKind(floor)}");
         return new
         {
             input_scale = flow.InputScale, epe_5 = at5.All, epe_12 = at12.All, epe_moving_5 = at5.Moving, epe_moving_12 = at12.Moving,
             epe_moving_interior_5 = at5.MovingInterior, epe_moving_interior_12 = at12.MovingInterior,
-            upsampling_floor = new { epe = floor.All, epe_moving = floor.Moving, epe_moving_interior = floor.MovingInterior },
+            epe_moving_by_kind_5 = Named(at5), epe_moving_by_kind_12 = Named(at12),
+            upsampling_floor = new { epe = floor.All, epe_moving = floor.Moving, epe_moving_interior = floor.MovingInterior, epe_moving_by_kind = Named(floor) },
         };
     }
+
+    private static string ByKind(RaftTraining.RaftErrors e) => string.Join(", ", e.MovingByKind.Select(k => $"{k.Key.ToString().ToLowerInvariant()} {k.Value:0.000} px"));
+
+    private static Dictionary<string, double> Named(RaftTraining.RaftErrors e) => e.MovingByKind.ToDictionary(k => k.Key.ToString().ToLowerInvariant(), k => k.Value);
 }

@@ -33,6 +33,7 @@ public static class RaftTraining
     /// pixels, over the pixels that move (where Motion Guidance needs RAFT to be right; most pixels stay put), and over
     /// those of them more than <see cref="EdgeBand"/> px from a motion edge (<see cref="FlowOps.NearMotionEdge"/>), which
     /// separates the interior of a moved object from its outline, where RAFT-small's 8× bilinear upsampling blurs the flow.
+    /// The moving pixels' error is also kept per edit kind (move, scale, turn), to tell which motions RAFT gets wrong.
     /// </summary>
     public static RaftErrors EndPointErrors(RaftModel raft, int count, int size, int iterations = Iterations)
     {
@@ -43,7 +44,7 @@ public static class RaftTraining
         {
             using var scope = NewDisposeScope();
             var (source, target, flow) = SceneBatches.EditPairs(seeds, size);
-            sums.Add(raft.Forward(source.to(device), target.to(device), iterations).FlowUp.cpu(), flow);
+            sums.Add(raft.Forward(source.to(device), target.to(device), iterations).FlowUp.cpu(), flow, EditKinds(seeds, size));
         }
         return sums.Result(count);
     }
@@ -74,7 +75,7 @@ public static class RaftTraining
                 (Upsampled(coarse) - flow).abs().mean().backward();
                 adam.step();
             }
-            using (no_grad()) sums.Add(Upsampled(coarse), flow);
+            using (no_grad()) sums.Add(Upsampled(coarse), flow, EditKinds(seeds, size));
         }
         return sums.Result(count);
     }
@@ -86,13 +87,18 @@ public static class RaftTraining
             yield return Enumerable.Range(start, Math.Min(8, count - start)).Select(HeldOut.SceneSeed).ToArray();
     }
 
+    /// <summary>The kind of each pair's edit, drawn as <see cref="SceneBatches.EditPairs"/> (without pans) draws it.</summary>
+    private static EditKind[] EditKinds(int[] seeds, int size) =>
+        seeds.Select(s => EditGroundTruth.RandomEdit(SceneGenerator.Generate(s, size, size), s).Kind).ToArray();
+
     /// <summary>Running sums of <see cref="RaftErrors"/> over batches of estimates against exact flows.</summary>
     private sealed class ErrorSums
     {
         private double all, moving, interior;
         private long movingCount, interiorCount;
+        private readonly Dictionary<EditKind, (double Sum, long Count)> byKind = [];
 
-        public void Add(Tensor estimate, Tensor flow)
+        public void Add(Tensor estimate, Tensor flow, EditKind[] kinds)
         {
             using var scope = NewDisposeScope();
             var epe = FlowOps.EndPointError(estimate, flow);
@@ -103,10 +109,18 @@ public static class RaftTraining
             var isInterior = isMoving.logical_and(FlowOps.NearMotionEdge(flow, EdgeBand).logical_not());
             interior += epe.masked_select(isInterior).sum().item<float>();
             interiorCount += isInterior.sum().item<long>();
+            for (int i = 0; i < kinds.Length; i++)
+            {
+                var (sum, count) = byKind.GetValueOrDefault(kinds[i]);
+                byKind[kinds[i]] = (sum + epe[i].masked_select(isMoving[i]).sum().item<float>(), count + isMoving[i].sum().item<long>());
+            }
         }
 
         public RaftErrors Result(int pairs) =>
-            new(all / pairs, movingCount == 0 ? double.NaN : moving / movingCount, interiorCount == 0 ? double.NaN : interior / interiorCount);
+            new(all / pairs, Mean(moving, movingCount), Mean(interior, interiorCount),
+                byKind.OrderBy(k => k.Key).ToDictionary(k => k.Key, k => Mean(k.Value.Sum, k.Value.Count)));
+
+        private static double Mean(double sum, long count) => count == 0 ? double.NaN : sum / count;
     }
 
     /// <summary>How far (px) from a motion edge a moving pixel counts as an object's interior in <see cref="EndPointErrors"/>.</summary>
@@ -115,8 +129,11 @@ public static class RaftTraining
     /// <summary>The mean end-point error over all pixels (see <see cref="EndPointErrors"/>).</summary>
     public static double EndPointError(RaftModel raft, int count, int size, int iterations = Iterations) => EndPointErrors(raft, count, size, iterations).All;
 
-    /// <summary>Mean end-point errors (px): over all pixels, over the moving ones, over the moving ones away from motion edges.</summary>
-    public sealed record RaftErrors(double All, double Moving, double MovingInterior);
+    /// <summary>
+    /// Mean end-point errors (px): over all pixels, over the moving ones, over the moving ones away from motion edges,
+    /// and over the moving ones of each edit kind's pairs.
+    /// </summary>
+    public sealed record RaftErrors(double All, double Moving, double MovingInterior, IReadOnlyDictionary<EditKind, double> MovingByKind);
 
     /// <summary>The RAFT at <paramref name="path"/>, or a freshly initialised RAFT-small (seeded) when there is none yet.</summary>
     public static RaftModel LoadOrCreate(string path, long seed)

@@ -147,5 +147,8 @@ public class TrainingTests
         var at2 = RaftTraining.UpsamplingFloor(8, 128, 2, steps: 200);
         Assert.True(at2.Moving < 0.75 * at1.Moving, $"floor where things move: {at1.Moving:0.000} px at scale 1, {at2.Moving:0.000} px at scale 2");
         Assert.True(at1.MovingInterior < at1.Moving, $"interior {at1.MovingInterior:0.000} px, all moving {at1.Moving:0.000} px");
+        // The per-kind errors split the same moving pixels, so their weighted mean (the overall one) lies between them.
+        Assert.True(at1.MovingByKind.Count >= 2, $"edit kinds among 8 pairs: {string.Join(", ", at1.MovingByKind.Keys)}");
+        Assert.InRange(at1.Moving, at1.MovingByKind.Values.Min() - 1e-9, at1.MovingByKind.Values.Max() + 1e-9);
     }
 }
