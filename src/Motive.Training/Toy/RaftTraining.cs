@@ -33,7 +33,7 @@ public static class RaftTraining
     /// pixels, over the pixels that move (where Motion Guidance needs RAFT to be right; most pixels stay put), and over
     /// those of them more than <see cref="EdgeBand"/> px from a motion edge (<see cref="FlowOps.NearMotionEdge"/>), which
     /// separates the interior of a moved object from its outline, where RAFT-small's 8× bilinear upsampling blurs the flow.
-    /// The moving pixels' error is also kept per edit kind (move, scale, turn), to tell which motions RAFT gets wrong.
+    /// The moving pixels' error is also kept per edit kind (move, scale, rotate), to tell which motions RAFT gets wrong.
     /// </summary>
     public static RaftErrors EndPointErrors(RaftModel raft, int count, int size, int iterations = Iterations)
     {
@@ -43,8 +43,8 @@ public static class RaftTraining
         foreach (var seeds in HeldOutBatches(count))
         {
             using var scope = NewDisposeScope();
-            var (source, target, flow) = SceneBatches.EditPairs(seeds, size);
-            sums.Add(raft.Forward(source.to(device), target.to(device), iterations).FlowUp.cpu(), flow, EditKinds(seeds, size));
+            var (source, target, flow, kinds) = SceneBatches.EditPairs(seeds, size);
+            sums.Add(raft.Forward(source.to(device), target.to(device), iterations).FlowUp.cpu(), flow, kinds);
         }
         return sums.Result(count);
     }
@@ -64,7 +64,7 @@ public static class RaftTraining
         foreach (var seeds in HeldOutBatches(count))
         {
             using var scope = NewDisposeScope();
-            var flow = SceneBatches.EditPairs(seeds, size).Flow;
+            var (_, _, flow, kinds) = SceneBatches.EditPairs(seeds, size);
             // RAFT's grid in the enlarged images' pixels: a cell spans 8/s scene pixels, and the flow is s× longer.
             var coarse = new TorchSharp.Modules.Parameter(nn.functional.avg_pool2d(flow, 8 / s) * s / 8);
             using var adam = optim.Adam([coarse], lr: 0.05);
@@ -75,7 +75,7 @@ public static class RaftTraining
                 (Upsampled(coarse) - flow).abs().mean().backward();
                 adam.step();
             }
-            using (no_grad()) sums.Add(Upsampled(coarse), flow, EditKinds(seeds, size));
+            using (no_grad()) sums.Add(Upsampled(coarse), flow, kinds);
         }
         return sums.Result(count);
     }
@@ -86,10 +86,6 @@ public static class RaftTraining
         for (int start = 0; start < count; start += 8)
             yield return Enumerable.Range(start, Math.Min(8, count - start)).Select(HeldOut.SceneSeed).ToArray();
     }
-
-    /// <summary>The kind of each pair's edit, drawn as <see cref="SceneBatches.EditPairs"/> (without pans) draws it.</summary>
-    private static EditKind[] EditKinds(int[] seeds, int size) =>
-        seeds.Select(s => EditGroundTruth.RandomEdit(SceneGenerator.Generate(s, size, size), s).Kind).ToArray();
 
     /// <summary>Running sums of <see cref="RaftErrors"/> over batches of estimates against exact flows.</summary>
     private sealed class ErrorSums
@@ -160,7 +156,7 @@ public static class RaftTraining
         var device = torch.device(o.Device);
         return TrainLoop.Run(raft, (_, g) =>
         {
-            var (source, target, flow) = SceneBatches.EditPairs(SceneBatches.Seeds(g, o.Batch), size, shift: true);
+            var (source, target, flow, _) = SceneBatches.EditPairs(SceneBatches.Seeds(g, o.Batch), size, shift: true);
             return Loss(raft, source.to(device), target.to(device), flow.to(device));
         }, o, stateDir, m => ToyModelFolder.SaveWeights(path, m, "module.", metadata: RaftLoader.Metadata(raft)), onStep, cancel);
     }

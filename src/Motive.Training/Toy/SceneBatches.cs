@@ -52,21 +52,25 @@ public static class SceneBatches
 
     /// <summary>
     /// Edit pairs of the scenes of <paramref name="seeds"/> (each with its own random edit): source and target images
-    /// [B,3,S,S] in 0..255 (RAFT's range) and the exact forward flow [B,2,S,S]. With <paramref name="shift"/>, half the
-    /// pairs also see the whole scene move (a camera pan of up to <see cref="MaxShift"/> px a side, integer, so the flow
-    /// stays exact): with only an object moving, 98 % of the pixels have flow 0 and RAFT learns to answer 0 everywhere
-    /// (measured: after 1,200 steps its error where the object moves equalled the zero-flow answer's, 10.16 px).
+    /// [B,3,S,S] in 0..255 (RAFT's range), the exact forward flow [B,2,S,S] and the kind of each pair's edit (for scores
+    /// per kind). With <paramref name="shift"/>, half the pairs also see the whole scene move (a camera pan of up to
+    /// <see cref="MaxShift"/> px a side, integer, so the flow stays exact): with only an object moving, 98 % of the pixels
+    /// have flow 0 and RAFT learns to answer 0 everywhere (measured: after 1,200 steps its error where the object moves
+    /// equalled the zero-flow answer's, 10.16 px).
     /// </summary>
-    public static (Tensor Source, Tensor Target, Tensor Flow) EditPairs(IReadOnlyList<int> seeds, int size, bool shift = false)
+    public static (Tensor Source, Tensor Target, Tensor Flow, EditKind[] Kinds) EditPairs(IReadOnlyList<int> seeds, int size, bool shift = false)
     {
         int n = 3 * size * size, m = shift ? MaxShift : 0, big = size + 2 * m;
         var source = new float[seeds.Count * n];
         var target = new float[seeds.Count * n];
         var flow = new float[seeds.Count * 2 * size * size];
+        var kinds = new EditKind[seeds.Count];
         Parallel.For(0, seeds.Count, i =>
         {
             var scene = SceneGenerator.Generate(seeds[i], big, big);
-            var truth = EditGroundTruth.Of(scene, EditGroundTruth.RandomEdit(scene, seeds[i]));
+            var edit = EditGroundTruth.RandomEdit(scene, seeds[i]);
+            kinds[i] = edit.Kind;
+            var truth = EditGroundTruth.Of(scene, edit);
             var rng = new Random(seeds[i] ^ 0x5EED);
             bool pan = shift && rng.Next(2) == 0;
             int sx = pan ? rng.Next(2 * m + 1) : m, sy = pan ? rng.Next(2 * m + 1) : m, tx = pan ? rng.Next(2 * m + 1) : m, ty = pan ? rng.Next(2 * m + 1) : m;
@@ -84,6 +88,6 @@ public static class SceneBatches
                     flow[i * 2 * pixels + pixels + p] = truth.Flow[bn + fromSource] + sy - ty;
                 }
         });
-        return (tensor(source).view(seeds.Count, 3, size, size), tensor(target).view(seeds.Count, 3, size, size), tensor(flow).view(seeds.Count, 2, size, size));
+        return (tensor(source).view(seeds.Count, 3, size, size), tensor(target).view(seeds.Count, 3, size, size), tensor(flow).view(seeds.Count, 2, size, size), kinds);
     }
 }
