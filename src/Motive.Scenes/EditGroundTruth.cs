@@ -51,9 +51,10 @@ public sealed record EditGroundTruth(Scene Source, Scene Target, SceneEdit Edit,
     /// <summary>
     /// A random edit of a random object (or of object <paramref name="only"/>), deterministic per seed: a move of
     /// 8–24 px (scaled with the image), a scale by 0.7–0.85 or 1.2–1.4, or a turn of 20–60° (not for circles, whose
-    /// turns cannot be seen); the object stays inside the frame.
+    /// turns cannot be seen); the object stays inside the frame. <paramref name="kind"/> asks for that kind of edit (a turn
+    /// then goes to an object that is not a circle when the scene has one and <paramref name="only"/> is not given).
     /// </summary>
-    public static SceneEdit RandomEdit(Scene scene, int seed, int? only = null)
+    public static SceneEdit RandomEdit(Scene scene, int seed, int? only = null, EditKind? kind = null)
     {
         var rng = new Random(seed);
         double side = Math.Min(scene.Width, scene.Height);
@@ -62,14 +63,18 @@ public sealed record EditGroundTruth(Scene Source, Scene Target, SceneEdit Edit,
             int k = rng.Next(scene.Objects.Count);
             if (only is { } chosen) k = chosen;
             var o = scene.Objects[k];
-            var kind = (EditKind)rng.Next(3);
-            if (kind == EditKind.Rotate && Shapes.RotationInvariant(o.Shape)) kind = EditKind.Move;
+            var drawn = kind ?? (EditKind)rng.Next(3);
+            if (drawn == EditKind.Rotate && Shapes.RotationInvariant(o.Shape))
+            {
+                if (kind is not null && only is null && scene.Objects.Any(x => !Shapes.RotationInvariant(x.Shape))) continue;
+                drawn = EditKind.Move;
+            }
             double sign = rng.Next(2) == 0 ? -1 : 1;
-            var edit = kind switch
+            var edit = drawn switch
             {
                 EditKind.Move => MoveEdit(rng, k, side),
-                EditKind.Scale => new SceneEdit(kind, k, Factor: sign > 0 ? 1.2 + 0.2 * rng.NextDouble() : 0.7 + 0.15 * rng.NextDouble()),
-                _ => new SceneEdit(kind, k, Degrees: sign * (20 + 40 * rng.NextDouble())),
+                EditKind.Scale => new SceneEdit(drawn, k, Factor: sign > 0 ? 1.2 + 0.2 * rng.NextDouble() : 0.7 + 0.15 * rng.NextDouble()),
+                _ => new SceneEdit(drawn, k, Degrees: sign * (20 + 40 * rng.NextDouble())),
             };
             var moved = edit.Transform(o);
             bool inside = moved.X - moved.Size >= 0 && moved.Y - moved.Size >= 0 && moved.X + moved.Size <= scene.Width && moved.Y + moved.Size <= scene.Height;

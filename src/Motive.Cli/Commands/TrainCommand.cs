@@ -34,10 +34,17 @@ public static class TrainCommand
         unet.Add(channels);
         cmd.Add(unet);
         var inputScale = new Option<int?>("--input-scale") { Description = $"Enlarge the scenes this many times before RAFT sees them ({string.Join(", ", Motive.Models.Raft.RaftInputScale.Supported)}; the checkpoint records it; default: the checkpoint's own, 1 for a new one)." };
+        var turnShare = new Option<double>("--turn-share") { DefaultValueFactory = _ => 0, Description = "Make this share of the training pairs turns, on top of the 2/9 the world draws (0..1)." };
         var raft = Make("raft", "Train the toy RAFT-small on toy edit pairs with exact flow.", "--out", "The RAFT checkpoint to write (princeton layout; state in training/raft beside it).",
-            steps: 3000, batch: 8, lr: 4e-4, ema: 0, clip: 1, (path, o, size, r, report, cancel) => RaftTraining.Train(path, o, size, r.GetValue(inputScale), report, cancel),
+            steps: 3000, batch: 8, lr: 4e-4, ema: 0, clip: 1, (path, o, size, r, report, cancel) =>
+            {
+                double turns = r.GetValue(turnShare);
+                if (!(turns >= 0 && turns <= 1)) throw new ArgumentException($"--turn-share must be between 0 and 1 (got {turns})");
+                return RaftTraining.Train(path, o, size, r.GetValue(inputScale), turns, report, cancel);
+            },
             RaftTraining.StateDir);
         raft.Add(inputScale);
+        raft.Add(turnShare);
         cmd.Add(raft);
         cmd.Add(TrainEvaluateCommand.Create());
         return cmd;

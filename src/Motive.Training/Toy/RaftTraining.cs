@@ -144,9 +144,11 @@ public static class RaftTraining
 
     /// <summary>
     /// Trains the toy RAFT at <paramref name="path"/> (state beside it, in training/raft) at <paramref name="inputScale"/>
-    /// (null: the checkpoint's own, 1 for a new one), which the written checkpoint records.
+    /// (null: the checkpoint's own, 1 for a new one), which the written checkpoint records; <paramref name="turnShare"/>
+    /// of the pairs are made turns (see <see cref="SceneBatches.EditPairs"/>).
     /// </summary>
-    public static IReadOnlyList<double> Train(string path, TrainOptions o, int size, int? inputScale = null, Action<int, int, double>? onStep = null, CancellationToken cancel = default)
+    public static IReadOnlyList<double> Train(string path, TrainOptions o, int size, int? inputScale = null, double turnShare = 0,
+        Action<int, int, double>? onStep = null, CancellationToken cancel = default)
     {
         var stateDir = StateDir(path);
         // The loop loads the full-precision weights of a resumed run; without them (a fresh clone) it goes on from the shipped ones.
@@ -156,7 +158,7 @@ public static class RaftTraining
         var device = torch.device(o.Device);
         return TrainLoop.Run(raft, (_, g) =>
         {
-            var (source, target, flow, _) = SceneBatches.EditPairs(SceneBatches.Seeds(g, o.Batch), size, shift: true);
+            var (source, target, flow, _) = SceneBatches.EditPairs(SceneBatches.Seeds(g, o.Batch), size, shift: true, turnShare);
             return Loss(raft, source.to(device), target.to(device), flow.to(device));
         }, o, stateDir, m => ToyModelFolder.SaveWeights(path, m, "module.", metadata: RaftLoader.Metadata(raft)), onStep, cancel);
     }

@@ -127,6 +127,23 @@ public class SceneTests
         }
     }
 
+    [Fact]
+    public void RandomEdits_OfAKindAskedFor_AreOfThatKind_AndTurnsSkipCircles()
+    {
+        int circlesPassedOver = 0;
+        foreach (var seed in Seeds)
+        {
+            var scene = SceneGenerator.Generate(seed);
+            Assert.Equal(EditKind.Scale, EditGroundTruth.RandomEdit(scene, seed, kind: EditKind.Scale).Kind);
+            var turn = EditGroundTruth.RandomEdit(scene, seed, kind: EditKind.Rotate);
+            bool turnable = scene.Objects.Any(o => !Shapes.RotationInvariant(o.Shape));
+            Assert.Equal(turnable ? EditKind.Rotate : EditKind.Move, turn.Kind);
+            Assert.False(turn.Kind == EditKind.Rotate && Shapes.RotationInvariant(scene.Objects[turn.Object].Shape));
+            if (turnable && scene.Objects.Any(o => Shapes.RotationInvariant(o.Shape))) circlesPassedOver++;
+        }
+        Assert.True(circlesPassedOver > 0, "no scene among the seeds holds both a circle and another shape");
+    }
+
     /// <summary>The front object hides part of the one behind it (the world keeps occlusion).</summary>
     private static bool Occludes(Scene s)
     {

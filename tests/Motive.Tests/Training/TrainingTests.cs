@@ -3,6 +3,7 @@ using Motive.Models.Blocks;
 using Motive.Models.Clip;
 using Motive.Models.Unet;
 using Motive.Models.Vae;
+using Motive.Scenes;
 using Motive.Tests.Support;
 using Motive.Training.Loop;
 using Motive.Training.Toy;
@@ -137,6 +138,20 @@ public class TrainingTests
         using var trained = Motive.Models.Raft.RaftLoader.Load(path, small: true);
         double after = RaftTraining.EndPointError(trained, 8, 128);
         Assert.True(after < 0.9 * before, $"held-out EPE {before:0.000} → {after:0.000} px");
+    }
+
+    /// <summary>Edit pairs report the kinds they drew, and a turn share makes that many more of them turns.</summary>
+    [Fact]
+    public void EditPairs_ReportTheirKinds_AndTheTurnShareRaisesTurns()
+    {
+        var seeds = Enumerable.Range(0, 24).Select(i => 1000 + i).ToArray();
+        var plain = SceneBatches.EditPairs(seeds, 128).Kinds;
+        Assert.Equal(seeds.Select(s => EditGroundTruth.RandomEdit(SceneGenerator.Generate(s, 128, 128), s).Kind), plain);
+        // With a share of 1 every scene that holds a shape other than a circle is turned; the others can only be moved.
+        var turnable = seeds.Select(s => SceneGenerator.Generate(s, 128, 128).Objects.Any(o => !Shapes.RotationInvariant(o.Shape)));
+        Assert.Equal(turnable.Select(t => t ? EditKind.Rotate : EditKind.Move), SceneBatches.EditPairs(seeds, 128, turnShare: 1).Kinds);
+        int half = SceneBatches.EditPairs(seeds, 128, turnShare: 0.5).Kinds.Count(k => k == EditKind.Rotate);
+        Assert.True(half > plain.Count(k => k == EditKind.Rotate), $"turns among {seeds.Length} pairs: {half} with a turn share of 0.5, {plain.Count(k => k == EditKind.Rotate)} without");
     }
 
     /// <summary>Why the toy RAFT runs at input scale 2: the best flow RAFT-small's upsampling can give is closer to the exact one where things move.</summary>
