@@ -46,8 +46,10 @@ public static class BatchRun
     }
 
     /// <summary>Runs the items of <paramref name="shard"/>; <c>report</c> hears of each before it starts (position in the shard, the shard's size, the item), <c>progress</c> the running item's steps.</summary>
+    /// <summary><paramref name="describe"/> turns a failed item's error into its line (a front end adds its option hints; default: the message).</summary>
     public static BatchSummary Run(IReadOnlyList<ManifestItem> manifest, string outDir, Shard shard, EditModels models, IEditInputs inputs,
-        Action<int, int, ManifestItem>? report = null, Action<EditProgress>? progress = null, CancellationToken cancel = default)
+        Action<int, int, ManifestItem>? report = null, Action<EditProgress>? progress = null, CancellationToken cancel = default,
+        Func<Exception, string>? describe = null)
     {
         var mine = manifest.Where((_, i) => shard.Takes(i)).ToList();
         Directory.CreateDirectory(Path.Combine(outDir, ItemsFolder));
@@ -74,7 +76,7 @@ public static class BatchRun
             }
             catch (Exception e)
             {
-                var error = e.Message.ReplaceLineEndings(" ");
+                var error = describe?.Invoke(e) ?? e.Message.ReplaceLineEndings(" ");
                 MotiveJson.Write(ErrorFile(outDir, item.Id), new ItemError(item.Id, item.Hash, error));
                 results.Add((item.Id, ItemOutcome.Failed, error));
             }
@@ -84,11 +86,8 @@ public static class BatchRun
 
     private static void RunOne(ManifestItem item, string outDir, EditModels models, IEditInputs inputs, Action<EditProgress>? progress, CancellationToken cancel)
     {
-        using var plan = EditMethods.For(item.Request).Plan(item.Request, inputs);
-        models.CheckFits(plan);
-        using var folder = ResultFolder.Create(ItemDir(outDir, item.Id));
-        using var result = plan.Run(new EditSession(models, folder.WorkDir, progress, cancel));
-        MotiveJson.Write(Path.Combine(folder.WorkDir, MarkerFile), new Marker(item.Id, item.Hash));
-        folder.Commit(plan.Request, result);
+        using var run = EditRun.Plan(item.Request, inputs, models);
+        run.Run(ItemDir(outDir, item.Id), new EditRunOptions(progress, cancel,
+            Finish: f => f.Result with { JsonFiles = [.. f.Result.JsonFiles, (MarkerFile, new Marker(item.Id, item.Hash))] }));
     }
 }

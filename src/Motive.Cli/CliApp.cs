@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Reflection;
 using Motive.Cli.Commands;
 using Motive.IO;
+using Motive.Methods.Editing;
 
 namespace Motive.Cli;
 
@@ -23,9 +24,7 @@ public static class CliApp
         root.Add(FlowCommand.Create());
         root.Add(EnergyCommand.Create());
         root.Add(SelftestCommand.Create());
-        root.Add(Commands.Move.MoveCommand.Create());
-        root.Add(DragCommand.Create());
-        root.Add(EditCommand.Create());
+        foreach (var method in EditMethods.All) root.Add(MethodCommand.Create(method));
         root.Add(RunCommand.Create());
         root.Add(SceneCommand.Create());
         root.Add(TrainCommand.Create());
@@ -77,6 +76,23 @@ public static class CliApp
         }
     }
 
+    /// <summary>
+    /// A library error as one printable line, with the option that changes what it complains of where there is one:
+    /// the one place front-end hints are added (the library speaks of the request, the CLI of its options).
+    /// </summary>
+    public static string Describe(Exception e)
+    {
+        var text = e switch
+        {
+            EditMemoryException => e.Message + " (--max-memory GIB sets the limit)",
+            _ => e.Message,
+        };
+        return OneLine(text);
+    }
+
+    /// <summary>One printable line, whatever a library or the OS put into the message.</summary>
+    private static string OneLine(string text) => new(text.ReplaceLineEndings(" ").Where(c => !char.IsControl(c)).ToArray());
+
     /// <summary>One line per failure; the stack trace only when MOTIVE_DEBUG is set.</summary>
     internal static int Report(Exception e, TextWriter stderr)
     {
@@ -87,9 +103,7 @@ public static class CliApp
             ArgumentException => BadUsage,
             _ => Internal,
         };
-        var text = code == Internal ? $"internal error: {e.GetType().Name}: {e.Message}" : e.Message;
-        // One printable line, whatever a library or the OS put into the message.
-        stderr.WriteLine("motive: " + new string(text.ReplaceLineEndings(" ").Where(c => !char.IsControl(c)).ToArray()));
+        stderr.WriteLine("motive: " + (code == Internal ? OneLine($"internal error: {e.GetType().Name}: {e.Message}") : Describe(e)));
         if (Environment.GetEnvironmentVariable("MOTIVE_DEBUG") is { Length: > 0 }) stderr.WriteLine(e);
         return code;
     }

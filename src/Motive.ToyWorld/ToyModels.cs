@@ -27,15 +27,10 @@ public sealed class ToyModels : IDisposable
     public StableDiffusionModel Sd => Models.Diffusion(Model);
     public RaftModel Raft => Models.Raft(RaftPath);
 
+    /// <summary>The toy models, loaded now.</summary>
     public static ToyModels Load(string? dir = null, string? raft = null, string device = "cpu")
     {
-        var folder = dir ?? EmbeddedModel.Dir;
-        raft ??= Path.Combine(folder, RaftFile);
-        if (!File.Exists(Path.Combine(folder, "model_index.json")))
-            throw new MotiveFormatException(folder, "has no toy model (model_index.json is missing); train one with `motive train vae|unet --model-dir` or rebuild to copy models/toy");
-        if (!File.Exists(raft)) throw new MotiveFormatException(raft, "is missing; train it with `motive train raft --out`");
-        var models = new EditModels(device);
-        var toy = new ToyModels(models, new ModelRef(dir is null ? null : Path.GetFullPath(dir)), Path.GetFullPath(raft));
+        var toy = Open(dir, raft, device);
         try
         {
             _ = toy.Sd;
@@ -44,9 +39,20 @@ public sealed class ToyModels : IDisposable
         }
         catch
         {
-            models.Dispose();
+            toy.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The toy models' files checked, loaded when an edit first uses them (so a bad request is refused before).</summary>
+    public static ToyModels Open(string? dir = null, string? raft = null, string device = "cpu")
+    {
+        var folder = dir ?? EmbeddedModel.Dir;
+        raft ??= Path.Combine(folder, RaftFile);
+        if (!File.Exists(Path.Combine(folder, "model_index.json")))
+            throw new MotiveFormatException(folder, "has no toy model (model_index.json is missing); train one with `motive train vae|unet --model-dir` or rebuild to copy models/toy");
+        if (!File.Exists(raft)) throw new MotiveFormatException(raft, "is missing; train it with `motive train raft --out`");
+        return new ToyModels(new EditModels(device), new ModelRef(dir is null ? null : Path.GetFullPath(dir)), Path.GetFullPath(raft));
     }
 
     public void Dispose() => Models.Dispose();

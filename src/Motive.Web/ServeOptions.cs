@@ -13,8 +13,15 @@ public sealed record ServeOptions
     /// <summary>0 = any free port (tests).</summary>
     public int Port { get; init; } = 7860;
     public ModelRef Model { get; init; } = new();
-    /// <summary>The RAFT checkpoint of Motion Guidance edits (null = the embedded toy RAFT).</summary>
+    /// <summary>The RAFT checkpoint of the methods that measure motion (null = the embedded toy RAFT).</summary>
     public string? Raft { get; init; }
+
+    /// <summary>The operator's file for an auxiliary model a method names by kind (<see cref="MethodDescription.AuxModels"/>); null = the embedded one.</summary>
+    public string? AuxModel(string kind) => kind switch
+    {
+        "raft" => Raft,
+        _ => throw new ArgumentException($"this server has no {kind} model"),
+    };
     public string Device { get; init; } = "cpu";
     /// <summary>Jobs whose memory estimate is over this (MiB) are refused; null: what the device has.</summary>
     public double? MaxMemoryMiB { get; init; }

@@ -1,6 +1,6 @@
 using Motive.IO;
 using Motive.Methods.Editing;
-using Motive.Methods.MotionGuidance;
+using System.Text.Json.Nodes;
 using Motive.Models.Runtime;
 
 namespace Motive.Web;
@@ -22,13 +22,17 @@ public sealed class ServerContext(ServeOptions options, UploadStore uploads, Edi
         if (request.Model != new ModelRef() && request.Model != Options.Model)
             throw new ArgumentException("this server edits with the model its operator started it with; leave \"model\" out of the request");
         request = request with { Model = Options.Model };
-        if (request is MotionGuidanceRequest mg)
+        var aux = EditMethods.For(request).Description.AuxModels;
+        if (aux.Count == 0) return request;
+        var json = EditJson.ToNode(request);
+        foreach (var (key, kind) in aux)
         {
-            if (mg.Raft is not null && mg.Raft != Options.Raft)
-                throw new ArgumentException("this server measures motion with its own RAFT; leave \"raft\" out of the request");
-            request = mg with { Raft = Options.Raft };
+            var mine = Options.AuxModel(kind);
+            if (json[key] is JsonValue v && v.GetValue<string>() != mine)
+                throw new ArgumentException($"this server uses its own {kind} model; leave \"{key}\" out of the request");
+            json[key] = mine;
         }
-        return request;
+        return EditJson.Parse(json.ToJsonString(), "the request");
     }
 
     /// <summary>Submits a request and follows it; old finished jobs beyond the kept number lose their results.</summary>

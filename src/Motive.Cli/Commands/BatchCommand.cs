@@ -66,7 +66,7 @@ public static class BatchCommand
             var clock = Stopwatch.StartNew();
             var summary = ConsoleProgress.Edit(io.Error, progress => BatchRun.Run(items, outDir, part, models, new FileInputs(Path.GetDirectoryName(Path.GetFullPath(path))),
                 (k, n, item) => io.Error.WriteLine($"motive batch: shard {part}, item {k + 1} of {n}: {item.Id}" + (k > 0 ? $" ({clock.Elapsed.TotalSeconds / k:0.0} s an item, ETA {TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / k * (n - k)):hh\\:mm\\:ss})" : "")),
-                progress, cancel));
+                progress, cancel, CliApp.Describe));
             foreach (var (id, outcome, error) in summary.Items.Where(i => i.Outcome == ItemOutcome.Failed)) io.Error.WriteLine($"motive batch: {id} failed: {error}");
             io.Output.WriteLine($"shard {part} of {path}: {summary.Count(ItemOutcome.Done)} done, {summary.Count(ItemOutcome.Skipped)} already done, {summary.Count(ItemOutcome.Failed)} failed ({clock.Elapsed.TotalSeconds:0.0} s) in {outDir}");
             return Task.FromResult(summary.Count(ItemOutcome.Failed) > 0 ? CliApp.BadInput : CliApp.Ok);

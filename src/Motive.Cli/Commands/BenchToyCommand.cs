@@ -36,7 +36,7 @@ public static class BenchToyCommand
             if (which is not ("motion-guidance" or "drag" or "gar")) throw new ArgumentException($"--method must be motion-guidance, drag or gar, not '{which}'");
             if (which == "gar") return Task.FromResult(Gar(r, cases, r.GetValue(first), r.GetValue(toy.Model), r.GetValue(toy.Raft), r.GetValue(output)!, cancel));
             var drag = which == "drag" ? new Motive.Methods.DragDiffusion.DragOptions() : null;
-            var settings = toy.Settings(r).Over(MotionGuidanceMethod.Defaults(r.GetValue(toy.Model)));
+            var settings = toy.Settings(r).Over(new MotionGuidanceMethod().Defaults(r.GetValue(toy.Model)));
             settings.ToSettings(name => name);   // bad settings are refused before anything is loaded
             using var models = ToyModels.Load(r.GetValue(toy.Model), r.GetValue(toy.Raft));
             var dir = r.GetValue(output)!;
@@ -81,7 +81,7 @@ public static class BenchToyCommand
 
     private static int Gar(ParseResult r, int cases, int first, string? model, string? raft, string dir, CancellationToken cancel)
     {
-        var settings = SettingsLayers.Over(new GarOptions(), GarMethod.Defaults(model));
+        var settings = SettingsLayers.Over(new GarOptions(), new GarMethod().Defaults(model));
         settings.ToConfig();   // bad settings are refused before anything is loaded
         using var models = ToyModels.Load(model, raft);
         var rows = ConsoleProgress.Run("bench toy", cases, "edits", r.InvocationConfiguration.Error,

@@ -5,25 +5,19 @@ using Motive.Methods.Editing;
 namespace Motive.Cli.Commands;
 
 /// <summary>
-/// How every editing command runs a request: plan it (inputs read and checked), make the result folder (proven
-/// writable), load the models, run with progress on stderr, commit the folder, print one line. Nothing of the
-/// method is here.
+/// How every editing command presents an edit: the library's one run path (<see cref="EditRun"/>) with progress on
+/// stderr, the plan's notes before and one line after. Nothing of the method is here.
 /// </summary>
 public static class EditRunner
 {
     public static int Run(EditRequest request, IEditInputs inputs, string outDir, string device, double? maxMemoryMiB, InvocationConfiguration io, CancellationToken cancel)
     {
         CheckDevice(device);
-        var method = EditMethods.For(request);
-        using var plan = method.Plan(request, inputs);
         using var models = new EditModels(device, maxMemoryMiB);
-        CheckFits(models, plan);
-        using var folder = ResultFolder.Create(outDir);
-        foreach (var note in plan.Notes) io.Error.WriteLine("motive: " + note);
-        using var result = ConsoleProgress.Edit(io.Error, progress => plan.Run(new EditSession(models, folder.WorkDir, progress, cancel)));
-        folder.Commit(plan.Request, result);
-        var work = result.Work is { } w ? $"{w}, " : "";
-        io.Output.WriteLine($"wrote {outDir}: result.png, summary.png, run.json ({work}{result.Elapsed.TotalSeconds:0.0} s){(result.Headline is { } h ? "; " + h : "")}");
+        using var run = EditRun.Plan(request, inputs, models);
+        foreach (var note in run.Notes) io.Error.WriteLine("motive: " + note);
+        var outcome = ConsoleProgress.Edit(io.Error, progress => run.Run(outDir, new EditRunOptions(progress, cancel)));
+        io.Output.WriteLine(outcome.Line(outDir));
         return CliApp.Ok;
     }
 
@@ -40,19 +34,6 @@ public static class EditRunner
         var g when double.IsFinite(g.Value) && g > 0 => g.Value * 1024,
         var g => throw new ArgumentException($"--max-memory must be a number of GiB above 0, not {g}"),
     };
-
-    /// <summary><see cref="EditModels.CheckFits"/> with the option that raises the limit named.</summary>
-    public static void CheckFits(EditModels models, IEditPlan plan)
-    {
-        try
-        {
-            models.CheckFits(plan);
-        }
-        catch (EditMemoryException e)
-        {
-            throw new ArgumentException(e.Message + " (--max-memory GIB sets the limit)", e);
-        }
-    }
 
     public static void CheckDevice(string device)
     {

@@ -7,15 +7,15 @@ namespace Motive.Cli.Commands;
 
 /// <summary>
 /// The stroke options that build a target flow (--translate, --rotate, --zoom, --stretch, --drag, restricted to
-/// --region about --center): shared by `motive flow make` and `motive move`. The scale stroke is --zoom everywhere
-/// and also --scale in `flow make`; `move` keeps --scale for classifier-free guidance, the reference's name.
+/// --region about --center): shared by `motive flow make` and the motion input of a method's command. The scale stroke
+/// is --zoom everywhere; `flow make` still takes its earlier spelling --scale.
 /// </summary>
-public sealed class FlowBuilderOptions(bool scaleMeansCfg = false)
+public sealed class FlowBuilderOptions(bool zoomOnly = false)
 {
     public readonly Option<string?> Translate = new("--translate") { Description = "DX,DY in pixels." };
     public readonly Option<double?> Rotate = new("--rotate") { Description = "Degrees, clockwise on screen, about --center." };
-    public readonly Option<double?> Scale = scaleMeansCfg ? new("--zoom") { Description = "Scale factor about --center." }
-        : new("--scale", "--zoom") { Description = "Scale factor about --center." };
+    public readonly Option<double?> Scale = zoomOnly ? new("--zoom") { Description = "Scale factor about --center." }
+        : new("--zoom", "--scale") { Description = "Scale factor about --center." };
     public readonly Option<string?> Stretch = new("--stretch") { Description = "FACTOR,ANGLE: 1-D stretch (>1) or squeeze (<1) along ANGLE degrees, about --center." };
     public readonly Option<string[]> Drag = new("--drag") { Description = "X1,Y1:X2,Y2 handle→target pairs (repeatable).", AllowMultipleArgumentsPerToken = true };
     public readonly Option<double> Sigma = new("--sigma") { DefaultValueFactory = _ => 16.0, Description = "Falloff (px) of --drag." };

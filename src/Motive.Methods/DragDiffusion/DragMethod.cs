@@ -13,16 +13,16 @@ namespace Motive.Methods.DragDiffusion;
 /// the reference), reads the picture, the points and the editable region at the run size (width from the settings or
 /// the model's native size, both sides multiples of 8) and refuses points off the picture, before any model is loaded.
 /// </summary>
-public sealed class DragMethod : EditMethod<DragRequest>
+public sealed class DragMethod : EditMethod<DragRequest, DragOptions>
 {
     public const string MethodName = "drag";
 
     public override string Name => MethodName;
     public override string Summary => "Drag points: move handle points of a picture to targets (per-image LoRA, latent optimisation, mutual self-attention).";
 
-    /// <summary>The settings a request on <paramref name="modelPath"/> gets for what it leaves out: the model's preset over the reference.</summary>
-    public static DragOptions Defaults(string? modelPath) =>
-        SettingsLayers.Over(MethodPresets.For<DragOptions>(modelPath ?? EmbeddedModel.Dir, MethodName) ?? new(), DragOptions.Reference);
+    public override DragOptions Reference => DragOptions.Reference;
+
+    public override MethodDescription Description => DragDescription.Of;
 
     public override IEditPlan Plan(DragRequest request, IEditInputs inputs)
     {

@@ -13,18 +13,18 @@ public sealed class EditJob
 {
     private readonly TaskCompletionSource completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    internal EditJob(string id, IEditPlan plan, string resultDir)
+    internal EditJob(string id, EditRun run, string resultDir)
     {
         Id = id;
-        Plan = plan;
+        Run = run;
         ResultDir = resultDir;
-        Notes = plan.Notes;   // once: a plan's notes size the model's files for the memory estimate, and views read them often
+        Notes = run.Notes;   // once: a plan's notes size the model's files for the memory estimate, and views read them often
     }
 
     public string Id { get; }
-    internal IEditPlan Plan { get; }
+    internal EditRun Run { get; }
     /// <summary>The resolved request (every default filled in).</summary>
-    public EditRequest Request => Plan.Request;
+    public EditRequest Request => Run.Request;
     /// <summary>What the plan says a person should know (e.g. that the input was resized).</summary>
     public IReadOnlyList<string> Notes { get; }
     public string ResultDir { get; }
@@ -52,7 +52,7 @@ public sealed class EditJob
         State = state;
         Error = error;
         Finished = DateTimeOffset.UtcNow;
-        Plan.Dispose();
+        Run.Dispose();
         completion.TrySetResult();
     }
 }
@@ -65,7 +65,7 @@ public sealed class EditQueueFullException(int capacity) : Exception($"the edit 
 
 /// <summary>
 /// Runs edits one at a time on one set of models (one device), in submission order, from a bounded queue: what a
-/// server or a batch worker puts its requests through. A request is planned (validated, inputs read) when submitted,
+/// server puts its requests through, each by the one run path (<see cref="EditRun"/>). A request is planned (validated, inputs read) when submitted,
 /// so a bad one is refused at once; each job writes its own result folder atomically; cancelling a queued job ends it
 /// without running, a running one at its next step. Disposing cancels everything and waits for the running job.
 /// </summary>
@@ -108,18 +108,9 @@ public sealed class EditJobRunner : IDisposable
         }
         try
         {
-            var plan = EditMethods.For(request).Plan(request, inputs);
-            try
-            {
-                models.CheckFits(plan);
-            }
-            catch
-            {
-                plan.Dispose();
-                throw;
-            }
+            var run = EditRun.Plan(request, inputs, models);
             var id = Guid.NewGuid().ToString("N")[..12];
-            var job = new EditJob(id, plan, Path.Combine(resultsRoot, id));
+            var job = new EditJob(id, run, Path.Combine(resultsRoot, id));
             jobs[id] = job;
             queue.Writer.TryWrite(job);
             return job;
@@ -159,9 +150,7 @@ public sealed class EditJobRunner : IDisposable
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(job.Cancel.Token, stopping.Token);
             try
             {
-                using var folder = ResultFolder.Create(job.ResultDir);
-                using var result = job.Plan.Run(new EditSession(models, folder.WorkDir, job.Report, linked.Token, PreviewEvery: previewEvery));
-                folder.Commit(job.Plan.Request, result);
+                job.Run.Run(job.ResultDir, new EditRunOptions(job.Report, linked.Token, previewEvery));
                 job.End(EditJobState.Done);
             }
             catch (OperationCanceledException)

@@ -20,12 +20,6 @@ public sealed class EditModels(string device = "cpu", double? maxMemoryMiB = nul
     /// <summary>The most memory an edit may need by its estimate: the given limit, else what the device has (null: unknown, nothing refused).</summary>
     public double? MaxMemoryMiB { get; } = maxMemoryMiB ?? Motive.Models.Runtime.DeviceMemory.TotalMiB(torch.device(device));
 
-    /// <summary>Refuses a plan whose memory estimate is over <see cref="MaxMemoryMiB"/> (before anything is loaded for it).</summary>
-    public void CheckFits(IEditPlan plan)
-    {
-        if (plan.Memory is { } m && MaxMemoryMiB is { } limit && m.MiB > limit) throw new EditMemoryException(m, limit, Device);
-    }
-
     /// <summary>Stable Diffusion as <paramref name="m"/> names it, its path already resolved (null = the embedded model).</summary>
     public StableDiffusionModel Diffusion(ModelRef m)
     {

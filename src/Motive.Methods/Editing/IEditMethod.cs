@@ -16,6 +16,15 @@ public interface IEditMethod
     /// <summary>The request type, an <see cref="EditRequest"/>.</summary>
     Type RequestType { get; }
 
+    /// <summary>What the method takes from a user, from which the CLI, the editor, the API and batch are built.</summary>
+    MethodDescription Description { get; }
+
+    /// <summary>The settings (as the request's "settings" JSON) a request on <paramref name="modelPath"/> gets for what it leaves out: the model's preset over the reference (null path: the embedded model).</summary>
+    System.Text.Json.Nodes.JsonObject DefaultSettings(string? modelPath);
+
+    /// <summary>The reference implementation's settings, which a model without a preset runs at.</summary>
+    System.Text.Json.Nodes.JsonObject ReferenceSettings { get; }
+
     /// <summary>
     /// Validates <paramref name="request"/> and opens every input it names (through <paramref name="inputs"/>) with the
     /// model folder's preset filled in for what the request leaves out; throws ArgumentException (the request) or
@@ -39,12 +48,27 @@ public interface IEditPlan : IDisposable
     EditResult Run(EditSession session);
 }
 
-/// <summary>The typed side of <see cref="IEditMethod"/>: a method implements <see cref="Plan(TRequest, IEditInputs)"/> for its own request type.</summary>
-public abstract class EditMethod<TRequest> : IEditMethod where TRequest : EditRequest
+/// <summary>
+/// The typed side of <see cref="IEditMethod"/>: a method implements <see cref="Plan(TRequest, IEditInputs)"/> for its
+/// own request type, and names its settings type and the reference's values; the model presets layer over them here.
+/// </summary>
+public abstract class EditMethod<TRequest, TSettings> : IEditMethod where TRequest : EditRequest where TSettings : class, new()
 {
     public abstract string Name { get; }
     public abstract string Summary { get; }
     public Type RequestType => typeof(TRequest);
+    public abstract MethodDescription Description { get; }
+
+    /// <summary>The reference implementation's settings.</summary>
+    public abstract TSettings Reference { get; }
+
+    /// <summary>The settings a request on <paramref name="modelPath"/> gets for what it leaves out: the model's preset (motive.json) over <see cref="Reference"/>.</summary>
+    public TSettings Defaults(string? modelPath) =>
+        SettingsLayers.Over(MethodPresets.For<TSettings>(modelPath ?? Motive.Models.Loading.EmbeddedModel.Dir, Name) ?? new TSettings(), Reference);
+
+    public System.Text.Json.Nodes.JsonObject DefaultSettings(string? modelPath) => SettingsLayers.ToJson(Defaults(modelPath));
+
+    public System.Text.Json.Nodes.JsonObject ReferenceSettings => SettingsLayers.ToJson(Reference);
 
     public IEditPlan Plan(EditRequest request, IEditInputs inputs) => request is TRequest r
         ? Plan(r, inputs)

@@ -18,4 +18,7 @@ public static class SettingsLayers
             merged[key] = value?.DeepClone();
         return merged.Deserialize<T>(MotiveJson.Options)!;
     }
+
+    /// <summary>A settings record as the request's JSON writes it (left-out fields absent).</summary>
+    public static JsonObject ToJson<T>(T settings) => JsonSerializer.SerializeToNode(settings, MotiveJson.Options)!.AsObject();
 }

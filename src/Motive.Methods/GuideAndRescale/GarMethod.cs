@@ -9,16 +9,16 @@ namespace Motive.Methods.GuideAndRescale;
 /// then the reference), builds the config and reads the picture at the run size (width from the settings or the
 /// model's native size, both sides multiples of 8), before any model is loaded.
 /// </summary>
-public sealed class GarMethod : EditMethod<GarRequest>
+public sealed class GarMethod : EditMethod<GarRequest, GarOptions>
 {
     public const string MethodName = "guide-and-rescale";
 
     public override string Name => MethodName;
     public override string Summary => "Text edits of a picture (Guide-and-Rescale: inversion, self-guidance on attention maps and features, noise rescaling).";
 
-    /// <summary>The settings a request on <paramref name="modelPath"/> gets for what it leaves out: the model's preset over the reference.</summary>
-    public static GarOptions Defaults(string? modelPath) =>
-        SettingsLayers.Over(MethodPresets.For<GarOptions>(modelPath ?? EmbeddedModel.Dir, MethodName) ?? new(), GarOptions.Reference);
+    public override GarOptions Reference => GarOptions.Reference;
+
+    public override MethodDescription Description => GarDescription.Of;
 
     public override IEditPlan Plan(GarRequest request, IEditInputs inputs)
     {

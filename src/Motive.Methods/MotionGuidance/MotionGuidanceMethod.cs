@@ -14,7 +14,7 @@ namespace Motive.Methods.MotionGuidance;
 /// edit mask) at the run size, all before a model is loaded; the plan then inverts or generates the source and runs
 /// the guided sampler.
 /// </summary>
-public sealed class MotionGuidanceMethod : EditMethod<MotionGuidanceRequest>
+public sealed class MotionGuidanceMethod : EditMethod<MotionGuidanceRequest, MotionGuidanceOptions>
 {
     public const string MethodName = "motion-guidance";
     /// <summary>Both princeton RAFTs use 4 correlation levels: an image must be at least 8·2⁴ px a side.</summary>
@@ -23,9 +23,9 @@ public sealed class MotionGuidanceMethod : EditMethod<MotionGuidanceRequest>
     public override string Name => MethodName;
     public override string Summary => "Move what, where: re-synthesise an image so that it follows a target optical flow.";
 
-    /// <summary>The settings a request on <paramref name="modelPath"/> gets for what it leaves out: the model's preset over the reference.</summary>
-    public static MotionGuidanceOptions Defaults(string? modelPath) =>
-        (MethodPresets.For<MotionGuidanceOptions>(modelPath ?? EmbeddedModel.Dir, MethodName) ?? new()).Over(MotionGuidanceOptions.Reference);
+    public override MotionGuidanceOptions Reference => MotionGuidanceOptions.Reference;
+
+    public override MethodDescription Description => MotionGuidanceDescription.Of;
 
     public override IEditPlan Plan(MotionGuidanceRequest request, IEditInputs inputs)
     {

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Motive.Methods.Editing;
-using Motive.Methods.GuideAndRescale;
 using Motive.Models.Loading;
 
 namespace Motive.Web.Endpoints;
@@ -11,7 +10,9 @@ namespace Motive.Web.Endpoints;
 /// <summary>What the server can do: every registered method, its one line, and the defaults the server's model gives it.</summary>
 public static class MethodEndpoints
 {
-    public sealed record MethodInfo(string Name, string Summary, JsonObject? Defaults, IReadOnlyList<string> Presets);
+    /// <summary>A method as the editor builds its panel: its description (inputs by widget), its model preset, and its settings' defaults on this server's model.</summary>
+    public sealed record MethodInfo(string Name, string Title, string Summary, JsonObject? Defaults, IReadOnlyList<string> Presets, string Command,
+        IReadOnlyList<MethodInput> Inputs, JsonObject Settings);
 
     public sealed record ServerInfo(string Model, string Device, int NativeSize, int QueueCapacity, long MaxUploadBytes, int MaxImageSide, IReadOnlyList<MethodInfo> Methods);
 
@@ -23,8 +24,8 @@ public static class MethodEndpoints
     public static ServerInfo Info(ServerContext s)
     {
         var modelDir = s.Options.Model.Path ?? EmbeddedModel.Dir;
-        var methods = EditMethods.All.Select(m => new MethodInfo(m.Name, m.Summary, MethodPresets.For<JsonObject>(modelDir, m.Name),
-            m is GarMethod ? GarPresets.Names : [])).ToList();
+        var methods = EditMethods.All.Select(m => new MethodInfo(m.Name, m.Description.Title ?? m.Name, m.Summary, MethodPresets.For<JsonObject>(modelDir, m.Name),
+            m.Description.Presets, m.Description.Command, m.Description.Inputs, m.DefaultSettings(s.Options.Model.Path))).ToList();
         return new ServerInfo(s.Options.Model.Path is { } p ? Path.GetFileName(Path.TrimEndingDirectorySeparator(p)) : "embedded toy model", s.Options.Device,
             EditModels.NativeSize(s.Options.Model), s.Options.QueueCapacity, s.Options.MaxUploadBytes, s.Options.MaxImageSide, methods);
     }

@@ -104,7 +104,7 @@ public class MoveCommandTests
         Assert.False(record.RootElement.GetProperty("model").TryGetProperty("path", out _));
         Assert.False(record.RootElement.TryGetProperty("raft", out _));
         var settings = record.RootElement.GetProperty("settings");
-        var preset = Motive.Methods.MotionGuidance.MotionGuidanceMethod.Defaults(null);
+        var preset = new Motive.Methods.MotionGuidance.MotionGuidanceMethod().Defaults(null);
         Assert.Equal(preset.ClipGrad, settings.GetProperty("clip_grad").GetDouble());
         Assert.Equal(preset.Cfg, settings.GetProperty("cfg").GetDouble());
         var result1 = record.RootElement.GetProperty("result");

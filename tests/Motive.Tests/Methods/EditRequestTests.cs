@@ -72,12 +72,12 @@ public class EditRequestTests
     [Fact]
     public void LeftOutSettings_ComeFromTheModelsPreset_ThenTheReference()
     {
-        var embedded = MotionGuidanceMethod.Defaults(null);
+        var embedded = new MotionGuidanceMethod().Defaults(null);
         var preset = MethodPresets.For<MotionGuidanceOptions>(EmbeddedModelDir, MotionGuidanceMethod.MethodName)
                      ?? throw new MotiveFormatException(EmbeddedModelDir, "has no motion-guidance preset");
         Assert.Equal(preset.Steps, embedded.Steps);
         Assert.Equal(MotionGuidanceOptions.Reference.ColorWeight, embedded.ColorWeight);   // not in the preset
-        var sd = MotionGuidanceMethod.Defaults(Fixtures.Parity("tiny-sd"));               // no motive.json: the reference
+        var sd = new MotionGuidanceMethod().Defaults(Fixtures.Parity("tiny-sd"));               // no motive.json: the reference
         Assert.Equal(MotionGuidanceOptions.Reference, sd);
     }
 

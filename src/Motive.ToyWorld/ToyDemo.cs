@@ -1,0 +1,70 @@
+using Motive.IO.Images;
+using Motive.Methods.Editing;
+using Motive.Methods.MotionGuidance;
+using Motive.Models.Flow;
+using static TorchSharp.torch;
+
+namespace Motive.ToyWorld;
+
+/// <summary>What the demo did: the case, what the edit wrote, and its score against the exact ground truth.</summary>
+public sealed record ToyDemoOutcome(ToyCase Case, EditOutcome Edit, ToyEditScore Score);
+
+/// <summary>
+/// `motive demo` in the library: a toy case edited by Motion Guidance through the one run path exactly as
+/// `motive move` edits a picture (its render and exact flow as input files, inverted with its caption, settings over
+/// the model's preset), then scored against the exact truth. The result folder is an ordinary one, with the inputs
+/// in it (so its run.json replays with `motive run`), the ground truth, both flows and the score added.
+/// </summary>
+public static class ToyDemo
+{
+    public static ToyDemoOutcome Run(ToyModels models, ToyCase c, MotionGuidanceOptions settings, string outDir, EditRunOptions options)
+    {
+        var inputs = Directory.CreateTempSubdirectory("motive-demo-").FullName;
+        try
+        {
+            ToyEdit.WriteInputs(c, inputs);
+            using var run = EditRun.Plan(ToyEdit.RequestFor(models, c, settings), new FileInputs(inputs), models.Models);
+            ToyEditScore? score = null;
+            var edit = run.Run(outDir, options with
+            {
+                Finish = f =>
+                {
+                    var result = options.Finish?.Invoke(f) ?? f.Result;
+                    var added = Scored(f, c, inputs, result);
+                    score = (ToyEditScore)added.Metrics["score"]!;
+                    return added;
+                },
+            });
+            return new ToyDemoOutcome(c, edit, score!);
+        }
+        finally
+        {
+            Motive.IO.Folders.TryDelete(inputs);
+        }
+    }
+
+    private static EditResult Scored(EditFinish f, ToyCase c, string inputs, EditResult result)
+    {
+        var plan = (MotionGuidancePlan)f.Plan;
+        using var outcome = ToyEdit.Measure(f.Session.Models.Raft(plan.Raft), c, ToyEdit.MotionGuidanceName, ToyEdit.Planar(result.Image),
+            plan.PrepareSource(f.Session).Image, plan.TargetFlow, plan.Settings);
+        var truth = Picture(c.Truth.TargetRender.Image, c.Width, c.Height);
+        using var target = tensor(c.Truth.Flow).view(2, c.Height, c.Width);
+        var flows = FlowColors.OnOneScale(target, outcome.AchievedFlow);
+        return result with
+        {
+            Summary = ImageStrip.Join([c.Truth.SourceRender.ToRgb(), flows[0], result.Image, flows[1], truth]),
+            SummaryPanels = "input | target flow | result | achieved flow (RAFT from input to result) | ground truth",
+            Pictures = [.. result.Pictures, ("ground_truth.png", truth), ("target_flow.png", flows[0]), ("achieved_flow.png", flows[1])],
+            // The inputs, under the names the request gives them, so the folder's run.json replays.
+            Files = [.. result.Files, .. new[] { ToyEdit.SceneFile, ToyEdit.FlowFile }.Select(n => (n, File.ReadAllBytes(Path.Combine(inputs, n))))],
+            Metrics = new Dictionary<string, object?> { ["edit"] = c.Description, ["caption"] = c.Caption, ["seed"] = c.Seed, ["score"] = outcome.Score, ["method"] = result.Metrics },
+        };
+    }
+
+    private static RgbImage Picture(float[] planar, int w, int h)
+    {
+        using var t = tensor(planar).view(1, 3, h, w);
+        return ImageTensors.FromTensor01(t);
+    }
+}
