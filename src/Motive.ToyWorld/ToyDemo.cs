@@ -15,32 +15,55 @@ public sealed record ToyDemoOutcome(ToyCase Case, EditOutcome Edit, ToyEditScore
 /// the model's preset), then scored against the exact truth. The result folder is an ordinary one, with the inputs
 /// in it (so its run.json replays with `motive run`), the ground truth, both flows and the score added.
 /// </summary>
-public static class ToyDemo
+public sealed class ToyDemo : IDisposable
 {
-    public static ToyDemoOutcome Run(ToyModels models, ToyCase c, MotionGuidanceOptions settings, string outDir, EditRunOptions options)
+    private readonly ToyCase c;
+    private readonly string inputs;
+    private readonly EditRun run;
+
+    private ToyDemo(ToyCase c, string inputs, EditRun run)
+    {
+        this.c = c;
+        this.inputs = inputs;
+        this.run = run;
+    }
+
+    /// <summary>Writes the case's inputs to a temporary folder and plans the edit (bad settings are refused here, before any model is loaded).</summary>
+    public static ToyDemo Plan(ToyModels models, ToyCase c, MotionGuidanceOptions settings)
     {
         var inputs = Directory.CreateTempSubdirectory("motive-demo-").FullName;
         try
         {
             ToyEdit.WriteInputs(c, inputs);
-            using var run = EditRun.Plan(ToyEdit.RequestFor(models, c, settings), new FileInputs(inputs), models.Models);
-            ToyEditScore? score = null;
-            var edit = run.Run(outDir, options with
-            {
-                Finish = f =>
-                {
-                    var result = options.Finish?.Invoke(f) ?? f.Result;
-                    var added = Scored(f, c, inputs, result);
-                    score = (ToyEditScore)added.Metrics["score"]!;
-                    return added;
-                },
-            });
-            return new ToyDemoOutcome(c, edit, score!);
+            return new ToyDemo(c, inputs, EditRun.Plan(ToyEdit.RequestFor(models, c, settings), new FileInputs(inputs), models.Models));
         }
-        finally
+        catch
         {
             Motive.IO.Folders.TryDelete(inputs);
+            throw;
         }
+    }
+
+    /// <summary>Runs the planned edit into <paramref name="outDir"/> through the one run path and scores it.</summary>
+    public ToyDemoOutcome Run(string outDir, EditRunOptions options)
+    {
+        ToyEditScore? score = null;
+        var edit = run.Run(outDir, options with
+        {
+            Finish = f =>
+            {
+                var added = Scored(f, c, inputs, options.Finish?.Invoke(f) ?? f.Result);
+                score = (ToyEditScore)added.Metrics["score"]!;
+                return added;
+            },
+        });
+        return new ToyDemoOutcome(c, edit, score!);
+    }
+
+    public void Dispose()
+    {
+        run.Dispose();
+        Motive.IO.Folders.TryDelete(inputs);
     }
 
     private static EditResult Scored(EditFinish f, ToyCase c, string inputs, EditResult result)

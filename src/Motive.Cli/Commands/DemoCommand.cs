@@ -25,8 +25,9 @@ public static class DemoCommand
             var dir = r.GetValue(output)!;
             var c = ToyCase.Move(r.GetValue(seed), r.GetValue(pixels));
             using var models = ToyModels.Open(r.GetValue(toy.Model), r.GetValue(toy.Raft));
+            using var plan = ToyDemo.Plan(models, c, toy.Settings(r));
             stderr.WriteLine($"motive demo: {c.Description} in \"{c.Caption}\" (seed {c.Seed})");
-            var demo = ConsoleProgress.Edit(stderr, progress => ToyDemo.Run(models, c, toy.Settings(r), dir, new EditRunOptions(progress, cancel)));
+            var demo = ConsoleProgress.Edit(stderr, progress => plan.Run(dir, new EditRunOptions(progress, cancel)));
             var s = demo.Score;
             r.InvocationConfiguration.Output.WriteLine(
                 $"{c.Description}: wrote {dir} (summary.png, result.png, metrics.json, run.json) in {clock.Elapsed.TotalSeconds:0} s; " +

@@ -15,8 +15,7 @@ public static class EditRunner
         CheckDevice(device);
         using var models = new EditModels(device, maxMemoryMiB);
         using var run = EditRun.Plan(request, inputs, models);
-        foreach (var note in run.Notes) io.Error.WriteLine("motive: " + note);
-        var outcome = ConsoleProgress.Edit(io.Error, progress => run.Run(outDir, new EditRunOptions(progress, cancel)));
+        var outcome = ConsoleProgress.Edit(io.Error, progress => run.Run(outDir, new EditRunOptions(progress, cancel, Note: n => io.Error.WriteLine("motive: " + n))));
         io.Output.WriteLine(outcome.Line(outDir));
         return CliApp.Ok;
     }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Motive.Guidance.Energies.Motion;
+using Motive.Methods.MotionGuidance;
 using Motive.IO;
 using Motive.IO.Flows;
 using Motive.IO.Safetensors;

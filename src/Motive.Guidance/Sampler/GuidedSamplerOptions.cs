@@ -1,4 +1,3 @@
-using Motive.Guidance.Energies;
 using static TorchSharp.torch;
 
 namespace Motive.Guidance.Sampler;

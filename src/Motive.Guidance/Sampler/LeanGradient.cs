@@ -1,4 +1,3 @@
-using Motive.Guidance.Energies;
 using Motive.Models.Runtime;
 using Motive.Sampling.Ddim;
 using static TorchSharp.torch;
@@ -20,13 +19,11 @@ namespace Motive.Guidance.Sampler;
 internal static class LeanGradient
 {
     public static (GuidanceStep Step, Tensor X0, Tensor? Decoded, IReadOnlyDictionary<string, Tensor> Artifacts) Evaluate(
-        IDenoiser denoiser, IGuidanceRule rule, IReadOnlyList<GuidanceTerm> terms, EnergyNeeds needs,
+        IDenoiser denoiser, GuidanceRule rule, IReadOnlyList<GuidanceTerm> terms, bool decode,
         Tensor zt, long t, int step, float alpha, GuidanceTrace trace, bool explicitAttention)
     {
-        if (needs.Features is { Count: > 0 } || needs.AttentionProbs is { Count: > 0 } || !needs.DecodedImage && terms.Count > 0)
+        if (!decode && terms.Count > 0)
             throw new ArgumentException("lean memory takes the gradient through the decoded image: it is for energies of the picture only (such as Motion Guidance's)");
-        if (rule.SeparateTermGradients)
-            throw new ArgumentException("lean memory gives the energies' total gradient, not each term's");
         var hooks = explicitAttention ? new Models.Blocks.NetworkHooks { ExplicitAttention = true } : null;
         var z = zt.detach();
         // Each part in its own dispose scope: the evaluation's scope would otherwise keep every intermediate of the
@@ -56,7 +53,7 @@ internal static class LeanGradient
                 using (enable_grad())
                 {
                     var leaf = image.detach().requires_grad_(true);
-                    var weighted = GuidedDdimSampler.Energies(terms, new EnergyInputs(z, x0, leaf, t, step, new Dictionary<string, Tensor>(), new Dictionary<string, Tensor>()), step, trace, artifacts);
+                    var weighted = GuidedDdimSampler.Energies(terms, new EnergyInputs(z, x0, leaf, t, step), step, trace, artifacts);
                     gradImage = autograd.grad([weighted.Aggregate((a, b) => a + b)], [leaf])[0].MoveToOuterDisposeScope();
                     foreach (var a in artifacts.Values) a.MoveToOuterDisposeScope();
                 }
@@ -64,12 +61,11 @@ internal static class LeanGradient
                 grad = BranchByBranch(denoiser, rule, output, z, t, alpha, chain.Backward(gradImage), hooks);
             }
         }
-        var (epsU, epsC) = GuidedDdimSampler.Branches(output, z, alpha, denoiser.PredictionType);
-        return (new GuidanceStep(epsU, epsC, eps, grad, null, alpha, step, t), x0, decoded, artifacts);
+        return (new GuidanceStep(eps, grad, alpha, step, t), x0, decoded, artifacts);
     }
 
     /// <summary>∇_z (x̂₀(z) · g), one branch's graph at a time (the decomposition in the summary).</summary>
-    private static Tensor BranchByBranch(IDenoiser denoiser, IGuidanceRule rule, DenoiserOutput fixedOutput, Tensor z, long t, float alpha, Tensor gradX0,
+    private static Tensor BranchByBranch(IDenoiser denoiser, GuidanceRule rule, DenoiserOutput fixedOutput, Tensor z, long t, float alpha, Tensor gradX0,
         Models.Blocks.NetworkHooks? hooks)
     {
         Tensor Vjp(Func<Tensor, DenoiserOutput> output)

@@ -1,4 +1,3 @@
-using Motive.Guidance.Features;
 using Motive.IO.Images;
 using Motive.Models.Flow;
 using Motive.Models.Loading;

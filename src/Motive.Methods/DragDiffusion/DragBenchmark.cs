@@ -1,4 +1,3 @@
-using Motive.Guidance.Drag;
 using Motive.Methods.Editing;
 using Motive.Models.Optim;
 using Motive.Models.Unet;

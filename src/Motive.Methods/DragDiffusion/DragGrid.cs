@@ -1,4 +1,3 @@
-using Motive.Guidance.Drag;
 using Motive.Models.Flow;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;

@@ -1,4 +1,3 @@
-using Motive.Guidance.Drag;
 using Motive.IO.Images;
 using Motive.Methods.Editing;
 

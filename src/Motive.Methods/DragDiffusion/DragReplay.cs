@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Motive.Guidance.Drag;
 using Motive.IO;
 using Motive.IO.Safetensors;
 using Motive.Methods.Editing;

@@ -1,5 +1,3 @@
-using Motive.Guidance.Attention;
-using Motive.Guidance.Drag;
 using Motive.Models.Loading;
 using Motive.Sampling.Pipelines;
 using Motive.Sampling.Schedules;

@@ -1,5 +1,3 @@
-using Motive.Guidance.Drag;
-using Motive.Guidance.Features;
 using Motive.Models.Optim;
 using Motive.Models.Unet;
 using Motive.Sampling.Ddim;

@@ -53,6 +53,7 @@ public sealed class EditRun : IDisposable
     {
         options ??= new EditRunOptions();
         using var folder = ResultFolder.Create(outDir);
+        foreach (var note in plan.Notes) options.Note?.Invoke(note);
         var session = new EditSession(models, folder.WorkDir, options.Progress, options.Cancel, options.CacheDir, options.PreviewEvery);
         using var result = plan.Run(session);
         using var final = options.Finish?.Invoke(new EditFinish(plan, result, session)) ?? result;
@@ -71,10 +72,11 @@ public sealed class EditRun : IDisposable
 /// How a host runs an edit: where progress goes, the cancellation token, how often a preview frame comes with the
 /// progress (0 = never), the cache folder (null = <see cref="EditSession.DefaultCacheDir"/>), and <see cref="Finish"/>:
 /// what the host adds to the result before it is written (the demo's score and ground truth, a batch item's marker),
-/// given the plan, the result and the session the edit ran in.
+/// given the plan, the result and the session the edit ran in; <see cref="Note"/> hears the plan's notes once the result
+/// folder is proven writable.
 /// </summary>
 public sealed record EditRunOptions(Action<EditProgress>? Progress = null, CancellationToken Cancel = default, int PreviewEvery = 0,
-    string? CacheDir = null, Func<EditFinish, EditResult>? Finish = null);
+    string? CacheDir = null, Func<EditFinish, EditResult>? Finish = null, Action<string>? Note = null);
 
 /// <summary>What <see cref="EditRunOptions.Finish"/> sees: the plan that ran, its result, and the session (models, work folder).</summary>
 public sealed record EditFinish(IEditPlan Plan, EditResult Result, EditSession Session);

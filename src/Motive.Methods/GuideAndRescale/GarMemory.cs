@@ -6,7 +6,7 @@ namespace Motive.Methods.GuideAndRescale;
 /// <summary>
 /// What a guided step will need in memory, said before the run: the weights at the run's dtype, the UNet activations
 /// of a pass that keeps a graph, and the blocks of rows the self-attention energy works in (no map is kept whole:
-/// <see cref="Motive.Guidance.Energies.GuideAndRescale.RowwiseAttentionL2"/>, about six float32 tensors of 32 MiB).
+/// <see cref="RowwiseAttentionL2"/>, about six float32 tensors of 32 MiB).
 /// The activations are scaled from `motive bench gar` (SD 1.5's UNet, random weights, CPU, ours_nonstyle_best,
 /// 2026-12-03): 256² float32 peak 4,876 MiB = 153 before loading + 3,279 weights + 192 of blocks + 1.2 MiB per latent
 /// cell (the estimate leaves out the 153: 4,700); 512² bf16 4,263 MiB (estimate 4,289); ours_style_best, whose

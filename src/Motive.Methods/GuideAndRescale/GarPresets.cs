@@ -1,4 +1,3 @@
-using Motive.Guidance.Energies.GuideAndRescale;
 
 namespace Motive.Methods.GuideAndRescale;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Motive.Guidance.Energies.GuideAndRescale;
 
 namespace Motive.Methods.GuideAndRescale;
 

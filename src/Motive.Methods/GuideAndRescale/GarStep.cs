@@ -1,4 +1,3 @@
-using Motive.Guidance.Energies.GuideAndRescale;
 using Motive.Models.Blocks;
 using Motive.Models.Optim;
 using Motive.Models.Unet;

@@ -1,4 +1,3 @@
-using Motive.Guidance.Energies.Motion;
 using Motive.Guidance.Sampler;
 using Motive.Methods.Editing;
 using Motive.Models.Raft;
@@ -74,7 +73,7 @@ public static class MotionGuidanceBenchmark
             {
                 using var trace = new GuidanceTrace();
                 using var noise = new SeededNoise(0);
-                using var z = GuidedDdimSampler.Sample(denoiser, new ClippedGradientRule(cond.GuidanceScale, 200), schedule, start,
+                using var z = GuidedDdimSampler.Sample(denoiser, new GuidanceRule(cond.GuidanceScale, 200), schedule, start,
                     [new GuidanceTerm(energy, 300)], options, noise, trace, OnEvaluation, OnStep);
                 BenchTimer.Sync(device);
                 clock.Stop();

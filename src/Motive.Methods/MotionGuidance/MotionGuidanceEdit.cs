@@ -1,4 +1,3 @@
-using Motive.Guidance.Energies.Motion;
 using Motive.Guidance.Sampler;
 using Motive.Models.Loading;
 using Motive.Models.Raft;

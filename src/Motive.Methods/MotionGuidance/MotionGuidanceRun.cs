@@ -1,4 +1,3 @@
-using Motive.Guidance.Energies.Motion;
 using Motive.Guidance.Sampler;
 using Motive.Models.Loading;
 using Motive.Models.Raft;
@@ -54,7 +53,7 @@ public static class MotionGuidanceRun
             LeanMemory = settings.LeanMemory,
         };
         var term = new GuidanceTerm(energy, settings.GuidanceWeight, settings.Schedule);
-        var rule = new ClippedGradientRule(cond.GuidanceScale, settings.ClipGrad);
+        var rule = new GuidanceRule(cond.GuidanceScale, settings.ClipGrad);
         return GuidedDdimSampler.Sample(new UnetDenoiser(model, cond), rule, schedule, inputs.StartLatent, [term], options, noise, trace, onEvaluation, onStep, cancel);
     }
 }

@@ -1,4 +1,3 @@
-using Motive.Guidance.Energies.Motion;
 
 namespace Motive.Methods.MotionGuidance;
 

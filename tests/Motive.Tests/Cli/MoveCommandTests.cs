@@ -16,14 +16,17 @@ public class MoveCommandTests
 
     /// <summary>`move` has one --scale (classifier-free guidance, the reference's name); its scale stroke is --zoom (the two once shared --scale).</summary>
     [Fact]
-    public void Scale_IsTheCfgScale_AndTheStrokeIsZoom()
+    public void Cfg_IsTheGuidanceScale_ScaleItsEarlierSpelling_AndTheStrokeIsZoom()
     {
         var (code, o, e) = CliRunner.Run("move", "--help");
         Assert.True(code == 0, e);
         var lines = o.Split('\n').Select(l => l.TrimStart()).ToList();
-        Assert.Single(lines, l => l.StartsWith("--scale "));
-        Assert.Contains(lines, l => l.StartsWith("--scale ") && l.Contains("Classifier-free guidance"));
+        Assert.Single(lines, l => l.StartsWith("--cfg, --scale ") && l.Contains("Classifier-free guidance"));
         Assert.Contains(lines, l => l.StartsWith("--zoom ") && l.Contains("Scale factor"));
+        // The earlier spelling still works and says the new one (the request is refused for another reason: no motion).
+        var (code2, _, e2) = CliRunner.Run("move", "--scale", "3", "--out", "unused");
+        Assert.Equal(2, code2);
+        Assert.Contains("--scale is now --cfg", e2);
     }
 
     /// <summary>

@@ -1,4 +1,4 @@
-using Motive.Guidance.Features;
+using Motive.Methods.DragDiffusion;
 using TorchSharp;
 
 namespace Motive.Tests.Guidance;

@@ -1,4 +1,3 @@
-using Motive.Guidance.Energies;
 using Motive.Guidance.Sampler;
 using Motive.Models.Blocks;
 using Motive.Sampling.Schedules;
@@ -9,7 +8,7 @@ namespace Motive.Tests.Guidance;
 
 /// <summary>
 /// The guided sampler on its own, with a fake denoiser (ε_u = 0.5 z, ε_c = 2 z; no model, no fixture): the keep mask's
-/// copy, clipping, recursion, and a pluggable rule that sees ε_uncond, ε_cond and the energy's gradient apart.
+/// copy, clipping, recursion, x̂₀ from the rule's CFG mix and the weighted energies' gradient.
 /// </summary>
 public class GuidedSamplerTests
 {
@@ -36,66 +35,47 @@ public class GuidedSamplerTests
     private sealed class LinearEnergy(Tensor g) : IEnergy
     {
         public string Name => "linear";
-        public EnergyNeeds Needs => new();
+        public bool NeedsDecodedImage => false;
         public EnergyValue Evaluate(EnergyInputs inputs) => new((inputs.PredictedX0 * g).sum(), new Dictionary<string, Tensor>());
     }
 
-    /// <summary>Records what it is given, then applies Motion Guidance's rule.</summary>
-    private sealed class RecordingRule(double clip) : IGuidanceRule
-    {
-        private readonly ClippedGradientRule inner = new(Cfg, clip);
-        public List<GuidanceStep> Seen { get; } = [];
-        public bool SeparateTermGradients => true;
-        public Tensor Combine(DenoiserOutput output) => inner.Combine(output);
-
-        public GuidedPrediction Apply(GuidanceStep step)
-        {
-            Seen.Add(step with
-            {
-                EpsUncond = step.EpsUncond!.clone().DetachFromDisposeScope(), EpsCond = step.EpsCond.clone().DetachFromDisposeScope(), Eps = step.Eps.clone().DetachFromDisposeScope(),
-                EnergyGrad = step.EnergyGrad.clone().DetachFromDisposeScope(), TermGrads = step.TermGrads!.Select(g => g.clone().DetachFromDisposeScope()).ToList(),
-            });
-            return inner.Apply(step);
-        }
-    }
-
-    private static Tensor Sample(IDenoiser d, IGuidanceRule rule, IReadOnlyList<GuidanceTerm> terms, int steps, int recursions, Tensor? keep = null, Tensor? reference = null)
+    private static Tensor Sample(IDenoiser d, GuidanceRule rule, IReadOnlyList<GuidanceTerm> terms, int steps, int recursions, Tensor? keep = null, Tensor? reference = null,
+        Action<GuidedEvaluation>? onEvaluation = null)
     {
         using var trace = new GuidanceTrace();
-        return Sample(d, rule, terms, steps, recursions, trace, keep, reference);
+        return Sample(d, rule, terms, steps, recursions, trace, keep, reference, onEvaluation);
     }
 
-    private static Tensor Sample(IDenoiser d, IGuidanceRule rule, IReadOnlyList<GuidanceTerm> terms, int steps, int recursions, GuidanceTrace trace, Tensor? keep = null, Tensor? reference = null)
+    private static Tensor Sample(IDenoiser d, GuidanceRule rule, IReadOnlyList<GuidanceTerm> terms, int steps, int recursions, GuidanceTrace trace, Tensor? keep = null,
+        Tensor? reference = null, Action<GuidedEvaluation>? onEvaluation = null)
     {
         using var noise = new SeededNoise(5);
         using var start = randn([1, 4, 4, 4], generator: new Generator(1));
         var options = new GuidedSamplerOptions { Timesteps = Schedule.Timesteps(steps), Recursions = recursions, KeepMask = keep, ReferenceLatents = reference };
-        return GuidedDdimSampler.Sample(d, rule, Schedule, start, terms, options, noise, trace);
+        return GuidedDdimSampler.Sample(d, rule, Schedule, start, terms, options, noise, trace, onEvaluation);
     }
 
     [Fact]
-    public void Rule_SeesBothBranches_AndTheEnergyGradient_Apart()
+    public void Evaluation_FormsX0FromTheCfgMix_AndTheWeightedEnergiesGradient()
     {
         var d = new FakeDenoiser();
-        var rule = new RecordingRule(clip: 0);
+        var seen = new List<(long T, float Alpha, Tensor X0, Tensor Grad)>();
         using var g = randn([1, 4, 4, 4], generator: new Generator(2));
         using var g2 = randn([1, 4, 4, 4], generator: new Generator(3));
-        using var z = Sample(d, rule, [new GuidanceTerm(new LinearEnergy(g), 2.0), new GuidanceTerm(new LinearEnergy(g2), 1.0)], steps: 3, recursions: 1);
-        Assert.Equal(3, rule.Seen.Count);
+        using var z = Sample(d, new GuidanceRule(Cfg, 0), [new GuidanceTerm(new LinearEnergy(g), 2.0), new GuidanceTerm(new LinearEnergy(g2), 1.0)], steps: 3, recursions: 1,
+            onEvaluation: e => seen.Add((e.Timestep, Schedule.Alpha(e.Timestep), e.PredictedX0.clone().DetachFromDisposeScope(), e.EnergyGrad.clone().DetachFromDisposeScope())));
+        Assert.Equal(3, seen.Count);
         for (int i = 0; i < 3; i++)
         {
             var (input, t) = d.Calls[i];
-            var s = rule.Seen[i];
-            Assert.Equal(t, s.Timestep);
-            AssertClose(input * 0.5, s.EpsUncond!, "ε_uncond");
-            AssertClose(input * 2, s.EpsCond, "ε_cond");
-            AssertClose(input * 0.5 + (input * 2 - input * 0.5) * Cfg, s.Eps, "the CFG mix x̂₀ is formed from");
-            // x̂₀ = (z − √(1−ᾱ) ε̂) / √ᾱ with ε̂ = (0.5 + 1.5·w) z: ∂E/∂z = weight · g · (1 − √(1−ᾱ)(0.5 + 1.5 w)) / √ᾱ
-            float a = s.Alpha;
-            double dx0dz = (1 - Math.Sqrt(1 - a) * (0.5 + 1.5 * Cfg)) / Math.Sqrt(a);
-            AssertClose(g * (2.0 * dx0dz), s.TermGrads![0], "first term's gradient");
-            AssertClose(g2 * dx0dz, s.TermGrads[1], "second term's gradient");
-            AssertClose(s.TermGrads[0] + s.TermGrads[1], s.EnergyGrad, "the total gradient");
+            var (st, a, x0, grad) = seen[i];
+            Assert.Equal(t, st);
+            // ε̂ = ε_u + w (ε_c − ε_u) = (0.5 + 1.5·w) z, and x̂₀ = (z − √(1−ᾱ) ε̂) / √ᾱ
+            double k = 0.5 + 1.5 * Cfg;
+            AssertClose(input * ((1 - Math.Sqrt(1 - a) * k) / Math.Sqrt(a)), x0, "x̂₀ from the CFG mix");
+            // ∂E/∂z = Σ weight · g · ∂x̂₀/∂z
+            double dx0dz = (1 - Math.Sqrt(1 - a) * k) / Math.Sqrt(a);
+            AssertClose((g * 2.0 + g2) * dx0dz, grad, "the weighted energies' gradient");
         }
     }
 
@@ -104,13 +84,13 @@ public class GuidedSamplerTests
     {
         using var g = ones([1, 4, 4, 4]) * 1000;
         using var trace = new GuidanceTrace();
-        using var z = Sample(new FakeDenoiser(), new ClippedGradientRule(Cfg, 7), [new GuidanceTerm(new LinearEnergy(g), 1)], 4, 1, trace);
+        using var z = Sample(new FakeDenoiser(), new GuidanceRule(Cfg, 7), [new GuidanceTerm(new LinearEnergy(g), 1)], 4, 1, trace);
         var norms = trace.Series("guidance_norm");
         Assert.Equal(4, norms.Length);
         // The reference tests the scaled norm and rescales the unscaled gradient to the clip: ‖√(1−ᾱ)·g‖ = √(1−ᾱ)·clip ≤ clip.
         Assert.All(norms, n => Assert.True(n <= 7 * (1 + 1e-5) && n > 0, $"guidance norm {n}"));
         using var free = new GuidanceTrace();
-        using var z2 = Sample(new FakeDenoiser(), new ClippedGradientRule(Cfg, 0), [new GuidanceTerm(new LinearEnergy(g), 1)], 4, 1, free);
+        using var z2 = Sample(new FakeDenoiser(), new GuidanceRule(Cfg, 0), [new GuidanceTerm(new LinearEnergy(g), 1)], 4, 1, free);
         Assert.All(free.Series("guidance_norm"), n => Assert.True(n > 100, $"unclipped norm {n}"));
     }
 
@@ -118,15 +98,15 @@ public class GuidedSamplerTests
     public void Recursion_CallsTheDenoiserRTimesPerStep_AtTheSameTimestep()
     {
         var d = new FakeDenoiser();
-        using var z = Sample(d, new ClippedGradientRule(Cfg, 0), [], steps: 3, recursions: 4);
+        using var z = Sample(d, new GuidanceRule(Cfg, 0), [], steps: 3, recursions: 4);
         Assert.Equal(12, d.Calls.Count);
         var timesteps = Schedule.Timesteps(3);
         for (int i = 0; i < 12; i++) Assert.Equal(timesteps[i / 4], d.Calls[i].T);
         // Each recursion starts from a re-noised latent, so the inputs within a step differ.
         Assert.False(d.Calls[0].Z.allclose(d.Calls[1].Z));
         // One recursion: the plain guided DDIM run, deterministic at η = 0 and without guidance.
-        using var once = Sample(new FakeDenoiser(), new ClippedGradientRule(Cfg, 0), [], 3, 1);
-        using var again = Sample(new FakeDenoiser(), new ClippedGradientRule(Cfg, 0), [], 3, 1);
+        using var once = Sample(new FakeDenoiser(), new GuidanceRule(Cfg, 0), [], 3, 1);
+        using var again = Sample(new FakeDenoiser(), new GuidanceRule(Cfg, 0), [], 3, 1);
         Assert.True(once.equal(again).all().item<bool>());
     }
 
@@ -137,7 +117,7 @@ public class GuidedSamplerTests
         using var keep = zeros([1, 4, 4, 4], dtype: ScalarType.Bool);
         keep[.., .., ..2, ..] = tensor(true);
         using var reference = randn([3, 1, 4, 4, 4], generator: new Generator(9));
-        using var z = Sample(d, new ClippedGradientRule(Cfg, 0), [], steps: 3, recursions: 2, keep, reference);
+        using var z = Sample(d, new GuidanceRule(Cfg, 0), [], steps: 3, recursions: 2, keep, reference);
         for (int k = 0; k < d.Calls.Count; k++)
         {
             var (input, _) = d.Calls[k];

@@ -63,11 +63,11 @@ public class LeanGradientTests
     private static Tensor OneStep(MgFixtureRun f, bool lean, double weight)
     {
         var schedule = MotionGuidanceRun.Schedule(f.Model);
-        using var energy = new Motive.Guidance.Energies.Motion.MotionEnergy(f.Raft, f.Inputs.Source, f.Inputs.TargetFlow);
+        using var energy = new Motive.Methods.MotionGuidance.MotionEnergy(f.Raft, f.Inputs.Source, f.Inputs.TargetFlow);
         using var trace = new GuidanceTrace();
         using var noise = new SeededNoise(5);
         var options = new GuidedSamplerOptions { Timesteps = [schedule.Timesteps(4)[1]], Recursions = 1, LeanMemory = lean };
-        return GuidedDdimSampler.Sample(new UnetDenoiser(f.Model, f.Cond), new ClippedGradientRule(f.Cond.GuidanceScale, 1e9), schedule,
+        return GuidedDdimSampler.Sample(new UnetDenoiser(f.Model, f.Cond), new GuidanceRule(f.Cond.GuidanceScale, 1e9), schedule,
             f.Inputs.StartLatent, [new GuidanceTerm(energy, weight)], options, noise, trace);
     }
 }

@@ -1,4 +1,4 @@
-using Motive.Guidance.Energies.Motion;
+using Motive.Methods.MotionGuidance;
 using Motive.Models.Raft;
 using Motive.Tests.Support;
 using TorchSharp;

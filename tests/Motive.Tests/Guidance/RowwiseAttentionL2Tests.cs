@@ -1,4 +1,4 @@
-using Motive.Guidance.Energies.GuideAndRescale;
+using Motive.Methods.GuideAndRescale;
 using static TorchSharp.torch;
 
 namespace Motive.Tests.Guidance;

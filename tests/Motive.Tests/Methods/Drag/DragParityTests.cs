@@ -84,7 +84,7 @@ public class DragLeavesModelAsFoundTests
         using var editable = TorchSharp.torch.ones([1, 1, 64, 64]);
         var schedule = Motive.Sampling.Schedules.DdimSchedule.StableDiffusion;
         using (var r = DragUpdate.Run(model.Unet, z, 681, schedule.Alpha(681), schedule.Alpha(661), text, null,
-            [new Motive.Guidance.Drag.GridPoint(20, 20)], [new Motive.Guidance.Drag.GridPoint(20, 40)], editable, new DragSettings { MaxIterations = 2 }))
+            [new Motive.Methods.DragDiffusion.GridPoint(20, 20)], [new Motive.Methods.DragDiffusion.GridPoint(20, 40)], editable, new DragSettings { MaxIterations = 2 }))
             Assert.Equal(2, r.Iterations.Count);
         using (Motive.Models.Unet.UnetLora.Keep(model.Unet))
         {

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Motive.Guidance.Drag;
+namespace Motive.Methods.DragDiffusion;
 
 /// <summary>
 /// Patches of a feature map (1, C, H, W), DragDiffusion's way: whole-cell windows around a point, clamped to the map,

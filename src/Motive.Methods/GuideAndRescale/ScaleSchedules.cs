@@ -1,4 +1,4 @@
-namespace Motive.Guidance.Energies.GuideAndRescale;
+namespace Motive.Methods.GuideAndRescale;
 
 /// <summary>Guide-and-Rescale's per-step scale lists (diffusion_core/guiders/scale_schedulers.py): step i = 0 is the noisiest.</summary>
 public static class ScaleSchedules

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Motive.Guidance.Energies.GuideAndRescale;
+namespace Motive.Methods.GuideAndRescale;
 
 /// <summary>
 /// One layer's term of self_attn_map_l2, mean((A_cur − A_inv)²) with A = softmax(QKᵀ/√d), from the two passes' queries

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Motive.Guidance.Energies.GuideAndRescale;
+namespace Motive.Methods.GuideAndRescale;
 
 /// <summary>
 /// The energies of Guide-and-Rescale's guiders (diffusion_core/guiders/opt_guiders.py) as functions of the maps the

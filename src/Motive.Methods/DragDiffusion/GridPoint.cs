@@ -1,4 +1,4 @@
-namespace Motive.Guidance.Drag;
+namespace Motive.Methods.DragDiffusion;
 
 /// <summary>
 /// A point on DragDiffusion's supervision grid (half the image size a side): (row, col), integer-valued in practice

@@ -4,7 +4,7 @@ using Motive.Sampling.Schedules;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
-namespace Motive.Guidance.Features;
+namespace Motive.Methods.DragDiffusion;
 
 /// <summary>
 /// DIFT (Tang et al. 2023, "Emergent correspondence from image diffusion"), as DragBench's point-matching script uses

@@ -3,7 +3,7 @@ using Motive.Models.Unet;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
-namespace Motive.Guidance.Features;
+namespace Motive.Methods.DragDiffusion;
 
 /// <summary>
 /// The UNet's noise prediction together with decoder features, as DragDiffusion's overridden forward returns them

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Motive.Guidance.Energies.GuideAndRescale;
+namespace Motive.Methods.GuideAndRescale;
 
 /// <summary>
 /// Guide-and-Rescale's noise rescaling (diffusion_core/guiders/noise_rescales.py, range_other_on_cfg_norm): the

@@ -1,7 +1,7 @@
 using Motive.Models.Flow;
 using static TorchSharp.torch;
 
-namespace Motive.Guidance.Energies.Motion;
+namespace Motive.Methods.MotionGuidance;
 
 /// <summary>Motion Guidance's two loss terms (losses.py, doc §3.1) as pure functions. Images in [0,1], flows in px.</summary>
 public static class MotionLosses

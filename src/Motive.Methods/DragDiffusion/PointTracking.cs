@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Motive.Guidance.Drag;
+namespace Motive.Methods.DragDiffusion;
 
 /// <summary>
 /// DragDiffusion's point tracking (drag_utils.point_tracking): each handle moves to the cell of its (2r+1)² window

@@ -1,7 +1,7 @@
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
-namespace Motive.Guidance.Drag;
+namespace Motive.Methods.DragDiffusion;
 
 /// <summary>
 /// DragDiffusion's motion-supervision loss (drag_utils.drag_diffusion_update, lines 134-148): for each handle p not

@@ -1,9 +1,10 @@
+using Motive.Guidance.Sampler;
 using Motive.Models.Flow;
 using Motive.Models.Raft;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Motive.Guidance.Energies.Motion;
+namespace Motive.Methods.MotionGuidance;
 
 /// <summary>Motion Guidance's settings (generate.py defaults: colour 100, flow 3, occlusion masking on, 5 RAFT iterations).</summary>
 public sealed record MotionEnergyOptions(double ColorWeight = 100, double FlowWeight = 3, bool OcclusionMasking = true,
@@ -43,7 +44,7 @@ public sealed class MotionEnergy : IEnergy, IDisposable
     }
 
     public string Name => "motion";
-    public EnergyNeeds Needs => EnergyNeeds.Image;
+    public bool NeedsDecodedImage => true;
     public MotionEnergyOptions Options { get; }
 
     /// <summary>The occlusion mask used by the colour loss (1 = counted), or null without occlusion masking.</summary>

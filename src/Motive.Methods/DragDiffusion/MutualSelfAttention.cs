@@ -1,7 +1,7 @@
 using Motive.Models.Blocks;
 using static TorchSharp.torch;
 
-namespace Motive.Guidance.Attention;
+namespace Motive.Methods.DragDiffusion;
 
 /// <summary>
 /// Mutual self-attention (MasaCtrl, used by DragDiffusion's final denoising, attn_utils.MutualSelfAttentionControl):
