@@ -2,14 +2,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Motive.IO;
 using Motive.IO.Json;
-using Motive.Methods.DragDiffusion;
 using Motive.Methods.Editing;
 
 namespace Motive.Batch;
 
 /// <summary>
 /// Manifests made from a description: a sweep (the cartesian product of settings over inputs, on a base request)
-/// or a DragBench tree (one drag item per case folder).
+/// or a tree of a method's case folders (<see cref="CaseFolders"/>: one item per case, e.g. DragBench's).
 /// </summary>
 public static class Expand
 {
@@ -76,21 +75,22 @@ public static class Expand
     }
 
     /// <summary>
-    /// One drag item per DragBench case under <paramref name="root"/> (folders with the published image and
-    /// meta_data.pkl), named by their path; case paths relative to <paramref name="manifestDir"/>.
+    /// One item of <paramref name="method"/> per case folder under <paramref name="root"/> (folders holding every file its
+    /// <see cref="CaseFolders"/> names), named by their path; case paths relative to <paramref name="manifestDir"/>.
     /// </summary>
-    public static IReadOnlyList<ManifestItem> DragBench(string root, string manifestDir, JsonObject? settings = null)
+    public static IReadOnlyList<ManifestItem> Cases(IEditMethod method, string root, string manifestDir, JsonObject? settings = null)
     {
+        var spec = method.Description.Cases ?? throw new ArgumentException($"method {method.Name} reads no case folders");
         if (!Directory.Exists(root)) throw new MotiveFormatException(root, "no such folder");
         var cases = Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories).Prepend(root)
-            .Where(d => File.Exists(Path.Combine(d, DragBenchCase.ImageFile)) && File.Exists(Path.Combine(d, DragBenchCase.MetaFile)))
+            .Where(d => spec.Files.All(f => File.Exists(Path.Combine(d, f))))
             .Order(StringComparer.Ordinal).ToList();
-        if (cases.Count == 0) throw new MotiveFormatException(root, $"holds no DragBench case folders ({DragBenchCase.ImageFile} + {DragBenchCase.MetaFile})");
+        if (cases.Count == 0) throw new MotiveFormatException(root, $"holds no {spec.Name} case folders ({string.Join(" + ", spec.Files)})");
         return cases.Select(dir =>
         {
             var name = Path.GetRelativePath(root, dir);
             var id = new string((name == "." ? Path.GetFileName(Path.GetFullPath(root)) : name).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '_').ToArray()).TrimStart('.');
-            var request = new JsonObject { ["method"] = "drag", ["case"] = Path.GetRelativePath(manifestDir, dir) };
+            var request = new JsonObject { ["method"] = method.Name, [spec.Key] = Path.GetRelativePath(manifestDir, dir) };
             if (settings is not null) request["settings"] = settings.DeepClone();
             return new ManifestItem(id, EditJson.Parse(request.ToJsonString(), dir));
         }).ToList();

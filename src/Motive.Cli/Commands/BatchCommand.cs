@@ -24,18 +24,24 @@ public static class BatchCommand
     private static Command ExpandCommand()
     {
         var sweep = new Option<string?>("--sweep") { Description = "A sweep file: {\"id\", \"base\": request, \"vary\": {\"settings.steps\": [..], ...}} (cartesian product)." };
-        var dragbench = new Option<string?>("--dragbench") { Description = "A DragBench tree: one drag item per case folder." };
+        // One option per dataset of case folders a method reads (e.g. --dragbench DIR).
+        var datasets = EditMethods.All.Where(m => m.Description.Cases is not null)
+            .Select(m => (Method: m, Option: new Option<string?>("--" + m.Description.Cases!.Name) { Description = $"A tree of {m.Description.Cases!.Name} case folders: one {m.Name} item per case." }))
+            .ToList();
         var output = new Option<string>("--out") { Description = "The manifest to write (.jsonl).", Required = true };
-        var cmd = new Command("expand", "Make a manifest from a sweep of settings or a DragBench tree.") { sweep, dragbench, output };
+        var cmd = new Command("expand", "Make a manifest from a sweep of settings or a tree of case folders.") { sweep, output };
+        foreach (var (_, option) in datasets) cmd.Add(option);
         cmd.SetAction(r =>
         {
             var outPath = r.GetValue(output)!;
             var manifestDir = Path.GetDirectoryName(Path.GetFullPath(outPath))!;
-            var items = (r.GetValue(sweep), r.GetValue(dragbench)) switch
+            var given = datasets.Where(d => r.GetValue(d.Option) is not null).ToList();
+            var choices = string.Join(" or ", datasets.Select(d => $"{d.Option.Name} DIR").Prepend("--sweep FILE"));
+            var items = (r.GetValue(sweep), given.Count) switch
             {
-                ({ } s, null) => Expand.Sweep(s),
-                (null, { } d) => Expand.DragBench(d, manifestDir),
-                _ => throw new ArgumentException("give one of --sweep FILE or --dragbench DIR"),
+                ({ } s, 0) => Expand.Sweep(s),
+                (null, 1) => Expand.Cases(given[0].Method, r.GetValue(given[0].Option)!, manifestDir),
+                _ => throw new ArgumentException($"give one of {choices}"),
             };
             Manifest.Write(outPath, items);
             r.InvocationConfiguration.Output.WriteLine($"wrote {outPath}: {items.Count} items");

@@ -12,7 +12,7 @@ public sealed class ToyRunOptions
     public readonly Option<int?> Steps = new("--steps") { Description = "DDIM steps (default: the model's preset)." };
     public readonly Option<int?> Recursions = new("--recursions") { Description = "Recursive denoising repeats per step (default: the model's preset)." };
     public readonly Option<double?> Weight = new("--guidance-weight") { Description = "Weight of the energy gradient (default: the model's preset)." };
-    public readonly Option<double?> Scale = new("--scale") { Description = "Classifier-free guidance scale; the source is inverted at 1 (default: the model's preset)." };
+    public readonly Option<double?> Scale = new("--cfg", "--scale") { Description = "Classifier-free guidance scale; the source is inverted at 1 (default: the model's preset)." };
     public readonly Option<bool> OracleFlow = new("--oracle-flow") { Description = "Warp by the target flow in the colour loss, not by RAFT's estimate." };
     public readonly Option<int?> MaskMargin = new("--mask-margin") { Description = "Dilation of the edit region around the cells the flow touches, in latent cells (8 px; default: the model's preset)." };
     public readonly Option<double?> Clip = new("--clip-grad") { Description = "Clip the guidance gradient's norm to this, 0 = no clipping (default: the model's preset)." };

@@ -35,5 +35,6 @@ public static class DragDescription
     ])
     {
         Title = "DragDiffusion",
+        Cases = new CaseFolders("dragbench", "case", [DragBenchCase.ImageFile, DragBenchCase.MetaFile]),
     };
 }

@@ -18,7 +18,6 @@ public sealed class DragMethod : EditMethod<DragRequest, DragOptions>
     public const string MethodName = "drag";
 
     public override string Name => MethodName;
-    public override string Summary => "Drag points: move handle points of a picture to targets (per-image LoRA, latent optimisation, mutual self-attention).";
 
     public override DragOptions Reference => DragOptions.Reference;
 

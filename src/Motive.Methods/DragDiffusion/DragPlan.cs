@@ -26,16 +26,7 @@ public sealed class DragPlan(DragRequest request, ModelRef model, DragSettings s
     public IReadOnlyList<DragPair> Drags { get; } = drags;
     public (int Width, int Height) RunSize { get; } = (runWidth, runHeight);
 
-    public IReadOnlyList<string> Notes
-    {
-        get
-        {
-            var notes = new List<string>();
-            if (RunSize != InputSize) notes.Add($"runs at {RunSize.Width}x{RunSize.Height} (the picture is {InputSize.Width}x{InputSize.Height}); the result is resized back");
-            if (Memory is { } m) notes.Add(m.Note);
-            return notes;
-        }
-    }
+    public IReadOnlyList<string> Notes => Editing.RunSize.Notes(RunSize, InputSize, Memory);
 
     private bool TrainsLora => picture is not null && lora is null && Settings.Lora.Steps > 0;
 

@@ -55,7 +55,7 @@ public interface IEditPlan : IDisposable
 public abstract class EditMethod<TRequest, TSettings> : IEditMethod where TRequest : EditRequest where TSettings : class, new()
 {
     public abstract string Name { get; }
-    public abstract string Summary { get; }
+    public string Summary => Description.Summary;
     public Type RequestType => typeof(TRequest);
     public abstract MethodDescription Description { get; }
 

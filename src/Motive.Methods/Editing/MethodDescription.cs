@@ -87,4 +87,13 @@ public sealed record MethodDescription(string Name, string Command, string Summa
     /// <summary>Request keys that name an auxiliary model file, by the kind of model (e.g. "raft" → "raft").</summary>
     public IReadOnlyDictionary<string, string> AuxModels { get; init; } = new Dictionary<string, string>();
     public JsonObject Skeleton { get; init; } = [];
+    /// <summary>A published dataset of case folders the method reads whole (one request per folder), or null.</summary>
+    public CaseFolders? Cases { get; init; }
 }
+
+/// <summary>
+/// A dataset laid out as one folder per case (<paramref name="Name"/>, e.g. "dragbench"): a folder holding every one of
+/// <paramref name="Files"/> is a case, and its request names the folder at <paramref name="Key"/>. The batch expander
+/// makes a manifest of a tree of them.
+/// </summary>
+public sealed record CaseFolders(string Name, string Key, IReadOnlyList<string> Files);

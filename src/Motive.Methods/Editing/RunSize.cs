@@ -18,6 +18,15 @@ public static class RunSize
         return (w, h);
     }
 
+    /// <summary>What a plan that edits at a run size tells before the run: the size when it is not the picture's, and the memory estimate.</summary>
+    public static IReadOnlyList<string> Notes((int Width, int Height) run, (int Width, int Height) input, MemoryEstimate? memory)
+    {
+        var notes = new List<string>();
+        if (run != input) notes.Add($"runs at {run.Width}x{run.Height} (the picture is {input.Width}x{input.Height}); the result is resized back");
+        if (memory is { } m) notes.Add(m.Note);
+        return notes;
+    }
+
     /// <summary>The picture at w×h as uint8 (H,W,3): bilinear with antialiasing when it changes size (as PIL's resize).</summary>
     public static Tensor Pixels(RgbImage picture, int w, int h)
     {

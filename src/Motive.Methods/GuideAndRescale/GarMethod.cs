@@ -14,7 +14,6 @@ public sealed class GarMethod : EditMethod<GarRequest, GarOptions>
     public const string MethodName = "guide-and-rescale";
 
     public override string Name => MethodName;
-    public override string Summary => "Text edits of a picture (Guide-and-Rescale: inversion, self-guidance on attention maps and features, noise rescaling).";
 
     public override GarOptions Reference => GarOptions.Reference;
 

@@ -19,16 +19,7 @@ public sealed class GarPlan(GarRequest request, ModelRef model, GarConfig config
     public (int Width, int Height) InputSize { get; } = (picture.Width, picture.Height);
     public (int Width, int Height) RunSize { get; } = runSize;
 
-    public IReadOnlyList<string> Notes
-    {
-        get
-        {
-            var notes = new List<string>();
-            if (RunSize != InputSize) notes.Add($"runs at {RunSize.Width}x{RunSize.Height} (the picture is {InputSize.Width}x{InputSize.Height}); the result is resized back");
-            if (Memory is { } m) notes.Add(m.Note);
-            return notes;
-        }
-    }
+    public IReadOnlyList<string> Notes => Editing.RunSize.Notes(RunSize, InputSize, Memory);
 
     private Lazy<MemoryEstimate?>? memory;
 

@@ -21,7 +21,6 @@ public sealed class MotionGuidanceMethod : EditMethod<MotionGuidanceRequest, Mot
     public const int RaftMinimumSide = 128;
 
     public override string Name => MethodName;
-    public override string Summary => "Move what, where: re-synthesise an image so that it follows a target optical flow.";
 
     public override MotionGuidanceOptions Reference => MotionGuidanceOptions.Reference;
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Motive.Batch;
+using Motive.Methods.Editing;
 using Motive.Methods.MotionGuidance;
 using Motive.Tests.Support;
 
@@ -40,7 +41,7 @@ public class ManifestTests
             File.WriteAllBytes(Path.Combine(dir.File(c), "meta_data.pkl"), []);
         }
         Directory.CreateDirectory(dir.File("animals/not_a_case"));
-        var items = Expand.DragBench(dir.Path, dir.Path);
+        var items = Expand.Cases(EditMethods.Get("drag"), dir.Path, dir.Path);
         Assert.Equal(["animals_JH_1", "art_work_JH_2", "art_work_JH_3"], items.Select(i => i.Id));
         Assert.Equal(Path.Combine("art_work", "JH_3"), ((Motive.Methods.DragDiffusion.DragRequest)items[2].Request).Case);
     }
