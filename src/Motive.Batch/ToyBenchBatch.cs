@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 namespace Motive.Batch;
 
 /// <summary>
-/// The toy-world bench as a batch (`motive bench toy`): a manifest of held-out cases, each a Motion Guidance item
+/// The toy-world bench as a batch (`motive eval toy`): a manifest of held-out cases, each a Motion Guidance item
 /// with the case's exact flow and its no-guidance twin (guidance weight 0, same seed); run like any manifest
 /// (resumable, shardable); then every item scored against the world's truth, with the forward warp beside them.
 /// The folder holds toy-bench.json (which case each item is), so `motive batch report` adds the truth's measures.

@@ -21,6 +21,7 @@ public static class CliApp
         root.Add(GenerateCommand.Create());
         root.Add(InvertCommand.Create());
         root.Add(BenchCommand.Create());
+        root.Add(EvalCommand.Create());
         root.Add(FlowCommand.Create());
         root.Add(EnergyCommand.Create());
         root.Add(SelftestCommand.Create());

@@ -1,12 +1,15 @@
 using System.CommandLine;
+using Motive.Benchmarks;
 using Motive.Models.Loading;
-using Motive.Sampling.Benchmarks;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Motive.Cli.Commands;
 
-/// <summary>`motive bench unet|raft|toy`: speed measured side by side (unet, raft), and the toy edit benchmark.</summary>
+/// <summary>
+/// `motive bench unet|raft|drag|gar|mg`: speed, measured side by side (the benchmarks are Motive.Benchmarks'). Quality is
+/// `motive eval`; `bench toy` remains as a hidden old spelling of `eval toy`.
+/// </summary>
 public static class BenchCommand
 {
     public static Command Create()
@@ -68,7 +71,7 @@ public static class BenchCommand
         var drag = new Command("drag", "Time and peak memory of DragDiffusion's LoRA steps and drag iterations (random weights from configs unless --model).")
             { config, model, dragSize, loraSteps, dragIters, micro, dtype, device };
         drag.SetAction(r => Phases(r, config, model, dtype, device, dragSize, (u, px, dev, log) =>
-            Motive.Methods.DragDiffusion.DragBenchmark.Run(u, px, r.GetValue(loraSteps), r.GetValue(dragIters), dev, r.GetValue(micro), log)));
+            DragBenchmark.Run(u, px, r.GetValue(loraSteps), r.GetValue(dragIters), dev, r.GetValue(micro), log)));
         bench.Add(drag);
         var garSize = new Option<int>("--size") { DefaultValueFactory = _ => 256, Description = "Image side in pixels (latents size/8)." };
         var garSteps = new Option<int>("--steps") { DefaultValueFactory = _ => 1, Description = "Guided steps to measure per preset." };
@@ -76,18 +79,18 @@ public static class BenchCommand
         var gar = new Command("gar", "Time and peak memory of a Guide-and-Rescale guided step for each preset (random weights from configs unless --model).")
             { config, model, garSize, garSteps, presets, dtype, device };
         gar.SetAction(r => Phases(r, config, model, dtype, device, garSize, (u, px, dev, log) =>
-            Motive.Methods.GuideAndRescale.GarBenchmark.Run(u, px, r.GetValue(garSteps), dev,
+            GarBenchmark.Run(u, px, r.GetValue(garSteps), dev,
                 r.GetValue(presets) is { Length: > 0 } p ? p.Select(n => { Motive.Methods.GuideAndRescale.GarPresets.Get(n); return n; }).ToList() : Motive.Methods.GuideAndRescale.GarPresets.Names, log)));
         bench.Add(gar);
         bench.Add(RaftCommand());
         bench.Add(BenchMgCommand.Create());
-        bench.Add(BenchToyCommand.Create());
+        bench.Add(EvalToyCommand.OldSpelling());
         return bench;
     }
 
     /// <summary>A method's phases on a UNet (the model's real weights, or random ones from configs): a table of s/step and peak RSS.</summary>
     private static int Phases(ParseResult r, Option<string?> config, Option<string?> model, Option<string> dtype, Option<string> device, Option<int> size,
-        Func<Motive.Models.Unet.UNet2DConditionModel, int, TorchSharp.torch.Device, Action<string>, List<Motive.Methods.Editing.BenchRow>> run)
+        Func<Motive.Models.Unet.UNet2DConditionModel, int, TorchSharp.torch.Device, Action<string>, List<PhaseRow>> run)
     {
         var dt = ModelOptions.ParseDType(r.GetValue(dtype)!);
         var dev = TorchSharp.torch.device(r.GetValue(device)!);

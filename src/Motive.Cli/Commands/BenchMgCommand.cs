@@ -1,8 +1,8 @@
 using System.CommandLine;
+using Motive.Benchmarks;
 using Motive.Methods.MotionGuidance;
 using Motive.Models.Loading;
 using Motive.Models.Raft;
-using Motive.Sampling.Benchmarks;
 using Motive.Sampling.Schedules;
 using static TorchSharp.torch;
 

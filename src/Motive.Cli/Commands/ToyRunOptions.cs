@@ -4,7 +4,7 @@ using Motive.Methods.MotionGuidance;
 namespace Motive.Cli.Commands;
 
 /// <summary>
-/// The options `motive demo` and `motive bench toy` share: the Motion Guidance settings they may override (each left
+/// The options `motive demo` and `motive eval toy` share: the Motion Guidance settings they may override (each left
 /// out comes from the toy model's preset, its motive.json) and which toy models to use.
 /// </summary>
 public sealed class ToyRunOptions

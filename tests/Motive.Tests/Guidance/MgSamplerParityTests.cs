@@ -4,6 +4,7 @@ using Motive.IO.Safetensors;
 using Motive.Methods.MotionGuidance;
 using Motive.Models.Loading;
 using Motive.Models.Raft;
+using Motive.Replays;
 using Motive.Sampling.Pipelines;
 using Motive.Tests.Support;
 using TorchSharp;
@@ -32,11 +33,11 @@ public class MgSamplerParityTests
     [Fact]
     public void Replay_FirstEvaluationAndEnergies_MatchAtTheReadmeTolerance()
     {
-        var report = SamplerReplay.Check(Fixture, Fixtures.Parity("tiny-sd"), Fixtures.Parity("raft_large_random_fp16.pth"), twins: 0);
-        Assert.Equal(8, report.Evaluations);
+        var report = SamplerReplay.Check(Fixture, twins: 0);
+        Assert.Equal("8 guided evaluations", report.Scope);
         var strict = report.Checks.Where(c => c.Name.EndsWith("[0]") || c.Name is "energy" or "flow_loss" or "color_loss").ToList();
         Assert.Equal(8, strict.Count);
-        Assert.All(strict, c => Assert.True(c.Ok && (c.RelativeL2 < 1e-4 || !c.Name.EndsWith("[0]")), $"{c.Name}: relative L2 {c.RelativeL2:g3}"));
+        Assert.All(strict, c => Assert.True(c.Ok && (c.Diff < 1e-4 || !c.Name.EndsWith("[0]")), $"{c.Name}: relative L2 {c.Diff:g3}"));
     }
 
     /// <summary>The replay can fail: the recorded run with one setting changed (a 10 % weight, a lower clip) is refused.</summary>

@@ -1,5 +1,5 @@
-using Motive.Methods.Editing;
 using Motive.Methods.DragDiffusion;
+using Motive.Replays;
 using Motive.Tests.Support;
 
 namespace Motive.Tests.Methods.Drag;
@@ -11,8 +11,8 @@ namespace Motive.Tests.Methods.Drag;
 /// </summary>
 public class DragParityTests
 {
-    private static ReplayReport Replay(string fixture, bool lora = false) => DragReplay.Check(Fixtures.Parity(fixture), Fixtures.Parity("tiny-sd"),
-        lora ? Path.Combine(Fixtures.Parity("tiny-sd-lora"), "pytorch_lora_weights.safetensors") : null);
+    /// <summary>The replay as `motive selftest drag` runs it: model and LoRA (or none) from the recording's metadata, or <paramref name="lora"/> instead.</summary>
+    private static ReplayReport Replay(string fixture, string? lora = null) => DragReplay.Check(Fixtures.Parity(fixture), lora: lora);
 
     [Fact]
     public void DragLoop_MatchesDragDiffusionUpdate_IterationByIteration()
@@ -26,7 +26,7 @@ public class DragParityTests
     [Fact]
     public void Pipeline_MatchesRunDrag_FromPixelsToPixels()
     {
-        var report = Replay("drag_pipeline.safetensors", lora: true);
+        var report = Replay("drag_pipeline.safetensors");
         Assert.True(report.Ok, report.Summary);
         Assert.Contains(report.Checks, c => c.Name == "final_image_uint8");
         Assert.Contains(report.Checks, c => c.Name == "inversion_latents[35]");
@@ -43,7 +43,7 @@ public class DragParityTests
     [Fact]
     public void Pipeline_WithoutItsLora_IsCaughtByTheReplay()
     {
-        var report = Replay("drag_pipeline.safetensors", lora: false);
+        var report = Replay("drag_pipeline.safetensors", lora: LoraChoice.None);
         Assert.False(report.Ok, "the recorded run used a LoRA; replaying without it must differ");
     }
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Motive.IO.Safetensors;
-using Motive.Methods.Editing;
 using Motive.Methods.GuideAndRescale;
+using Motive.Replays;
 using Motive.Tests.Support;
 
 namespace Motive.Tests.Methods.GuideAndRescale;
@@ -14,7 +14,7 @@ namespace Motive.Tests.Methods.GuideAndRescale;
 /// </summary>
 public class GarParityTests
 {
-    private static ReplayReport Replay(string fixture) => GarReplay.Check(Fixtures.Parity(fixture), Fixtures.Parity("tiny-sd"));
+    private static ReplayReport Replay(string fixture) => GarReplay.Check(Fixtures.Parity(fixture));
 
     [Fact]
     public void NoiseRescaling_MatchesEveryRecordedBranch()

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Motive.Sampling.Benchmarks;
+namespace Motive.Benchmarks;
 
 /// <summary>One measured configuration: milliseconds per call, averaged over the timed iterations, and its peak resident memory (MiB; NaN when not measured).</summary>
 public sealed record BenchRow(string Name, double MsPerCall, int Calls, double PeakRssMiB = double.NaN);

@@ -1,3 +1,4 @@
+using Motive.Methods.DragDiffusion;
 using Motive.Methods.Editing;
 using Motive.Models.Optim;
 using Motive.Models.Unet;
@@ -5,7 +6,7 @@ using Motive.Sampling.Schedules;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Motive.Methods.DragDiffusion;
+namespace Motive.Benchmarks;
 
 /// <summary>
 /// Time and memory of DragDiffusion's two heavy phases on any UNet (random weights of SD 1.5's size, typically):
@@ -16,9 +17,9 @@ namespace Motive.Methods.DragDiffusion;
 /// </summary>
 public static class DragBenchmark
 {
-    public static List<BenchRow> Run(UNet2DConditionModel unet, int size, int loraSteps, int dragIterations, Device device, int microBatch = 1, Action<string>? log = null)
+    public static List<PhaseRow> Run(UNet2DConditionModel unet, int size, int loraSteps, int dragIterations, Device device, int microBatch = 1, Action<string>? log = null)
     {
-        var rows = new List<BenchRow>();
+        var rows = new List<PhaseRow>();
         long latent = size / 8;
         var g = new Generator(0);
         var dtype = unet.parameters().First().dtype;

@@ -1,43 +1,67 @@
 using System.Text.Json;
 using Motive.IO;
 using Motive.IO.Safetensors;
-using Motive.Methods.Editing;
+using Motive.Methods.DragDiffusion;
 using Motive.Models.Flow;
 using Motive.Models.Loading;
 using Motive.Models.Unet;
 using static TorchSharp.torch;
 
-namespace Motive.Methods.DragDiffusion;
+namespace Motive.Replays;
 
 /// <summary>
 /// Replays a recorded reference run of DragDiffusion in any of the fixture formats (fixtures README): drag_update (one
-/// drag_diffusion_update call), drag_pipeline (run_drag from pixels to pixels, with a LoRA) and drag_lora_step (train_lora
-/// steps with every random draw recorded), taking every setting from the file's metadata. Floats must be within
-/// 3e-4·max|recorded| per tensor (images 3e-4 absolute), points and masks exactly, the uint8 image within 1.
+/// drag_diffusion_update call), drag_pipeline (run_drag from pixels to pixels) and drag_lora_step (train_lora steps
+/// with every random draw recorded), taking every setting from the file's metadata: the model from `model`, the LoRA
+/// (or none) from `lora` (<see cref="LoraChoice.For"/>), which a drag_update or drag_pipeline run had on its UNet
+/// throughout. Floats must be within 3e-4·max|recorded| per tensor (images 3e-4 absolute), points and masks exactly,
+/// the uint8 image within 1.
 /// </summary>
 public static class DragReplay
 {
-    public static ReplayReport Check(string file, string modelPath, string? loraPath, CancellationToken cancel = default)
+    public const string Update = "drag_update", Pipeline = "drag_pipeline", LoraStep = "drag_lora_step";
+
+    /// <summary>
+    /// Replays <paramref name="file"/>. <paramref name="modelPath"/> and <paramref name="lora"/> (a path, or
+    /// <see cref="LoraChoice.None"/>) override what the recording names.
+    /// </summary>
+    public static ReplayReport Check(string file, string? modelPath = null, string? lora = null, CancellationToken cancel = default)
     {
         using var run = SafetensorsFile.Open(file);
         var names = run.Tensors.Select(t => t.Name).ToHashSet();
         Tensor T(string name) => (run.Tensors.FirstOrDefault(t => t.Name == name) ?? throw new MotiveFormatException(file, $"has no tensor '{name}'")).Load();
         JsonElement Meta(string key) => run.Metadata.TryGetValue(key, out var v) ? JsonDocument.Parse(v).RootElement : throw new MotiveFormatException(file, $"metadata has no '{key}'");
-        using var model = StableDiffusionModel.Load(modelPath);
+        var format = Format(file, names);
+        var choice = LoraChoice.For(file, run.Metadata, format, lora);
+        using var model = StableDiffusionModel.Load(RecordedPaths.Resolve(file, run.Metadata, "model", "--model", modelPath));
         using var keep = UnetLora.Keep(model.Unet);
+        if (choice.Path is not null) UnetLora.Load(model.Unet, choice.Path);
         using var scope = NewDisposeScope();
-        var checks = new ReplayChecks();
-        if (names.Contains("lora_init")) return new("drag_lora_step", Lora(model, T, Meta, checks, cancel));
-        if (names.Contains("source_image"))
+        var checks = format switch
         {
-            if (loraPath is not null) UnetLora.Load(model.Unet, loraPath);
-            return new("drag_pipeline", Pipeline(model, T, Meta, checks, cancel));
-        }
-        if (names.Contains("init_code")) return new("drag_update", Update(model, T, Meta, checks, cancel));
-        throw new MotiveFormatException(file, "is none of the drag_update, drag_pipeline, drag_lora_step formats");
+            LoraStep => Lora(model, T, Meta, new ReplayChecks(), cancel),
+            Pipeline => RunDrag(model, T, Meta, new ReplayChecks(), cancel),
+            _ => DragLoop(model, T, Meta, names, new ReplayChecks(), cancel),
+        };
+        return new(format, checks, choice.Path is null ? $"no LoRA ({choice.Source})" : $"LoRA {System.IO.Path.GetFileName(choice.Path)} ({choice.Source})");
     }
 
-    private static ReplayChecks Update(StableDiffusionModel model, Func<string, Tensor> T, Func<string, JsonElement> meta, ReplayChecks checks, CancellationToken cancel)
+    /// <summary>The LoRA a replay of <paramref name="file"/> puts on the UNet, without running it.</summary>
+    public static LoraChoice LoraOf(string file, string? lora = null)
+    {
+        using var run = SafetensorsFile.Open(file);
+        return LoraChoice.For(file, run.Metadata, Format(file, run.Tensors.Select(t => t.Name).ToHashSet()), lora);
+    }
+
+    /// <summary>Which format the recording is, by the tensors only that format holds.</summary>
+    public static string Format(string file, IReadOnlySet<string> names) =>
+        names.Contains("lora_init") ? LoraStep
+        : names.Contains("source_image") ? Pipeline
+        : names.Contains("init_code") ? Update
+        : throw new MotiveFormatException(file, "is none of the drag_update, drag_pipeline, drag_lora_step formats");
+
+    private static ReplayChecks DragLoop(StableDiffusionModel model, Func<string, Tensor> T, Func<string, JsonElement> meta, IReadOnlySet<string> names,
+        ReplayChecks checks, CancellationToken cancel)
     {
         var args = meta("args");
         var settings = Loop(args, args.GetProperty("lam").GetDouble(), args.GetProperty("lr").GetDouble(), args.GetProperty("n_pix_step").GetInt32());
@@ -46,14 +70,15 @@ public static class DragReplay
         long prev = t - schedule.TrainSteps / args.GetProperty("n_inference_step").GetInt32();
         using var result = DragUpdate.Run(model.Unet, T("init_code"), t, schedule.Alpha(t), prev > 0 ? schedule.Alpha(prev) : schedule.FinalAlphaCumprod,
             T("text_embeddings"), null, Points(T("handle_points")), Points(T("target_points")), T("mask"), settings, keepTensors: true, cancel: cancel);
-        checks.Near("unet_eps_init", T("unet_eps_init"), result.EpsInitial);
+        // The UNet's ε at the input where recorded: a drag_update call cut out of a recorded run_drag has none.
+        if (names.Contains("unet_eps_init")) checks.Near("unet_eps_init", T("unet_eps_init"), result.EpsInitial);
         checks.Near("x_prev_0", T("x_prev_0"), result.PreviousLatent0);
         Iterations(checks, "", T, result);
         checks.Near("final_latent", T("final_latent"), result.Latent);
         return checks;
     }
 
-    private static ReplayChecks Pipeline(StableDiffusionModel model, Func<string, Tensor> T, Func<string, JsonElement> meta, ReplayChecks checks, CancellationToken cancel)
+    private static ReplayChecks RunDrag(StableDiffusionModel model, Func<string, Tensor> T, Func<string, JsonElement> meta, ReplayChecks checks, CancellationToken cancel)
     {
         var a = meta("arguments");
         var inner = meta("args_inside_run_drag");

@@ -1,16 +1,15 @@
 using Motive.Guidance.Sampler;
-using Motive.Methods.Editing;
+using Motive.Methods.MotionGuidance;
 using Motive.Models.Raft;
 using Motive.Models.Runtime;
 using Motive.Models.Unet;
 using Motive.Models.Vae;
-using Motive.Sampling.Benchmarks;
 using Motive.Sampling.Pipelines;
 using Motive.Sampling.Schedules;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Motive.Methods.MotionGuidance;
+namespace Motive.Benchmarks;
 
 /// <summary>One mode of `motive bench mg`: ms per guided evaluation, peak memory (RSS on CPU, the card's in use on CUDA), achieved TFLOP/s.</summary>
 public sealed record MgBenchRow(string Mode, string Detail, double MsPerEvaluation, double PeakMiB, double EstimateMiB, double Tflops);

@@ -1,9 +1,9 @@
-using Motive.Methods.Editing;
+using Motive.Methods.GuideAndRescale;
 using Motive.Models.Unet;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Motive.Methods.GuideAndRescale;
+namespace Motive.Benchmarks;
 
 /// <summary>
 /// Time and memory of Guide-and-Rescale's heavy step on any UNet (random weights of SD 1.5's size, typically): one
@@ -12,9 +12,9 @@ namespace Motive.Methods.GuideAndRescale;
 /// </summary>
 public static class GarBenchmark
 {
-    public static List<BenchRow> Run(UNet2DConditionModel unet, int size, int steps, Device device, IReadOnlyList<string> presets, Action<string>? log = null)
+    public static List<PhaseRow> Run(UNet2DConditionModel unet, int size, int steps, Device device, IReadOnlyList<string> presets, Action<string>? log = null)
     {
-        var rows = new List<BenchRow>();
+        var rows = new List<PhaseRow>();
         long latent = size / 8;
         var g = new Generator(0);
         using var uncond = randn([1, 77, unet.Config.CrossAttentionDim], generator: g).to(device);

@@ -4,7 +4,7 @@ using Motive.Models.Vae;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Motive.Sampling.Benchmarks;
+namespace Motive.Benchmarks;
 
 /// <summary>
 /// Times UNet calls at a given latent size and batch (2 = one classifier-free-guided step) in one process,

@@ -2,7 +2,7 @@ using Motive.Models.Raft;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Motive.Sampling.Benchmarks;
+namespace Motive.Benchmarks;
 
 /// <summary>
 /// Where a RAFT forward and its backward to the images spend their time (`motive bench raft --phases`): each phase

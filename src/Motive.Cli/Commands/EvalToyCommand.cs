@@ -13,23 +13,37 @@ using Motive.Training.Reports;
 namespace Motive.Cli.Commands;
 
 /// <summary>
-/// `motive bench toy`: the ground-truth edit benchmark on held-out toy scenes (see <see cref="ToyBench"/>); writes
-/// report.md, report.json (every case and the summary) and one bar chart per metric.
+/// `motive eval toy`: the ground-truth edit evaluation on held-out toy scenes (see <see cref="ToyBench"/>), a measure of
+/// quality (`motive bench` measures speed); writes bench.md, bench.json (every case and the summary) and one bar chart per
+/// metric (report.md / report.json for --method gar). `motive bench toy`, its old spelling, still runs it, hidden, and
+/// names the new one on stderr.
 /// </summary>
-public static class BenchToyCommand
+public static class EvalToyCommand
 {
-    public static Command Create()
+    /// <summary>`motive eval toy`.</summary>
+    public static Command Create() => Build(oldSpelling: false);
+
+    /// <summary>`motive bench toy`: the same command, hidden from help, with a note on stderr.</summary>
+    public static Command OldSpelling()
+    {
+        var cmd = Build(oldSpelling: true);
+        cmd.Hidden = true;
+        return cmd;
+    }
+
+    private static Command Build(bool oldSpelling)
     {
         var n = new Option<int>("--n") { DefaultValueFactory = _ => 50, Description = "Number of held-out edits." };
         var first = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Index of the first held-out scene (scene seed 2·S+1)." };
         var method = new Option<string>("--method") { DefaultValueFactory = _ => "motion-guidance", Description = "motion-guidance (random moves, scalings, turns); drag: random moves, DragDiffusion beside Motion Guidance on each; gar: recolourings by caption, Guide-and-Rescale beside the unguided baseline." };
-        var output = new Option<string>("--out") { DefaultValueFactory = _ => Path.Combine("out", "bench-toy"), Description = "Report folder." };
-        var cmd = new Command("toy", "Ground-truth edit benchmark on held-out toy scenes: Motion Guidance vs no guidance vs a forward warp.")
+        var output = new Option<string>("--out") { DefaultValueFactory = _ => Path.Combine("out", "eval-toy"), Description = "Report folder." };
+        var cmd = new Command("toy", "Ground-truth edit evaluation on held-out toy scenes: Motion Guidance vs no guidance vs a forward warp.")
             { n, first, method, output };
         var toy = new ToyRunOptions();
         toy.AddTo(cmd);
         cmd.SetAction((r, cancel) =>
         {
+            if (oldSpelling) r.InvocationConfiguration.Error.WriteLine("motive: 'bench toy' is now 'eval toy' (bench measures speed); running it");
             int cases = r.GetValue(n);
             if (cases < 1) throw new ArgumentException("--n must be at least 1");
             var which = r.GetValue(method);
@@ -42,9 +56,9 @@ public static class BenchToyCommand
             var dir = r.GetValue(output)!;
             // Motion Guidance's bench is a batch: a manifest of the cases in DIR, run (and resumed) like any, reported with the truth.
             var rows = drag is null
-                ? ConsoleProgress.Run("bench toy", 2 * cases, "items", r.InvocationConfiguration.Error,
+                ? ConsoleProgress.Run("eval toy", 2 * cases, "items", r.InvocationConfiguration.Error,
                     p => ToyBenchBatch.Run(models, dir, cases, r.GetValue(first), settings, (k, _, _) => p.Report(k), cancel: cancel))
-                : ConsoleProgress.Run("bench toy", cases, "edits", r.InvocationConfiguration.Error,
+                : ConsoleProgress.Run("eval toy", cases, "edits", r.InvocationConfiguration.Error,
                     p => ToyBench.RunWithDrag(models, cases, r.GetValue(first), settings, drag, (d, _) => p.Report(d), cancel));
             if (drag is null) ToyBenchBatch.Report(dir, rows);
             var summary = ToyBench.Summarise(rows);
@@ -84,7 +98,7 @@ public static class BenchToyCommand
         var settings = SettingsLayers.Over(new GarOptions(), new GarMethod().Defaults(model));
         settings.ToConfig();   // bad settings are refused before anything is loaded
         using var models = ToyModels.Load(model, raft);
-        var rows = ConsoleProgress.Run("bench toy", cases, "edits", r.InvocationConfiguration.Error,
+        var rows = ConsoleProgress.Run("eval toy", cases, "edits", r.InvocationConfiguration.Error,
             p => ToyRecolourBench.Run(models, cases, first, settings, (d, _) => p.Report(d), cancel));
         var summary = ToyRecolourBench.Summarise(rows);
         Directory.CreateDirectory(dir);

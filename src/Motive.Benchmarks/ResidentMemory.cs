@@ -1,4 +1,4 @@
-namespace Motive.Sampling.Benchmarks;
+namespace Motive.Benchmarks;
 
 /// <summary>
 /// The process's resident memory as the kernel counts it (Linux /proc): the high-water mark (VmHWM) and its reset

@@ -1,24 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Motive.Methods.Editing;
-
-/// <summary>One compared tensor or number list of a replayed reference run: its largest difference to the recording and the limit.</summary>
-public sealed record ReplayCheck(string Name, double MaxDiff, double Limit)
-{
-    public bool Ok => MaxDiff <= Limit;   // NaN compares false
-}
-
-/// <summary>The outcome of a replay (motive selftest): which format, every check, and the one line to print.</summary>
-public sealed record ReplayReport(string Format, IReadOnlyList<ReplayCheck> Checks)
-{
-    public bool Ok => Checks.Count > 0 && Checks.All(c => c.Ok);
-
-    public string Summary => Ok
-        ? $"{Format} replay matches: {Checks.Count} checks; closest to its limit: {Describe(Checks.MaxBy(c => c.Limit > 0 ? c.MaxDiff / c.Limit : 0)!)}"
-        : $"{Format} replay differs: " + string.Join("; ", Checks.Where(c => !c.Ok).OrderByDescending(c => c.MaxDiff / Math.Max(c.Limit, 1e-30)).Take(8).Select(Describe));
-
-    private static string Describe(ReplayCheck c) => $"{c.Name} max |diff| {c.MaxDiff:g3} (limit {c.Limit:g3})";
-}
+namespace Motive.Replays;
 
 /// <summary>
 /// The checks of a replay as the fixtures README sets them: floats within 3e-4·max|recorded| per tensor or list,

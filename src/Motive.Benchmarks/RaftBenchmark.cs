@@ -2,7 +2,7 @@ using Motive.Models.Raft;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Motive.Sampling.Benchmarks;
+namespace Motive.Benchmarks;
 
 /// <summary>
 /// RAFT timing as Motion Guidance uses it: forward alone and forward + backward to both images (the energy's

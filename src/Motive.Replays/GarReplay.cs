@@ -1,16 +1,17 @@
 using System.Text.Json;
 using Motive.IO;
 using Motive.IO.Safetensors;
-using Motive.Methods.Editing;
+using Motive.Methods.GuideAndRescale;
 using Motive.Models.Loading;
 using static TorchSharp.torch;
 
-namespace Motive.Methods.GuideAndRescale;
+namespace Motive.Replays;
 
 /// <summary>
 /// Replays a recorded reference run of Guide-and-Rescale in any of the fixture formats (fixtures README): gar_rescale
 /// (the noise rescaling on given noises), gar_guiders (one guided step, one case per config) and gar_edit (a whole
-/// GuidanceEditing run: inversion, guided steps, decode), every setting from the file's metadata. Floats must be within
+/// GuidanceEditing run: inversion, guided steps, decode), every setting from the file's metadata, the model from `model`
+/// (<see cref="RecordedPaths"/>; gar_rescale needs none). Floats must be within
 /// 3e-4·max|recorded| per tensor or per-step list, the image 3e-4 absolute, timesteps and flags exactly, uint8 within 1.
 /// A replay runs on one thread, as the recordings were made: the whole edit's third guided step amplifies float32
 /// rounding, so the order of a multi-threaded reduction alone moves its ε̂ by 0.008 (4× the limit; measured with 2
@@ -18,7 +19,8 @@ namespace Motive.Methods.GuideAndRescale;
 /// </summary>
 public static class GarReplay
 {
-    public static ReplayReport Check(string file, string modelPath, CancellationToken cancel = default)
+    /// <summary>Replays <paramref name="file"/>; <paramref name="modelPath"/> overrides the model the recording names.</summary>
+    public static ReplayReport Check(string file, string? modelPath = null, CancellationToken cancel = default)
     {
         int threads = get_num_threads();
         set_num_threads(1);
@@ -32,21 +34,20 @@ public static class GarReplay
         }
     }
 
-    private static ReplayReport Replay(string file, string modelPath, CancellationToken cancel)
+    private static ReplayReport Replay(string file, string? modelPath, CancellationToken cancel)
     {
         using var run = SafetensorsFile.Open(file);
         var names = run.Tensors.Select(t => t.Name).ToHashSet();
         Tensor T(string name) => (run.Tensors.FirstOrDefault(t => t.Name == name) ?? throw new MotiveFormatException(file, $"has no tensor '{name}'")).Load();
         JsonElement Meta(string key) => run.Metadata.TryGetValue(key, out var v) ? JsonDocument.Parse(v).RootElement : throw new MotiveFormatException(file, $"metadata has no '{key}'");
+        StableDiffusionModel Load() => StableDiffusionModel.Load(RecordedPaths.Resolve(file, run.Metadata, "model", "--model", modelPath));
         using var scope = NewDisposeScope();
         var checks = new ReplayChecks();
-        if (names.Contains("inv_latents")) return new("gar_edit", Edit(Load(modelPath), T, Meta, names, checks, cancel));
-        if (names.Contains("diff_iter")) return new("gar_guiders", Guiders(Load(modelPath), T, Meta, names, checks, cancel));
+        if (names.Contains("inv_latents")) return new("gar_edit", Edit(Load(), T, Meta, names, checks, cancel));
+        if (names.Contains("diff_iter")) return new("gar_guiders", Guiders(Load(), T, Meta, names, checks, cancel));
         if (run.Metadata.ContainsKey("cases") && names.Any(n => n.EndsWith(".scale_other", StringComparison.Ordinal))) return new("gar_rescale", Rescale(T, Meta, checks));
         throw new MotiveFormatException(file, "is none of the gar_rescale, gar_guiders, gar_edit formats");
     }
-
-    private static StableDiffusionModel Load(string path) => StableDiffusionModel.Load(path);
 
     private static ReplayChecks Rescale(Func<string, Tensor> T, Func<string, JsonElement> meta, ReplayChecks checks)
     {

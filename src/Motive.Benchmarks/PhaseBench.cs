@@ -1,9 +1,7 @@
-using Motive.Sampling.Benchmarks;
-
-namespace Motive.Methods.Editing;
+namespace Motive.Benchmarks;
 
 /// <summary>One measured phase of a method's benchmark: seconds per step and the process's peak resident memory during it.</summary>
-public sealed record BenchRow(string Phase, int Steps, double SecondsPerStep, double PeakRssMiB);
+public sealed record PhaseRow(string Phase, int Steps, double SecondsPerStep, double PeakRssMiB);
 
 /// <summary>
 /// Measures phases of a method (`motive bench drag`, `bench gar`): the time per step and the resident high-water mark
@@ -11,12 +9,12 @@ public sealed record BenchRow(string Phase, int Steps, double SecondsPerStep, do
 /// </summary>
 public static class PhaseBench
 {
-    public static BenchRow Measure(string name, int steps, Action<string>? log, Action run)
+    public static PhaseRow Measure(string name, int steps, Action<string>? log, Action run)
     {
         ResidentMemory.ResetPeak();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         run();
-        var row = new BenchRow(name, steps, clock.Elapsed.TotalSeconds / Math.Max(1, steps), ResidentMemory.PeakMiB());
+        var row = new PhaseRow(name, steps, clock.Elapsed.TotalSeconds / Math.Max(1, steps), ResidentMemory.PeakMiB());
         log?.Invoke($"{row.Phase}: {row.SecondsPerStep:0.00} s/step, peak RSS {row.PeakRssMiB:0} MiB");
         return row;
     }

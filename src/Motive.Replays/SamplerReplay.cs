@@ -2,45 +2,20 @@ using System.Text.Json;
 using Motive.Guidance.Sampler;
 using Motive.IO;
 using Motive.IO.Safetensors;
+using Motive.Methods.MotionGuidance;
 using Motive.Models.Loading;
 using Motive.Models.Raft;
 using Motive.Sampling.Pipelines;
 using static TorchSharp.torch;
 
-namespace Motive.Methods.MotionGuidance;
-
-/// <summary>
-/// One compared tensor: its relative L2 distance to the recording, the run's own rounding spread (the largest
-/// distance of a twin run to ours, see <see cref="SamplerReplay"/>) and the limit that follows.
-/// </summary>
-public sealed record ReplayCheck(string Name, double RelativeL2, double Spread, double Limit)
-{
-    public bool Ok => RelativeL2 <= Limit;   // NaN compares false: a NaN anywhere fails
-}
-
-/// <summary>The outcome of a replay: every compared tensor.</summary>
-public sealed record ReplayReport(int Evaluations, int Twins, IReadOnlyList<ReplayCheck> Checks)
-{
-    public bool Ok => Checks.All(c => c.Ok);
-
-    public string Summary
-    {
-        get
-        {
-            if (!Ok) return "mg-sampler replay differs: " + string.Join("; ", Checks.Where(c => !c.Ok).Select(Describe));
-            var worst = Checks.MaxBy(c => c.RelativeL2 / c.Limit)!;
-            return $"mg-sampler replay matches: {Evaluations} guided evaluations, {Checks.Count} checks; closest to its limit: {Describe(worst)}";
-        }
-    }
-
-    private static string Describe(ReplayCheck c) =>
-        $"{c.Name} relative L2 {c.RelativeL2:g3} (limit {c.Limit:g3}{(c.Spread > 0 ? $", float rounding spread {c.Spread:g3}" : "")})";
-}
+namespace Motive.Replays;
 
 /// <summary>
 /// Replays a recorded run of the reference sampler (the <c>mg_sampler</c> fixture format): its inputs, settings and
 /// recursion noise go into <see cref="MotionGuidanceRun"/>; the final latent, the final image and every
-/// per-evaluation energy, loss and norm are compared.
+/// per-evaluation energy, loss and norm are compared (relative L2). The RAFT is the one metadata `raft` names; the
+/// format does not name its model, and its recordings ran on tiny-sd (fixtures README), so the model is tiny-sd beside
+/// the recording unless `model` or <c>--model</c> says otherwise.
 /// <para>
 /// Why a twin spread: the motion energy's gradient is piecewise smooth (RAFT's ReLUs and bilinear lookups), so a
 /// change of 1e-7 in the decoded image moves ∇E by ~5e-4 (measured in float64), and the run amplifies that over the
@@ -53,6 +28,7 @@ public sealed record ReplayReport(int Evaluations, int Twins, IReadOnlyList<Repl
 /// </summary>
 public static class SamplerReplay
 {
+    public const string Format = "mg-sampler";
     public const double DefaultTolerance = 1e-3;
     public const int DefaultTwins = 3;
     private const double SpreadFactor = 2;
@@ -60,10 +36,13 @@ public static class SamplerReplay
     private static readonly (string Recorded, string Series)[] SeriesNames =
         [("energy", "motion"), ("flow_loss", "flow_loss"), ("color_loss", "color_loss"), ("guidance_norm", "guidance_norm"), ("noise_norm", "noise_norm")];
 
-    public static ReplayReport Check(string file, string modelPath, string raftPath, double tolerance = DefaultTolerance,
+    /// <summary>Replays <paramref name="file"/>; <paramref name="modelPath"/> and <paramref name="raftPath"/> override what the recording names.</summary>
+    public static ReplayReport Check(string file, string? modelPath = null, string? raftPath = null, double tolerance = DefaultTolerance,
         int twins = DefaultTwins, CancellationToken cancel = default)
     {
         using var run = SafetensorsFile.Open(file);
+        modelPath = RecordedPaths.Resolve(file, run.Metadata, "model", "--model", modelPath, fallback: "tiny-sd");
+        raftPath = RecordedPaths.Resolve(file, run.Metadata, "raft", "--raft", raftPath);
         Tensor T(string name) => (run.Tensors.FirstOrDefault(t => t.Name == name) ?? throw new MotiveFormatException(file, $"has no tensor '{name}'")).Load();
         var settings = Settings(file, run.Metadata);
         using var model = StableDiffusionModel.Load(modelPath);
@@ -98,11 +77,11 @@ public static class SamplerReplay
             if (!expected.shape.SequenceEqual(actual.shape))
                 throw new MotiveFormatException(file, $"records '{name}' as [{string.Join(",", expected.shape)}], the replay gives [{string.Join(",", actual.shape)}]");
             double spread = twinRuns.Count == 0 ? 0 : twinRuns.Max(twin => RelativeL2(twin[name], actual));
-            checks.Add(new ReplayCheck(name, RelativeL2(actual, expected), spread, tolerance + SpreadFactor * spread));
+            checks.Add(new ReplayCheck(name, RelativeL2(actual, expected), tolerance + SpreadFactor * spread, ReplayCheck.RelativeL2, spread));
             if (actual.dim() == 1)
-                checks.Add(new ReplayCheck($"{name}[0]", RelativeL2(actual[..1], expected[..1]), 0, tolerance));
+                checks.Add(new ReplayCheck($"{name}[0]", RelativeL2(actual[..1], expected[..1]), tolerance, ReplayCheck.RelativeL2));
         }
-        return new ReplayReport(evaluations, twins, checks);
+        return new ReplayReport(Format, checks, $"{evaluations} guided evaluations");
     }
 
     /// <summary>z·(1 + 2⁻²⁴·n), n ~ N(0,1) from a fixed seed: one float32 rounding unit, deterministic.</summary>

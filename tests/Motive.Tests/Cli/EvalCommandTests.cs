@@ -1,0 +1,33 @@
+using Motive.Tests.Support;
+
+namespace Motive.Tests.Cli;
+
+/// <summary>`motive eval toy` is the quality evaluation; `motive bench toy`, its old spelling, still runs it, hidden, naming the new one.</summary>
+public class EvalCommandTests
+{
+    [Fact]
+    public void EvalToy_RefusesBadInput_WithoutANote()
+    {
+        var (code, _, e) = CliRunner.Run("eval", "toy", "--n", "0");
+        Assert.Equal(2, code);
+        Assert.Equal("motive: --n must be at least 1", e.Trim());
+    }
+
+    [Fact]
+    public void BenchToy_StillRuns_AndNamesTheNewSpellingOnStderr()
+    {
+        var (code, _, e) = CliRunner.Run("bench", "toy", "--n", "0");
+        Assert.Equal(2, code);
+        Assert.Equal(["motive: 'bench toy' is now 'eval toy' (bench measures speed); running it", "motive: --n must be at least 1"], e.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void BenchHelp_ListsSpeedOnly_EvalHelpListsToy()
+    {
+        var (_, bench, _) = CliRunner.Run("bench", "--help");
+        Assert.Contains("unet", bench);
+        Assert.DoesNotContain("toy", bench);
+        var (_, eval, _) = CliRunner.Run("eval", "--help");
+        Assert.Contains("toy", eval);
+    }
+}
