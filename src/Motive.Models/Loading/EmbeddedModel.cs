@@ -13,21 +13,20 @@ public static class EmbeddedModel
 
     /// <summary>The embedded model's folder. Throws <see cref="DirectoryNotFoundException"/>, naming the folders
     /// looked in, when none of them has it.</summary>
-    public static string Dir
-    {
-        get
-        {
-            var candidates = Candidates();
-            foreach (var dir in candidates)
-                if (File.Exists(Path.Combine(dir, "model_index.json"))) return dir;
-            throw new DirectoryNotFoundException(
-                "The embedded model (models/toy) was not found; looked in " + string.Join(", ", candidates) +
-                ". It comes with the motive tool and with the Motive.Models package, whose build targets copy it into the " +
-                "program's output folder; otherwise pass a model path.");
-        }
-    }
+    public static string Dir => Find(Candidates());
 
     public static string RaftPath => Path.Combine(Dir, RaftFile);
+
+    /// <summary>The first of the folders that holds a diffusers model (model_index.json), or the error that names them all.</summary>
+    internal static string Find(IReadOnlyList<string> candidates)
+    {
+        foreach (var dir in candidates)
+            if (File.Exists(Path.Combine(dir, "model_index.json"))) return dir;
+        throw new DirectoryNotFoundException(
+            "The embedded model (models/toy) was not found; looked in " + string.Join(", ", candidates) +
+            ". It comes with the motive tool and with the Motive.Models package, whose build targets copy it into the " +
+            "program's output folder; otherwise pass a model path.");
+    }
 
     private static List<string> Candidates()
     {
