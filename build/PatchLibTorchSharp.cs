@@ -47,7 +47,9 @@ public class PatchLibTorchSharp : Task
                 File.WriteAllBytes(tmp, bytes);
                 File.Delete(file);
                 File.Move(tmp, file);
-                Log.LogMessage(MessageImportance.High, $"patched {file} for libstdc++ without {Version}");
+                Log.LogMessage(MessageImportance.High, Always
+                    ? $"patched {file} so that it also loads where libstdc++ lacks {Version}"
+                    : $"patched {file} for libstdc++ without {Version}");
             }
         }
         return true;
