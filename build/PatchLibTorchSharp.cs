@@ -1,4 +1,4 @@
-// MSBuild task (compiled by RoslynCodeTaskFactory, see Directory.Build.targets) that makes
+// MSBuild task (compiled by RoslynCodeTaskFactory, see PatchLibTorchSharp.targets) that makes
 // TorchSharp's native glue load on Debian 12. Why and what: ../shared/docs/torchsharp-debian12.md.
 //
 // libLibTorchSharp.so was linked by GCC 13 and references one symbol of GLIBCXX_3.4.32,
@@ -6,8 +6,9 @@
 // We flip two flags in the *output copies* (never the NuGet cache):
 //   1. .dynsym: the undefined symbol `_ZSt21ios_base_library_initv` becomes WEAK;
 //   2. .gnu.version_r: the `GLIBCXX_3.4.32` requirement gets VER_FLG_WEAK.
-// Both are idempotent bit-sets, harmless on systems whose libstdc++ is new enough; we still only
-// patch where the system library lacks the version, so other machines get untouched files.
+// Both are idempotent bit-sets, harmless on systems whose libstdc++ is new enough; builds still only
+// patch where the system library lacks the version, so other machines get untouched files. With
+// Always, the check is skipped: a tool package is installed on machines other than the one that packs it.
 #nullable enable
 using System;
 using System.Runtime.InteropServices;
@@ -22,12 +23,15 @@ public class PatchLibTorchSharp : Task
     [Required]
     public ITaskItem[] Directories { get; set; } = Array.Empty<ITaskItem>();
 
+    /// <summary>Patch whatever the building machine is (for outputs that are installed elsewhere).</summary>
+    public bool Always { get; set; }
+
     const string Symbol = "_ZSt21ios_base_library_initv";
     const string Version = "GLIBCXX_3.4.32";
 
     public override bool Execute()
     {
-        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || SystemHasVersion()) return true;
+        if (!Always && (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || SystemHasVersion())) return true;
         foreach (var dir in Directories)
         {
             var root = dir.ItemSpec;
@@ -43,7 +47,9 @@ public class PatchLibTorchSharp : Task
                 File.WriteAllBytes(tmp, bytes);
                 File.Delete(file);
                 File.Move(tmp, file);
-                Log.LogMessage(MessageImportance.High, $"patched {file} for libstdc++ without {Version}");
+                Log.LogMessage(MessageImportance.High, Always
+                    ? $"patched {file} so that it also loads where libstdc++ lacks {Version}"
+                    : $"patched {file} for libstdc++ without {Version}");
             }
         }
         return true;
