@@ -12,9 +12,10 @@ namespace Motive.Tests.Cli;
 /// refused with its exit code and one printable line, leaving no output behind; sizes refused within a second,
 /// file problems before any model is loaded (no progress line is printed).
 /// </summary>
+[Trait(Tier.Category, Tier.Unit)]
 public class BadRequestTests
 {
-    private static readonly string[] Fixture = ["--model", Fixtures.Parity("tiny-sd"), "--raft", Fixtures.Parity("raft_large_random_fp16.pth")];
+    internal static readonly string[] Fixture = ["--model", Fixtures.Parity("tiny-sd"), "--raft", Fixtures.Parity("raft_large_random_fp16.pth")];
 
     public static TheoryData<string, string[], int, string> Sizes => new()
     {
@@ -87,6 +88,20 @@ public class BadRequestTests
         Assert.False(Directory.Exists(dir.File("out")));
     }
 
+    private static void OneLine(string stderr, string expected)
+    {
+        var lines = stderr.Trim().Split('\n');
+        Assert.True(lines.Length == 1, $"expected one line, got: {stderr}");
+        Assert.StartsWith("motive: ", lines[0]);
+        Assert.Contains(expected, lines[0]);
+        Assert.DoesNotContain(lines[0], c => char.IsControl(c));
+    }
+}
+
+/// <summary>Ctrl+C in the middle of `motive move`: exit 130, nothing left behind.</summary>
+[Trait(Tier.Category, Tier.Integration)]
+public class CancelledMoveTests
+{
     /// <summary>Ctrl+C in the middle of a run with intermediates: exit 130, no result folder, no temporary folder beside it.</summary>
     [Fact]
     public async Task CancelledMove_WithIntermediates_LeavesNothing()
@@ -95,7 +110,7 @@ public class BadRequestTests
         var output = dir.File("out");
         using var cancel = new CancellationTokenSource();
         var stderr = new StringWriter();
-        var run = Task.Run(() => CliApp.Run(["move", .. Fixture, "--size", "128x128", "--prompt", "a cat", "--translate", "4,0", "--steps", "60", "--recursions", "1",
+        var run = Task.Run(() => CliApp.Run(["move", .. BadRequestTests.Fixture, "--size", "128x128", "--prompt", "a cat", "--translate", "4,0", "--steps", "60", "--recursions", "1",
             "--log-freq", "1", "--save-dir", output], new StringWriter(), stderr, cancel.Token));
         var clock = Stopwatch.StartNew();
         while (!run.IsCompleted && clock.Elapsed < TimeSpan.FromMinutes(3))
@@ -108,14 +123,5 @@ public class BadRequestTests
         cancel.Cancel();
         Assert.Equal(CliApp.Cancelled, await run);
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
-    }
-
-    private static void OneLine(string stderr, string expected)
-    {
-        var lines = stderr.Trim().Split('\n');
-        Assert.True(lines.Length == 1, $"expected one line, got: {stderr}");
-        Assert.StartsWith("motive: ", lines[0]);
-        Assert.Contains(expected, lines[0]);
-        Assert.DoesNotContain(lines[0], c => char.IsControl(c));
     }
 }

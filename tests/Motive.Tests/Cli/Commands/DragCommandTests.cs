@@ -6,6 +6,7 @@ using Motive.Tests.Support;
 namespace Motive.Tests.Cli;
 
 /// <summary>`motive drag`'s bad input: each refused before any model is loaded, one line naming the input, nothing written.</summary>
+[Trait(Tier.Category, Tier.Unit)]
 public class DragCommandTests
 {
     public static TheoryData<string, string[], string> Bad => new()

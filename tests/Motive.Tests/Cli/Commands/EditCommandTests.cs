@@ -6,10 +6,11 @@ using Motive.Tests.Support;
 
 namespace Motive.Tests.Cli;
 
-/// <summary>`motive edit` (Guide-and-Rescale): bad input refused before any model, one line, nothing written; a run's folder; the request's JSON.</summary>
+/// <summary>`motive edit` (Guide-and-Rescale): bad input refused before any model, one line, nothing written; the request's JSON.</summary>
+[Trait(Tier.Category, Tier.Unit)]
 public class EditCommandTests
 {
-    private const string Src = "a blue square on a speckled background", Trg = "a red square on a speckled background";
+    internal const string Src = "a blue square on a speckled background", Trg = "a red square on a speckled background";
 
     public static TheoryData<string, string[], string> Bad => new()
     {
@@ -37,30 +38,10 @@ public class EditCommandTests
         var back = Assert.IsType<GarRequest>(EditJson.Parse(json, "request"));
         Assert.Equal(json, EditJson.Serialize(back, indented: false));
     }
-
-    [Fact]
-    public void Edit_OnTheEmbeddedModel_WritesTheFolder_AndRunJsonReplaysIt()
-    {
-        using var dir = new TempDir();
-        Assert.Equal(0, CliRunner.Run("scene", "--seed", "1", "--size", "64", "--out", dir.File("scene")).Code);
-        var output = dir.File("out");
-        var (code, _, e) = CliRunner.Run("edit", "--image", dir.File("scene/scene.png"), "--source-prompt", Src, "--target-prompt", Trg, "--steps", "4", "--width", "64", "--out", output);
-        Assert.True(code == 0, e);
-        foreach (var f in new[] { "result.png", "summary.png", "norms.png", "energy.png", "metrics.json", "run.json" })
-            Assert.True(File.Exists(Path.Combine(output, f)), $"{f} missing");
-        using var run = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "run.json")));
-        var steps = run.RootElement.GetProperty("result").GetProperty("steps");
-        Assert.Equal(4, steps.GetArrayLength());
-        Assert.Equal(500, steps[1].GetProperty("t").GetInt64());          // leading spacing without offset: 750, 500, 250, 0
-        Assert.Contains("edit: 100%", e);
-        var again = dir.File("again");
-        var (code2, _, e2) = CliRunner.Run("run", Path.Combine(output, "run.json"), "--out", again);
-        Assert.True(code2 == 0, e2);
-        Assert.Equal(ImageReader.Read(Path.Combine(output, "result.png")).Pixels, ImageReader.Read(Path.Combine(again, "result.png")).Pixels);
-    }
 }
 
 /// <summary>`motive selftest gar FILE`: exit 0 and one summary line on a match; another format is one clear line.</summary>
+[Trait(Tier.Category, Tier.Parity)]
 public class SelftestGarCommandTests
 {
     [Fact]
@@ -79,5 +60,31 @@ public class SelftestGarCommandTests
         Assert.NotEqual(0, code);
         Assert.Contains("none of the gar_rescale, gar_guiders, gar_edit formats", e);
         Assert.DoesNotContain("   at ", e);
+    }
+}
+
+/// <summary>`motive edit` on the embedded model: the run's folder, and its run.json replaying it to the same pixels.</summary>
+[Trait(Tier.Category, Tier.Integration)]
+public class EditCommandRunTests
+{
+    [Fact]
+    public void Edit_OnTheEmbeddedModel_WritesTheFolder_AndRunJsonReplaysIt()
+    {
+        using var dir = new TempDir();
+        Assert.Equal(0, CliRunner.Run("scene", "--seed", "1", "--size", "64", "--out", dir.File("scene")).Code);
+        var output = dir.File("out");
+        var (code, _, e) = CliRunner.Run("edit", "--image", dir.File("scene/scene.png"), "--source-prompt", EditCommandTests.Src, "--target-prompt", EditCommandTests.Trg, "--steps", "4", "--width", "64", "--out", output);
+        Assert.True(code == 0, e);
+        foreach (var f in new[] { "result.png", "summary.png", "norms.png", "energy.png", "metrics.json", "run.json" })
+            Assert.True(File.Exists(Path.Combine(output, f)), $"{f} missing");
+        using var run = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "run.json")));
+        var steps = run.RootElement.GetProperty("result").GetProperty("steps");
+        Assert.Equal(4, steps.GetArrayLength());
+        Assert.Equal(500, steps[1].GetProperty("t").GetInt64());          // leading spacing without offset: 750, 500, 250, 0
+        Assert.Contains("edit: 100%", e);
+        var again = dir.File("again");
+        var (code2, _, e2) = CliRunner.Run("run", Path.Combine(output, "run.json"), "--out", again);
+        Assert.True(code2 == 0, e2);
+        Assert.Equal(ImageReader.Read(Path.Combine(output, "result.png")).Pixels, ImageReader.Read(Path.Combine(again, "result.png")).Pixels);
     }
 }

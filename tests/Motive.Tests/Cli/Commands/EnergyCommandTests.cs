@@ -6,6 +6,7 @@ using TorchSharp;
 
 namespace Motive.Tests.Cli;
 
+[Trait(Tier.Category, Tier.Parity)]
 public class EnergyCommandTests
 {
     static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);

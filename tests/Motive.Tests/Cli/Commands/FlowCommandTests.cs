@@ -6,6 +6,7 @@ using TorchSharp;
 
 namespace Motive.Tests.Cli;
 
+[Trait(Tier.Category, Tier.Unit)]
 public class FlowCommandTests
 {
     [Fact]
@@ -39,6 +40,7 @@ public class FlowCommandTests
     }
 }
 
+[Trait(Tier.Category, Tier.Unit)]
 public class FlowMakeCommandTests
 {
     [Fact]
@@ -69,6 +71,7 @@ public class FlowMakeCommandTests
     }
 }
 
+[Trait(Tier.Category, Tier.Parity)]
 public class FlowEstimateCommandTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using Motive.Tests.Support;
 
 namespace Motive.Tests.Cli;
 
+[Trait(Tier.Category, Tier.Parity)]
 public class GenerateCommandTests
 {
     static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);

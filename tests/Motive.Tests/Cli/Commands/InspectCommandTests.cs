@@ -6,6 +6,7 @@ using TorchSharp;
 
 namespace Motive.Tests.Cli;
 
+[Trait(Tier.Category, Tier.Unit)]
 public class InspectCommandTests
 {
     static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
@@ -130,6 +131,7 @@ public class InspectCommandTests
     }
 }
 
+[Trait(Tier.Category, Tier.Unit)]
 public class InspectVerifyTests
 {
     [Fact]

@@ -4,20 +4,10 @@ using Motive.Tests.Support;
 
 namespace Motive.Tests.Cli;
 
-/// <summary>`motive serve` from the command line: it says where it listens, serves, and stops on Ctrl+C; bad options are one line.</summary>
+/// <summary>`motive serve` from the command line: it says where it listens, serves, and stops on Ctrl+C.</summary>
+[Trait(Tier.Category, Tier.Integration)]
 public class ServeCommandTests
 {
-    [Theory]
-    [InlineData("--host 0.0.0.0", "reaches beyond this machine: give a bearer token that every client must send (--token or $MOTIVE_TOKEN)")]
-    [InlineData("--token short", "too short")]
-    [InlineData("--max-side 8", "image side limit")]
-    [InlineData("--queue 0", "at least one job")]
-    [InlineData("--cors file:///x", "not an http(s) origin")]
-    [InlineData("--device tpu", "--device must be cpu or cuda")]
-    [InlineData("--host 127.0.0.1 --port 70000", "port")]
-    public void BadOptions_AreOneLine(string options, string message) =>
-        Refusals.Check(options, ["serve", .. options.Split(' ')], message);
-
     [Fact]
     public async Task Serve_PrintsItsAddress_Serves_AndStopsOnCtrlC()
     {
@@ -44,4 +34,20 @@ public class ServeCommandTests
         Assert.Contains("stopped", Printed());
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => client.GetStringAsync("api/v1/methods"));
     }
+}
+
+/// <summary>`motive serve`'s bad options: each one line, before anything listens.</summary>
+[Trait(Tier.Category, Tier.Unit)]
+public class ServeCommandOptionTests
+{
+    [Theory]
+    [InlineData("--host 0.0.0.0", "reaches beyond this machine: give a bearer token that every client must send (--token or $MOTIVE_TOKEN)")]
+    [InlineData("--token short", "too short")]
+    [InlineData("--max-side 8", "image side limit")]
+    [InlineData("--queue 0", "at least one job")]
+    [InlineData("--cors file:///x", "not an http(s) origin")]
+    [InlineData("--device tpu", "--device must be cpu or cuda")]
+    [InlineData("--host 127.0.0.1 --port 70000", "port")]
+    public void BadOptions_AreOneLine(string options, string message) =>
+        Refusals.Check(options, ["serve", .. options.Split(' ')], message);
 }

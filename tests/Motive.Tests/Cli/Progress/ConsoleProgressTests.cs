@@ -1,7 +1,9 @@
 using Motive.Cli.Progress;
+using Motive.Tests.Support;
 
 namespace Motive.Tests.Cli;
 
+[Trait(Tier.Category, Tier.Unit)]
 public class ConsoleProgressTests
 {
     [Fact]

@@ -1,9 +1,11 @@
 using Motive.Guidance.Features;
+using Motive.Tests.Support;
 using TorchSharp;
 
 namespace Motive.Tests.Guidance;
 
 /// <summary>DIFT's point matching: the most cosine-similar position of the source's feature, whatever the scale.</summary>
+[Trait(Tier.Category, Tier.Unit)]
 public class DiftMatchTests
 {
     [Fact]

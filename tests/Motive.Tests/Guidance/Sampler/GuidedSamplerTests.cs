@@ -2,6 +2,7 @@ using Motive.Guidance.Energies;
 using Motive.Guidance.Sampler;
 using Motive.Models.Blocks;
 using Motive.Sampling.Schedules;
+using Motive.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,6 +12,7 @@ namespace Motive.Tests.Guidance;
 /// The guided sampler on its own, with a fake denoiser (ε_u = 0.5 z, ε_c = 2 z; no model, no fixture): the keep mask's
 /// copy, clipping, recursion, and a pluggable rule that sees ε_uncond, ε_cond and the energy's gradient apart.
 /// </summary>
+[Trait(Tier.Category, Tier.Unit)]
 public class GuidedSamplerTests
 {
     private const double Cfg = 3;

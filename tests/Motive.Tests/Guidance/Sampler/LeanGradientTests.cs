@@ -12,6 +12,7 @@ namespace Motive.Tests.Guidance;
 /// Lean memory (∇E a part at a time: the decoder checkpointed, the CFG branches apart) gives the gradient of the
 /// one-graph path: checked on the mg_sampler fixture's model, RAFT and inputs.
 /// </summary>
+[Trait(Tier.Category, Tier.Unit)]
 public class LeanGradientTests
 {
     /// <summary>The checkpointed decoder's image and vector–Jacobian product equal plain autograd through the whole decoder.</summary>

@@ -13,6 +13,7 @@ namespace Motive.Tests.Guidance;
 /// mode (fused, ∇E in parts) gives the same energy trace and nearly the same picture (measured: energies within
 /// 1e-4 of the reference mode's, pictures 56 dB from it).
 /// </summary>
+[Trait(Tier.Category, Tier.Integration)]
 public class MgModesPrecisionTests
 {
     [Fact]

@@ -16,6 +16,7 @@ namespace Motive.Tests.Guidance;
 /// 0.7 % and the final image 0.9 % — the same as the run's own float32 rounding spread (z_T moved by one rounding unit
 /// moves the final latent 0.3–0.9 %), which is why the replay calibrates its limits with twin runs (see SamplerReplay).
 /// </summary>
+[Trait(Tier.Category, Tier.Parity)]
 public class MgSamplerParityTests
 {
     private static string Fixture => Fixtures.Parity("mg_sampler.safetensors");

@@ -4,6 +4,7 @@ using TorchSharp;
 
 namespace Motive.Tests.IO;
 
+[Trait(Tier.Category, Tier.Unit)]
 public class CheckpointFixtureTests
 {
     [Fact]

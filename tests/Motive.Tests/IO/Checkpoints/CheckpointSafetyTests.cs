@@ -6,6 +6,7 @@ using Motive.Tests.Support;
 namespace Motive.Tests.IO;
 
 /// <summary>Loading a checkpoint never runs anything from it (DEVELOPERS.md, "Rules of the house").</summary>
+[Trait(Tier.Category, Tier.Unit)]
 public class CheckpointSafetyTests
 {
     [Fact]
@@ -73,6 +74,7 @@ public class CheckpointSafetyTests
     }
 }
 
+[Trait(Tier.Category, Tier.Unit)]
 public class CheckpointRebuildTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Motive.Tests.Support;
 
 namespace Motive.Tests.IO;
 
+[Trait(Tier.Category, Tier.Unit)]
 public class LegacyFormatTests
 {
     [Theory]

@@ -6,6 +6,7 @@ using TorchSharp;
 
 namespace Motive.Tests.IO;
 
+[Trait(Tier.Category, Tier.Unit)]
 public class ImageTests
 {
     static RgbImage Gradient(int w, int h)

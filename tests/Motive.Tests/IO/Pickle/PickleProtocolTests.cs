@@ -1,5 +1,6 @@
 using System.Numerics;
 using Motive.IO.Pickle;
+using Motive.Tests.Support;
 
 namespace Motive.Tests.IO;
 
@@ -9,6 +10,7 @@ namespace Motive.Tests.IO;
 ///  'od': OrderedDict([('k', 1)]), 's': {3}, 'fs': frozenset([4]), 'nested': [[1], [1]], 'shared': &lt;same list as 'a'&gt;}
 /// at protocols 2 to 5: each must decode to the same values.
 /// </summary>
+[Trait(Tier.Category, Tier.Unit)]
 public class PickleProtocolTests
 {
     [Theory]

@@ -7,6 +7,7 @@ using Motive.Tests.Support;
 namespace Motive.Tests.IO;
 
 /// <summary>Each rule of the safetensors format, broken on purpose, gives its own clear error.</summary>
+[Trait(Tier.Category, Tier.Unit)]
 public class SafetensorsValidationTests
 {
     static string Write(TempDir dir, string json, int dataBytes, ulong? claimedLength = null)
@@ -81,6 +82,7 @@ public class SafetensorsValidationTests
 }
 
 /// <summary>Tensors that share one storage, at offsets and with strides, as torch.save writes views.</summary>
+[Trait(Tier.Category, Tier.Unit)]
 public class SharedStorageTests
 {
     [Fact]

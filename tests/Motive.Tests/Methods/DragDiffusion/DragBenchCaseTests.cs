@@ -11,6 +11,7 @@ namespace Motive.Tests.Methods.Drag;
 /// our own pickle writer as pickle.dump writes the dict: prompt, points as (x, y) tuples, the mask a numpy uint8
 /// array) is read back and runs end to end through `motive drag --case`.
 /// </summary>
+[Trait(Tier.Category, Tier.Integration)]
 public class DragBenchCaseTests
 {
     /// <summary>meta_data.pkl as DragBench's labeling tool pickles it (numpy arrays by _reconstruct + BUILD).</summary>
@@ -64,7 +65,12 @@ public class DragBenchCaseTests
         Assert.Contains("up_blocks.1", metrics.RootElement.GetProperty("dragbench_md_features").GetString());
         Assert.Contains("DragBench mean distance (DIFT)", o);
     }
+}
 
+/// <summary>A DragBench case whose meta_data.pkl is corrupt: one line naming the file, nothing written.</summary>
+[Trait(Tier.Category, Tier.Unit)]
+public class DragBenchCaseRefusalTests
+{
     [Fact]
     public void CorruptMetaData_IsOneLineNamingTheFile()
     {

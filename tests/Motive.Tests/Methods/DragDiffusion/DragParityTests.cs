@@ -9,6 +9,7 @@ namespace Motive.Tests.Methods.Drag;
 /// iteration by iteration (handles exact; loss, gradient, latent, x_{t−20} within 3e-4 of each tensor's largest value),
 /// the whole real-image pipeline with its LoRA from pixels to pixels, and the per-image LoRA's training steps.
 /// </summary>
+[Trait(Tier.Category, Tier.Parity)]
 public class DragParityTests
 {
     private static ReplayReport Replay(string fixture, bool lora = false) => DragReplay.Check(Fixtures.Parity(fixture), Fixtures.Parity("tiny-sd"),
@@ -49,6 +50,7 @@ public class DragParityTests
 }
 
 /// <summary>`motive selftest drag FILE`: exit 0 and one summary line on a match.</summary>
+[Trait(Tier.Category, Tier.Parity)]
 public class SelftestDragCommandTests
 {
     [Fact]
@@ -71,6 +73,7 @@ public class SelftestDragCommandTests
 }
 
 /// <summary>The drag loop and the LoRA leave a shared model as found: no gradients on its weights, requires_grad as before, no adapters.</summary>
+[Trait(Tier.Category, Tier.Unit)]
 public class DragLeavesModelAsFoundTests
 {
     [Fact]

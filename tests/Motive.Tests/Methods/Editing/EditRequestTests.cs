@@ -7,6 +7,7 @@ using Motive.Tests.Support;
 namespace Motive.Tests.Methods;
 
 /// <summary>Edit requests as JSON: every source kind and motion kind round-trips; bad request files are one clear line each.</summary>
+[Trait(Tier.Category, Tier.Unit)]
 public class EditRequestTests
 {
     public static TheoryData<string> Requests => new()

@@ -6,6 +6,7 @@ using TorchSharp;
 namespace Motive.Tests.Methods;
 
 /// <summary>The pieces around a Motion Guidance run: the size rule, schedule specs, edit-mask files.</summary>
+[Trait(Tier.Category, Tier.Unit)]
 public class MotionGuidanceInputsTests
 {
     [Theory]

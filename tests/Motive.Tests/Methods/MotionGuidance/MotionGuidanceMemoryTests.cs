@@ -13,6 +13,7 @@ namespace Motive.Tests.Methods;
 /// plain numbers from step to step). A leak of one tensor per evaluation fails this. Its cheap, exact form; the full
 /// run (500 steps × 10 recursions on the fixture model) is measured in the README.
 /// </summary>
+[Trait(Tier.Category, Tier.Integration)]
 public class MotionGuidanceMemoryTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Motive.Tests.Methods;
 /// gives the pixels, tensors and energies `motive move` gave before the seam (Golden/move-before-seam, made by the
 /// old code), and `motive run` on its run.json gives the same result.png again, byte for byte.
 /// </summary>
+[Trait(Tier.Category, Tier.Integration)]
 public class SeamRegressionTests
 {
     private static string Golden(string name) => Path.Combine(AppContext.BaseDirectory, "Golden", "move-before-seam", name);

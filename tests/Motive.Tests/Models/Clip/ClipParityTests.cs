@@ -5,6 +5,7 @@ using TorchSharp;
 
 namespace Motive.Tests.Models;
 
+[Trait(Tier.Category, Tier.Parity)]
 public class ClipParityTests
 {
     [Fact]
@@ -29,6 +30,7 @@ public class ClipParityTests
 /// model with vocab.json and merges.txt removed loads, and gives the same ids as the original on every prompt, with the
 /// merges as pairs (newer files) and as "a b" strings (older ones).
 /// </summary>
+[Trait(Tier.Category, Tier.Parity)]
 public class TokenizerJsonTests
 {
     [Theory]
@@ -66,6 +68,7 @@ public class TokenizerJsonTests
     }
 }
 
+[Trait(Tier.Category, Tier.Parity)]
 public class ClipTextModelParityTests
 {
     [Fact]

@@ -1,9 +1,11 @@
 using Motive.IO.Images;
 using Motive.Models.Flow;
+using Motive.Tests.Support;
 using TorchSharp;
 
 namespace Motive.Tests.Flow;
 
+[Trait(Tier.Category, Tier.Unit)]
 public class FlowArrowsTests
 {
     [Fact]

@@ -1,9 +1,11 @@
 using Motive.IO.Images;
 using Motive.Models.Flow;
+using Motive.Tests.Support;
 using TorchSharp;
 
 namespace Motive.Tests.Flow;
 
+[Trait(Tier.Category, Tier.Unit)]
 public class FlowBuilderTests
 {
     static (double X, double Y) Moved(torch.Tensor flow, int x, int y) =>

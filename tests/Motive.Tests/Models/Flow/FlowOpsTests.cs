@@ -5,6 +5,7 @@ using TorchSharp;
 
 namespace Motive.Tests.Flow;
 
+[Trait(Tier.Category, Tier.Unit)]
 public class FlowOpsTests
 {
     [Fact]

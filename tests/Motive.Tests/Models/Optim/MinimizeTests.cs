@@ -1,10 +1,12 @@
 using Motive.Models.Optim;
+using Motive.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Motive.Tests.Models;
 
 /// <summary>The per-edit optimisation loop: finds a known minimum, stops early when asked, refuses a diverged loss.</summary>
+[Trait(Tier.Category, Tier.Unit)]
 public class MinimizeTests
 {
     [Fact]

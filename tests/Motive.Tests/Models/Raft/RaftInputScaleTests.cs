@@ -7,6 +7,7 @@ using TorchSharp;
 namespace Motive.Tests.Models;
 
 /// <summary>RAFT on enlarged images (<see cref="RaftModel.InputScale"/>): the resampling, the wiring of Forward, the checkpoint metadata.</summary>
+[Trait(Tier.Category, Tier.Unit)]
 public class RaftInputScaleTests
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace Motive.Tests.Models;
 /// <summary>
 /// RAFT (large and small) against the reference (princeton RAFT, eval mode): flows and image gradients.
 /// </summary>
+[Trait(Tier.Category, Tier.Parity)]
 public class RaftParityTests
 {
     [Theory]

@@ -1,5 +1,6 @@
 using Motive.Models.Blocks;
 using Motive.Models.Runtime;
+using Motive.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -12,6 +13,7 @@ namespace Motive.Tests.Runtime;
 /// without channel padding (see <see cref="CpuKernels"/>); the rest are the models' own layer shapes, the stems that
 /// take images and latents (3 or 4 channels padded to 16) among them.
 /// </summary>
+[Trait(Tier.Category, Tier.Unit)]
 public class CpuConvolutionTests
 {
     [Theory]

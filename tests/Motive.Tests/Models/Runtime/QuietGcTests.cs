@@ -1,5 +1,6 @@
 using System.Runtime;
 using Motive.Models.Runtime;
+using Motive.Tests.Support;
 
 namespace Motive.Tests.Runtime;
 
@@ -7,6 +8,7 @@ namespace Motive.Tests.Runtime;
 /// The loops' guard against TorchSharp's finalizer-freed Scalars: after <see cref="QuietGc.Step"/> no collection can
 /// run (so no finalizer) until the next step or <see cref="QuietGc.End"/>; finalizers pending before it have run.
 /// </summary>
+[Trait(Tier.Category, Tier.Unit)]
 public class QuietGcTests
 {
     private sealed class Finalizable

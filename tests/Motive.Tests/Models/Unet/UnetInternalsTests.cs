@@ -5,6 +5,7 @@ using TorchSharp;
 
 namespace Motive.Tests.Models;
 
+[Trait(Tier.Category, Tier.Parity)]
 public class UnetInternalsTests
 {
     [Fact]

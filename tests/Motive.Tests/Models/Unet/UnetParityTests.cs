@@ -6,6 +6,7 @@ using TorchSharp;
 
 namespace Motive.Tests.Models;
 
+[Trait(Tier.Category, Tier.Parity)]
 public class UnetParityTests
 {
     internal static UNet2DConditionModel LoadTinyUnet()

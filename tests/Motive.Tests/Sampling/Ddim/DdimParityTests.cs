@@ -7,6 +7,7 @@ using TorchSharp;
 
 namespace Motive.Tests.Sampling;
 
+[Trait(Tier.Category, Tier.Parity)]
 public class DdimParityTests
 {
     static DdimSchedule FromFixture(Parity p) => DdimSchedule.From(JsonConfig.Parse(p.Metadata["config"]));
@@ -65,6 +66,7 @@ public class DdimParityTests
     }
 }
 
+[Trait(Tier.Category, Tier.Unit)]
 public class DdimMathTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using TorchSharp;
 
 namespace Motive.Tests.Sampling;
 
+[Trait(Tier.Category, Tier.Parity)]
 public class PipelineParityTests
 {
     public static TheoryData<string> Sources => new() { "tiny-sd", "tiny-sd-single.safetensors", "tiny-sd-single.ckpt" };
@@ -26,6 +27,7 @@ public class PipelineParityTests
     }
 }
 
+[Trait(Tier.Category, Tier.Parity)]
 public class SingleFileShapeTests
 {
     [Fact]

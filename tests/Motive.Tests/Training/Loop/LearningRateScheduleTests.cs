@@ -1,8 +1,10 @@
+using Motive.Tests.Support;
 using Motive.Training.Loop;
 
 namespace Motive.Tests.Training;
 
 /// <summary>The learning-rate schedule: constant, then a linear fall towards zero over the last DecaySteps steps.</summary>
+[Trait(Tier.Category, Tier.Unit)]
 public class LearningRateScheduleTests
 {
     [Fact]

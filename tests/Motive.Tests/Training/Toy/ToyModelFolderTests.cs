@@ -8,6 +8,7 @@ using TorchSharp;
 namespace Motive.Tests.Training;
 
 /// <summary>The embedded model's folder: the standard loader reads it, the toy vocabulary covers the grammar, it fits the budget.</summary>
+[Trait(Tier.Category, Tier.Unit)]
 public class ToyModelFolderTests
 {
     [Fact]

@@ -1,3 +1,4 @@
+using Motive.Tests.Support;
 using Motive.Training.Loop;
 using Motive.Training.Toy;
 using static TorchSharp.torch;
@@ -5,6 +6,7 @@ using static TorchSharp.torch;
 namespace Motive.Tests.Training;
 
 /// <summary>The UNet objective's object weighting: which latent cells weigh more, and how the weighted mean normalises.</summary>
+[Trait(Tier.Category, Tier.Unit)]
 public class UnetObjectWeightTests
 {
     [Fact]

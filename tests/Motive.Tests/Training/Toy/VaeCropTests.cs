@@ -1,10 +1,12 @@
 using Motive.Scenes;
+using Motive.Tests.Support;
 using Motive.Training.Toy;
 using static TorchSharp.torch;
 
 namespace Motive.Tests.Training;
 
 /// <summary>The VAE's training windows: cut from the scene unchanged, and objects fill more of them than of whole scenes.</summary>
+[Trait(Tier.Category, Tier.Unit)]
 public class VaeCropTests
 {
     [Fact]

@@ -9,22 +9,11 @@ using TorchSharp;
 
 namespace Motive.Tests.Cli;
 
-/// <summary>`motive move` end to end on the fixture model: an example folder read unchanged, a real image through inversion, bad input.</summary>
+/// <summary>`motive move` end to end on the fixture model: an example folder read unchanged, a real image through inversion.</summary>
+[Trait(Tier.Category, Tier.Integration)]
 public class MoveCommandTests
 {
-    private static readonly string[] Models = ["move", "--model", Fixtures.Parity("tiny-sd"), "--raft", Fixtures.Parity("raft_large_random_fp16.pth")];
-
-    /// <summary>`move` has one --scale (classifier-free guidance, the reference's name); its scale stroke is --zoom (the two once shared --scale).</summary>
-    [Fact]
-    public void Scale_IsTheCfgScale_AndTheStrokeIsZoom()
-    {
-        var (code, o, e) = CliRunner.Run("move", "--help");
-        Assert.True(code == 0, e);
-        var lines = o.Split('\n').Select(l => l.TrimStart()).ToList();
-        Assert.Single(lines, l => l.StartsWith("--scale "));
-        Assert.Contains(lines, l => l.StartsWith("--scale ") && l.Contains("Classifier-free guidance"));
-        Assert.Contains(lines, l => l.StartsWith("--zoom ") && l.Contains("Scale factor"));
-    }
+    internal static readonly string[] Models = ["move", "--model", Fixtures.Parity("tiny-sd"), "--raft", Fixtures.Parity("raft_large_random_fp16.pth")];
 
     /// <summary>
     /// The mg_sampler fixture's inputs laid out as a reference example folder (pred.png, start_zt.pth, latents/,
@@ -117,44 +106,7 @@ public class MoveCommandTests
         Assert.InRange(moving, 0.005, 0.2);
     }
 
-    [Fact]
-    public void FlowOfTheWrongSize_IsOneLineNamingTheFile()
-    {
-        using var dir = new TempDir();
-        using var p = new Parity("mg_sampler.safetensors");
-        var example = MakeExampleFolder(dir, p);
-        using (var small = torch.zeros(1, 2, 64, 64)) TorchSaveWriter.WriteTensor(Path.Combine(example, "flows", "small.pth"), small);
-        var (code, o, e) = CliRunner.Run([.. Models, "--input-dir", example, "--target-flow", "small.pth", "--steps", "4", "--save-dir", dir.File("out")]);
-        Assert.Equal(1, code);
-        Assert.Equal($"motive: {Path.Combine(example, "flows", "small.pth")}: the flow is 64x64, the image 128x128", e.Trim());
-        Assert.Equal("", o);
-    }
-
-    [Fact]
-    public void TooSmallForRaft_IsRefusedBeforeAnyWork()
-    {
-        using var dir = new TempDir();
-        var input = dir.File("tiny.png");
-        PngWriter.Write(input, Texture(100, 70));
-        var (code, _, e) = CliRunner.Run([.. Models, "--image", input, "--translate", "6,0", "--steps", "3", "--save-dir", dir.File("out")]);
-        Assert.Equal(2, code);
-        Assert.Equal($"motive: the source image {input}: 100x70 → 128x64 is too small; RAFT needs at least 128 px on each side", e.Trim());
-    }
-
-    [Fact]
-    public void MissingStartLatent_IsOneLineNamingTheFolder()
-    {
-        using var dir = new TempDir();
-        using var p = new Parity("mg_sampler.safetensors");
-        var example = MakeExampleFolder(dir, p);
-        File.Delete(Path.Combine(example, "start_zt.pth"));
-        var (code, _, e) = CliRunner.Run([.. Models, "--input-dir", example, "--target-flow", "right.pth", "--steps", "4", "--save-dir", dir.File("out")]);
-        Assert.Equal(1, code);
-        Assert.Single(e.Trim().Split('\n'));
-        Assert.Contains($"{example}: has no start_zt.pth", e);
-    }
-
-    private static string MakeExampleFolder(TempDir dir, Parity p)
+    internal static string MakeExampleFolder(TempDir dir, Parity p)
     {
         var example = dir.File("example");
         Directory.CreateDirectory(Path.Combine(example, "flows"));
@@ -169,7 +121,7 @@ public class MoveCommandTests
     }
 
     /// <summary>A deterministic texture (stripes and a blob), the kind of picture inversion is for.</summary>
-    private static RgbImage Texture(int w, int h)
+    internal static RgbImage Texture(int w, int h)
     {
         var px = new byte[w * h * 3];
         for (int y = 0; y < h; y++)
@@ -181,5 +133,59 @@ public class MoveCommandTests
                 px[i + 2] = (byte)((x - w / 2) * (x - w / 2) + (y - h / 2) * (y - h / 2) < h * h / 16 ? 230 : 40);
             }
         return new RgbImage(w, h, px);
+    }
+}
+
+/// <summary>`motive move`'s options and bad input: one --scale, and each problem one line, found before any edit runs.</summary>
+[Trait(Tier.Category, Tier.Unit)]
+public class MoveCommandRefusalTests
+{
+    /// <summary>`move` has one --scale (classifier-free guidance, the reference's name); its scale stroke is --zoom (the two once shared --scale).</summary>
+    [Fact]
+    public void Scale_IsTheCfgScale_AndTheStrokeIsZoom()
+    {
+        var (code, o, e) = CliRunner.Run("move", "--help");
+        Assert.True(code == 0, e);
+        var lines = o.Split('\n').Select(l => l.TrimStart()).ToList();
+        Assert.Single(lines, l => l.StartsWith("--scale "));
+        Assert.Contains(lines, l => l.StartsWith("--scale ") && l.Contains("Classifier-free guidance"));
+        Assert.Contains(lines, l => l.StartsWith("--zoom ") && l.Contains("Scale factor"));
+    }
+
+    [Fact]
+    public void FlowOfTheWrongSize_IsOneLineNamingTheFile()
+    {
+        using var dir = new TempDir();
+        using var p = new Parity("mg_sampler.safetensors");
+        var example = MoveCommandTests.MakeExampleFolder(dir, p);
+        using (var small = torch.zeros(1, 2, 64, 64)) TorchSaveWriter.WriteTensor(Path.Combine(example, "flows", "small.pth"), small);
+        var (code, o, e) = CliRunner.Run([.. MoveCommandTests.Models, "--input-dir", example, "--target-flow", "small.pth", "--steps", "4", "--save-dir", dir.File("out")]);
+        Assert.Equal(1, code);
+        Assert.Equal($"motive: {Path.Combine(example, "flows", "small.pth")}: the flow is 64x64, the image 128x128", e.Trim());
+        Assert.Equal("", o);
+    }
+
+    [Fact]
+    public void TooSmallForRaft_IsRefusedBeforeAnyWork()
+    {
+        using var dir = new TempDir();
+        var input = dir.File("tiny.png");
+        PngWriter.Write(input, MoveCommandTests.Texture(100, 70));
+        var (code, _, e) = CliRunner.Run([.. MoveCommandTests.Models, "--image", input, "--translate", "6,0", "--steps", "3", "--save-dir", dir.File("out")]);
+        Assert.Equal(2, code);
+        Assert.Equal($"motive: the source image {input}: 100x70 → 128x64 is too small; RAFT needs at least 128 px on each side", e.Trim());
+    }
+
+    [Fact]
+    public void MissingStartLatent_IsOneLineNamingTheFolder()
+    {
+        using var dir = new TempDir();
+        using var p = new Parity("mg_sampler.safetensors");
+        var example = MoveCommandTests.MakeExampleFolder(dir, p);
+        File.Delete(Path.Combine(example, "start_zt.pth"));
+        var (code, _, e) = CliRunner.Run([.. MoveCommandTests.Models, "--input-dir", example, "--target-flow", "right.pth", "--steps", "4", "--save-dir", dir.File("out")]);
+        Assert.Equal(1, code);
+        Assert.Single(e.Trim().Split('\n'));
+        Assert.Contains($"{example}: has no start_zt.pth", e);
     }
 }

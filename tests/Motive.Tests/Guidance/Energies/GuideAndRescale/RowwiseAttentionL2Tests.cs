@@ -1,4 +1,5 @@
 using Motive.Guidance.Energies.GuideAndRescale;
+using Motive.Tests.Support;
 using static TorchSharp.torch;
 
 namespace Motive.Tests.Guidance;
@@ -8,6 +9,7 @@ namespace Motive.Tests.Guidance;
 /// mean((softmax(Q_cK_cᵀ/√d) − softmax(Q_iK_iᵀ/√d))²) and, by autograd through the whole maps, its gradient with respect
 /// to the current queries and keys — with more rows than one block holds, so the blocks' seams are crossed.
 /// </summary>
+[Trait(Tier.Category, Tier.Unit)]
 public class RowwiseAttentionL2Tests
 {
     [Theory]

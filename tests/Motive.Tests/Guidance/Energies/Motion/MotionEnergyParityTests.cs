@@ -6,6 +6,7 @@ using TorchSharp;
 namespace Motive.Tests.Guidance;
 
 /// <summary>The Motion Guidance energy against losses.py (fixture motion_energy: colour 100, flow 1, train-mode RAFT).</summary>
+[Trait(Tier.Category, Tier.Parity)]
 public class MotionEnergyParityTests
 {
     [Fact]
