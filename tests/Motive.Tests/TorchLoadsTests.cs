@@ -1,7 +1,9 @@
+using Motive.Tests.Support;
 using TorchSharp;
 
 namespace Motive.Tests;
 
+[Trait(Tier.Category, Tier.Unit)]
 public class TorchLoadsTests
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace Motive.Tests.Batch;
 /// losing and repeating nothing, a failing item is written beside the others and the shard goes on, and the report
 /// tabulates what ran.
 /// </summary>
+[Trait(Tier.Category, Tier.Integration)]
 public class BatchRunTests
 {
     [Fact]

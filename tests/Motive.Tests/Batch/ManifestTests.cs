@@ -9,6 +9,7 @@ using Motive.Tests.Support;
 namespace Motive.Tests.Batch;
 
 /// <summary>Manifests, sweeps, DragBench trees, shard indices from the engines, and the Slurm and Kubernetes job files.</summary>
+[Trait(Tier.Category, Tier.Unit)]
 public class ManifestTests
 {
     private const string Base = """{"method": "motion-guidance", "source": {"kind": "image", "image": "a.png"}, "motion": {"draw": {"strokes": [{"kind": "translate", "dx": 4, "dy": 0}]}}}""";

@@ -14,6 +14,7 @@ namespace Motive.Tests.IO;
 /// in success or in the one exception type of that format, within a time bound — never a crash or a hang.
 /// (1,450 cases in all; every case is reproducible from its seed.)
 /// </summary>
+[Trait(Tier.Category, Tier.Unit)]
 public class BadInputFuzzTests
 {
     static readonly TimeSpan PerCase = TimeSpan.FromSeconds(10);

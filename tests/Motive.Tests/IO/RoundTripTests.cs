@@ -11,6 +11,7 @@ using TorchSharp;
 
 namespace Motive.Tests.IO;
 
+[Trait(Tier.Category, Tier.Unit)]
 public class RoundTripTests
 {
     static torch.Tensor Sample(DType d, long[] shape, int seed)

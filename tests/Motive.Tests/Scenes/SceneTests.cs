@@ -1,8 +1,10 @@
 using Motive.Scenes;
+using Motive.Tests.Support;
 
 namespace Motive.Tests.Scenes;
 
 /// <summary>The toy world: deterministic scenes, captions that say what is drawn, objects a colour segmentation finds, exact edits.</summary>
+[Trait(Tier.Category, Tier.Unit)]
 public class SceneTests
 {
     private static readonly int[] Seeds = Enumerable.Range(100, 40).ToArray();

@@ -10,6 +10,7 @@ namespace Motive.Tests.ToyWorld;
 /// object where asked — the 20 px move lands within 3 px with IoU ≥ 0.6 against the exact ground truth, the
 /// embedded-world issue's bounds (measured 2026-12-03: 0.2 px, IoU 0.96) — and writes what it promises.
 /// </summary>
+[Trait(Tier.Category, Tier.Integration)]
 public class DemoTests
 {
     [Fact]
@@ -35,7 +36,12 @@ public class DemoTests
         Assert.True(rc == 0, re);
         Assert.Equal(File.ReadAllBytes(Path.Combine(output, "result.png")), File.ReadAllBytes(Path.Combine(replay, "result.png")));
     }
+}
 
+/// <summary>`motive demo` without its model: one clear line.</summary>
+[Trait(Tier.Category, Tier.Unit)]
+public class DemoRefusalTests
+{
     [Fact]
     public void Demo_WithAMissingModel_IsOneClearLine()
     {

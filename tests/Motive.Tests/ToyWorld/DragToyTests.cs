@@ -12,6 +12,7 @@ namespace Motive.Tests.ToyWorld;
 /// at most half as far from the target as in the unedited picture; a second drag of the same picture takes the
 /// cached LoRA (no LoRA progress) and gives the same pixels.
 /// </summary>
+[Trait(Tier.Category, Tier.Integration)]
 public class DragToyTests(ITestOutputHelper log)
 {
     [Fact]

@@ -1,5 +1,6 @@
 using Motive.Methods.GuideAndRescale;
 using Motive.Scenes;
+using Motive.Tests.Support;
 using Motive.ToyWorld;
 using Xunit.Abstractions;
 
@@ -11,6 +12,7 @@ namespace Motive.Tests.ToyWorld;
 /// take the new colour (judged by the scene tools' segmentation), the rest of the picture must stay (PSNR against the
 /// source outside the object ≥ 25 dB), and better than without the guidance (same inversion and CFG, energies 0).
 /// </summary>
+[Trait(Tier.Category, Tier.Integration)]
 public class GarToyTests(ITestOutputHelper output)
 {
     [Fact]

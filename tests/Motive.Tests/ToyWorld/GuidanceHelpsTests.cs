@@ -1,4 +1,5 @@
 using Motive.Methods.MotionGuidance;
+using Motive.Tests.Support;
 using Motive.ToyWorld;
 
 namespace Motive.Tests.ToyWorld;
@@ -10,6 +11,7 @@ namespace Motive.Tests.ToyWorld;
 /// unguided run's (same DDIM inversion and seed, so the runs differ by the guidance alone; 20 steps × 1 recursion,
 /// guidance weight 300, clip 200).
 /// </summary>
+[Trait(Tier.Category, Tier.Integration)]
 public class GuidanceHelpsTests
 {
     // The reference's clip (200) and the edit mask dilated by one cell, not the toy preset's: this asks whether guidance

@@ -13,6 +13,7 @@ namespace Motive.Tests.ToyWorld;
 /// real picture takes into an edit). On the random-weight fixture model this could not be asked (its inversion is no
 /// reconstruction); here it closes that point. Measured 2026-12-02: 32.8–37.3 dB.
 /// </summary>
+[Trait(Tier.Category, Tier.Integration)]
 public partial class InversionClosenessTests(ITestOutputHelper output)
 {
     [Fact]

@@ -14,6 +14,7 @@ namespace Motive.Tests.ToyWorld;
 /// object's centroid error and IoU; the message lists every metric where it is better. `motive batch report` on the
 /// folder gives the same numbers.
 /// </summary>
+[Trait(Tier.Category, Tier.Integration)]
 public class ReducedBenchTests(ITestOutputHelper output)
 {
     [Fact]

@@ -1,11 +1,10 @@
 using Microsoft.Playwright;
-using Motive.Tests.Support;
 
 namespace Motive.Tests.Web;
 
 /// <summary>
 /// Debian's chromium driven by Playwright (which cannot download its own browsers here): launched through its
-/// executable path. A missing browser fails the test with what to install; .ci/run installs it.
+/// executable path. A missing browser fails the test with one line naming .ci/chromium-up, which installs it (.ci/run runs it).
 /// </summary>
 public static class Browser
 {
@@ -14,7 +13,7 @@ public static class Browser
         get
         {
             var path = Environment.GetEnvironmentVariable("MOTIVE_CHROMIUM") is { Length: > 0 } p ? p : "/usr/bin/chromium";
-            if (!File.Exists(path)) Assert.Fail($"no browser at {path}: install Debian's chromium (apt-get install -y chromium; .ci/run does) or set MOTIVE_CHROMIUM");
+            if (!File.Exists(path)) Assert.Fail($"no browser at {path}: .ci/chromium-up installs Debian's chromium (.ci/run runs it), or set MOTIVE_CHROMIUM");
             return path;
         }
     }
@@ -31,12 +30,16 @@ public static class Browser
         return (playwright, browser);
     }
 
-    /// <summary>Where the browser tests leave their screenshots: artifacts/editor in the repository (MOTIVE_ARTIFACTS overrides).</summary>
+    /// <summary>
+    /// Where the browser tests leave their screenshots: $MOTIVE_ARTIFACTS/editor (.ci/run sets it to the repository's
+    /// artifacts/), else motive-artifacts/editor in the temp folder: a test writes nowhere else unless asked.
+    /// </summary>
     public static string Artifacts
     {
         get
         {
-            var dir = Environment.GetEnvironmentVariable("MOTIVE_ARTIFACTS") is { Length: > 0 } a ? Path.Combine(a, "editor") : Path.Combine(Fixtures.RepoRoot, "artifacts", "editor");
+            var root = Environment.GetEnvironmentVariable("MOTIVE_ARTIFACTS") is { Length: > 0 } a ? a : Path.Combine(Path.GetTempPath(), "motive-artifacts");
+            var dir = Path.Combine(root, "editor");
             Directory.CreateDirectory(dir);
             return dir;
         }

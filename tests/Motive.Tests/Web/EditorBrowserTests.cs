@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using Motive.Scenes;
+using Motive.Tests.Support;
 using Motive.Web;
 
 namespace Motive.Tests.Web;
@@ -10,6 +11,7 @@ namespace Motive.Tests.Web;
 /// scene, click its front object, drag an arrow, see the warp preview, run a short edit and watch its progress and
 /// live preview, get the result, then start a second run and cancel it. Each stage's screenshot is kept.
 /// </summary>
+[Trait(Tier.Category, Tier.Browser)]
 public class EditorBrowserTests
 {
     [Fact]

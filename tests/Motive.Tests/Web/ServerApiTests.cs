@@ -11,6 +11,7 @@ namespace Motive.Tests.Web;
 /// `motive serve` on loopback, through its HTTP API as a client sees it: every endpoint on the embedded model, the
 /// toy world's truth for what the previews show, and the refusals (each one problem+json line and a 4xx).
 /// </summary>
+[Trait(Tier.Category, Tier.Integration)]
 public class ServerApiTests
 {
     private static readonly Scene Scene1 = SceneGenerator.Generate(1, 128, 128);

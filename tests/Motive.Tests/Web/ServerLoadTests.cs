@@ -14,6 +14,7 @@ namespace Motive.Tests.Web;
 /// and the server's memory stays flat while old results are pruned.
 /// </summary>
 [Collection(SerialCollection.Name)]
+[Trait(Tier.Category, Tier.Integration)]
 public class ServerLoadTests(ITestOutputHelper output)
 {
     [Fact]

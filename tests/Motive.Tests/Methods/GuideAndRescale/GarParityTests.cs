@@ -12,6 +12,7 @@ namespace Motive.Tests.Methods.GuideAndRescale;
 /// the four shipped configs (energies, per-layer attention terms, ∂E/∂z, rescale factor, ε̂), and a whole shortened
 /// GuidanceEditing run (inversion latents, per-step energies and norms, ε̂ and latent per step, final latent and image).
 /// </summary>
+[Trait(Tier.Category, Tier.Parity)]
 public class GarParityTests
 {
     private static ReplayReport Replay(string fixture) => GarReplay.Check(Fixtures.Parity(fixture));
