@@ -3,7 +3,7 @@
 // moves) and the picture forward-warped by it, exactly as the run will build it.
 import { $, el, postJson, status, showPicture, loadImage } from "./api.js";
 import { stage, draw, toolButton, arrow, dot } from "./stage.js";
-import { regionShape, pointPairs } from "./shapes.js";
+import { regionShape, pointPairs, regionPicture } from "./shapes.js";
 
 const SLIDERS = [
   { name: "rotate", label: "Rotate", min: -180, max: 180, step: 1, rest: 0, show: v => v + "°" },
@@ -96,16 +96,21 @@ export function motionInput(input, given) {
   async function refresh() {   // the server's flow (arrows, region) and forward warp of the current motion
     const m = await spec();
     hint.textContent = m.strokes.length ? describe(m) : m.region ? `region ${m.region}; now say how it moves` : "no motion yet";
-    if (!stage.image || (!m.strokes.length && !m.region)) { flow = null; draw(); return; }
-    const ask = { image: stage.image.id, motion: m.strokes.length ? m : { strokes: [{ kind: "translate", dx: 0, dy: 0 }], region: m.region } };
+    if (!stage.image || (!m.strokes.length && !m.region)) { flow = null; warp = null; showPicture($("warp-image"), null); draw(); return; }
+    if (!m.strokes.length) {
+      warp = null;
+      showPicture($("warp-image"), null);
+      flow = { arrows: [], regionImage: await regionPicture(m.region) };
+      draw();
+      return;
+    }
+    const ask = { image: stage.image.id, motion: m };
     flow = await (await postJson("/preview/flow", ask)).json();
     flow.regionImage = await loadImage(flow.region);
     draw();
-    if (m.strokes.length) {
-      warp = URL.createObjectURL(await (await postJson("/preview/warp", ask)).blob());
-      showPicture($("warp-image"), warp);
-      status(`warp preview: ${flow.moving_pixels} pixels move`);
-    }
+    warp = URL.createObjectURL(await (await postJson("/preview/warp", ask)).blob());
+    showPicture($("warp-image"), warp);
+    status(`warp preview: ${flow.moving_pixels} pixels move`);
   }
 
   return {

@@ -1,5 +1,6 @@
 // What is drawn over the picture, as requests say it: a region (a click, rectangle, ellipse or painted brush) and
 // handle → target point pairs. Each comes with its tools, its marks on the stage and its text.
+import { postJson, loadImage } from "./api.js";
 import { stage, blankMask, paint, uploadCanvas, dot, arrow } from "./stage.js";
 
 const round1 = v => Math.round(v * 10) / 10;
@@ -88,6 +89,12 @@ export function regionShape({ brush, changed }) {
     up: changed,
   });
   return s;
+}
+
+/** What a region's text selects on the stage's picture, as the server reads it: where a 1 px move would move things. */
+export async function regionPicture(text) {
+  const ask = { image: stage.image.id, motion: { strokes: [{ kind: "translate", dx: 1, dy: 0 }], region: text } };
+  return loadImage((await (await postJson("/preview/flow", ask)).json()).region);
 }
 
 /** Handle → target pairs [x1, y1, x2, y2] clicked on the picture: a handle, then its target. */

@@ -1,9 +1,9 @@
 // One small renderer per kind of input a method describes (its "widget"). Each returns
 // {input, el, value(), restore(v), clear?(), draw?(g, k), shown?()}: value() is what goes at the input's key in the
 // request (undefined: not given), restore(v) shows a request's value again. The Motion input is in motion.js.
-import { el, postJson, loadImage } from "./api.js";
+import { el } from "./api.js";
 import { stage, draw, toolButton, blankMask, paint, uploadCanvas } from "./stage.js";
-import { regionShape, pointPairs } from "./shapes.js";
+import { regionShape, pointPairs, regionPicture } from "./shapes.js";
 import { motionInput } from "./motion.js";
 
 /**
@@ -107,10 +107,7 @@ function regionInput(input, given) {
     const text = shape.text();
     hint.textContent = text ? `region ${text}` : "no region: everywhere";
     selected = null;
-    if (text && stage.image) {
-      const ask = { image: stage.image.id, motion: { strokes: [{ kind: "translate", dx: 0, dy: 0 }], region: text } };
-      selected = await loadImage((await (await postJson("/preview/flow", ask)).json()).region);
-    }
+    if (text && stage.image) selected = await regionPicture(text);
     draw();
   };
   const shape = regionShape({ brush: false, changed: () => { given(); return show(); } });

@@ -128,7 +128,7 @@ public class EditorBrowserTests(ITestOutputHelper output)
         Assert.True(Math.Abs(click[0] - front.X) <= 1 && Math.Abs(click[1] - front.Y) <= 1, $"clicked at {click[0]},{click[1]}, the object is at {front.X:0.0},{front.Y:0.0}");
 
         // Opening the result.png (as dropping it would) restores its edit: method, region, motion, steps.
-        await e.OpenLastResult(h, "mg-result.png");
+        await e.OpenLastResult(h, "mg.result.png");
         await Assertions.Expect(e.Status).ToContainTextAsync("restored a Motion Guidance edit");
         await Assertions.Expect(e.Hint("motion.draw")).ToContainTextAsync("translate 12,0 of region click:");
         await Assertions.Expect(e.Field("settings.steps")).ToHaveValueAsync("20");

@@ -42,6 +42,13 @@ public class EditorMethodsBrowserTests
         await e.Click(x, y);
         await Assertions.Expect(e.Hint("region")).ToHaveTextAsync($"region click:{x},{y}");
         await Assertions.Expect(e.Hint("mask")).ToHaveTextAsync("nothing painted");
+        // The stage shades what the click selects (the server's reading of the region): light over the object, dark
+        // over the background.
+        async Task<int> Shade(double px, double py) => await e.Page.EvalOnSelectorAsync<int>("#overlay",
+            $"c => c.getContext('2d').getImageData(Math.round({px} * c.width / 128), Math.round({py} * c.height / 128), 1, 1).data[0]");
+        for (var until = DateTime.UtcNow.AddSeconds(10); await Shade(x + 10, y - 10) < 200 && DateTime.UtcNow < until;) await Task.Delay(100);
+        Assert.True(await Shade(x + 10, y - 10) >= 200, "the clicked object is not shaded light");
+        Assert.Equal(0, await Shade(2, 2));
         await e.Shot("drag-1-points-and-region");
 
         await e.Field("settings.lora_steps").FillAsync("2");
@@ -57,7 +64,7 @@ public class EditorMethodsBrowserTests
         Assert.Equal(2, run["settings"]!["max_iterations"]!.GetValue<int>());
         Assert.Equal(Captions.Of(Scene1), run["prompt"]!.GetValue<string>());
 
-        await e.OpenLastResult(h, "drag-result.png");
+        await e.OpenLastResult(h, "drag.result.png");
         await Assertions.Expect(e.Status).ToContainTextAsync("restored a DragDiffusion edit");
         await Assertions.Expect(e.Hint("drags")).ToHaveTextAsync($"({x},{y}) → ({x + 8},{y})");
         await Assertions.Expect(e.Hint("region")).ToHaveTextAsync($"region click:{x},{y}");
@@ -94,7 +101,7 @@ public class EditorMethodsBrowserTests
         Assert.Equal(3, run["settings"]!["steps"]!.GetValue<int>());
 
         await e.Field("target_prompt").FillAsync("");
-        await e.OpenLastResult(h, "gar-result.png");
+        await e.OpenLastResult(h, "gar.result.png");
         await Assertions.Expect(e.Status).ToContainTextAsync("restored a Guide-and-Rescale edit");
         await Assertions.Expect(e.Field("target_prompt")).ToHaveValueAsync(target);
         await Assertions.Expect(e.Field("settings.steps")).ToHaveValueAsync("3");
