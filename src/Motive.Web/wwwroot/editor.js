@@ -53,6 +53,8 @@ function selectMethod(name) {
   for (const b of document.querySelectorAll("#method-tabs button")) b.classList.toggle("active", b.dataset.method === name);
   for (const p of panels) p.el.hidden = p !== current;
   stage.inputs = current.inputs;
+  const drawn = current.inputs.some(w => w.draw);   // whether this method takes anything drawn on the picture
+  $("stage-hint").hidden = $("clear").hidden = !drawn;
   selectTool(null);
   showPicture($("warp-image"), null);
   for (const w of current.inputs) if (w.shown) w.shown();

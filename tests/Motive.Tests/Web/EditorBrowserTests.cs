@@ -81,6 +81,8 @@ public class EditorBrowserTests(ITestOutputHelper output)
                 if (key.StartsWith("settings.") && widget is "number" or "integer" && m["settings"]![key["settings.".Length..]] is JsonValue d)
                     Assert.Equal(d.ToJsonString(), await e.Field(key).GetAttributeAsync("placeholder"));
             }
+            await e.Page.Locator(".method-panel:not([hidden]) details").EvaluateAllAsync<int>("ds => { ds.forEach(d => d.open = true); return ds.length; }");
+            await e.Shot("panel-" + m["name"]!.GetValue<string>());
         }
         e.NoErrors();
     }
@@ -128,6 +130,8 @@ public class EditorBrowserTests(ITestOutputHelper output)
         Assert.True(Math.Abs(click[0] - front.X) <= 1 && Math.Abs(click[1] - front.Y) <= 1, $"clicked at {click[0]},{click[1]}, the object is at {front.X:0.0},{front.Y:0.0}");
 
         // Opening the result.png (as dropping it would) restores its edit: method, region, motion, steps.
+        await page.ClickAsync("#clear");
+        await Assertions.Expect(e.Hint("motion.draw")).ToHaveTextAsync("no motion yet");
         await e.OpenLastResult(h, "mg.result.png");
         await Assertions.Expect(e.Status).ToContainTextAsync("restored a Motion Guidance edit");
         await Assertions.Expect(e.Hint("motion.draw")).ToContainTextAsync("translate 12,0 of region click:");

@@ -64,6 +64,9 @@ public class EditorMethodsBrowserTests
         Assert.Equal(2, run["settings"]!["max_iterations"]!.GetValue<int>());
         Assert.Equal(Captions.Of(Scene1), run["prompt"]!.GetValue<string>());
 
+        await e.Page.ClickAsync("#clear");
+        await Assertions.Expect(e.Hint("drags")).ToHaveTextAsync("no points yet");
+        await Assertions.Expect(e.Hint("region")).ToHaveTextAsync("no region: everywhere");
         await e.OpenLastResult(h, "drag.result.png");
         await Assertions.Expect(e.Status).ToContainTextAsync("restored a DragDiffusion edit");
         await Assertions.Expect(e.Hint("drags")).ToHaveTextAsync($"({x},{y}) → ({x + 8},{y})");
@@ -100,6 +103,7 @@ public class EditorMethodsBrowserTests
         Assert.Equal("ours_nonstyle_best", run["settings"]!["preset"]!.GetValue<string>());
         Assert.Equal(3, run["settings"]!["steps"]!.GetValue<int>());
 
+        await Assertions.Expect(e.Page.Locator("#clear")).ToBeHiddenAsync();   // nothing is drawn for this method
         await e.Field("target_prompt").FillAsync("");
         await e.OpenLastResult(h, "gar.result.png");
         await Assertions.Expect(e.Status).ToContainTextAsync("restored a Guide-and-Rescale edit");

@@ -110,7 +110,6 @@ public sealed class EditorPage : IAsyncDisposable
         var jobs = JsonNode.Parse(await h.Client.GetStringAsync("api/v1/jobs"))!.AsArray();
         var png = Path.Combine(Browser.Artifacts, name);
         await File.WriteAllBytesAsync(png, await h.Client.GetByteArrayAsync($"api/v1/jobs/{jobs[^1]!["id"]}/files/result.png"));
-        await Page.ClickAsync("#clear");
         await Page.SetInputFilesAsync("#open-file", png);
     }
 
