@@ -10,6 +10,7 @@ namespace Motive.Tests.Replays;
 /// Which LoRA `motive selftest drag` puts on the UNet: the recording's own `lora` metadata (none, or a path beside the
 /// recording), for every format, `--lora` only overriding; and a drag_update recording made with a LoRA replays.
 /// </summary>
+[Trait(Tier.Category, Tier.Parity)]
 public class DragLoraChoiceTests
 {
     [Fact]

@@ -46,7 +46,7 @@ public class ServerApiTests
         foreach (var path in new[] { "/api/v1/images", "/api/v1/jobs", "/api/v1/jobs/{id}/events", "/api/v1/preview/warp", "/api/v1/methods" })
             Assert.True(doc["paths"]![path] is not null, $"the OpenAPI document lacks {path}");
         var page = await h.Client.GetStringAsync("");
-        Assert.Contains("<script src=\"/editor.js\">", page);
+        Assert.Contains("<script type=\"module\" src=\"/editor.js\">", page);
         Assert.Contains("EventSource", await h.Client.GetStringAsync("editor.js"));
     }
 

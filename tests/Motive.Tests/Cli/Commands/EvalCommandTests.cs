@@ -3,6 +3,7 @@ using Motive.Tests.Support;
 namespace Motive.Tests.Cli;
 
 /// <summary>`motive eval toy` is the quality evaluation; `motive bench toy`, its old spelling, still runs it, hidden, naming the new one.</summary>
+[Trait(Tier.Category, Tier.Unit)]
 public class EvalCommandTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using Motive.Tests.Support;
 namespace Motive.Tests.Models;
 
 /// <summary>Where the embedded model is found, and the error when it is nowhere.</summary>
+[Trait(Tier.Category, Tier.Unit)]
 public class EmbeddedModelTests
 {
     [Fact]
