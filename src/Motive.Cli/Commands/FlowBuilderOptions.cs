@@ -57,7 +57,7 @@ public sealed class FlowBuilderOptions(bool zoomOnly = false)
     public static (double, double) Pair(string s, string what, char sep = ',') => Numbers.Pair(s, what, sep);
 
     /// <summary>Runs a library parse and puts the option's name before its message (the library speaks of strokes, not options).</summary>
-    private static T Option<T>(string name, Func<T> parse)
+    internal static T Option<T>(string name, Func<T> parse)
     {
         try
         {

@@ -113,7 +113,7 @@ public static class MethodCommand
                 var list = new JsonArray();
                 foreach (var p in pairs)
                 {
-                    var pair = Hint(option.Name, () => Motive.Models.Flow.DragPair.Parse(p));
+                    var pair = FlowBuilderOptions.Option(option.Name, () => Motive.Models.Flow.DragPair.Parse(p));
                     list.Add(new JsonObject { ["x1"] = pair.X1, ["y1"] = pair.Y1, ["x2"] = pair.X2, ["y2"] = pair.Y2 });
                 }
                 return list;
@@ -164,10 +164,4 @@ public static class MethodCommand
         JsonValue v when v.TryGetValue<double>(out var x) => x.ToString(CultureInfo.InvariantCulture),
         _ => node.ToJsonString().Trim('"').ToLowerInvariant(),
     };
-
-    private static T Hint<T>(string option, Func<T> parse)
-    {
-        try { return parse(); }
-        catch (ArgumentException e) { throw new ArgumentException($"{option}: {e.Message}", e); }
-    }
 }

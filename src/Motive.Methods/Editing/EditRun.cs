@@ -19,9 +19,6 @@ public sealed class EditRun : IDisposable
         this.models = models;
     }
 
-    /// <summary>The method that runs the request.</summary>
-    public IEditMethod Method => EditMethods.For(plan.Request);
-
     /// <summary>The request with every default filled in: what run.json records.</summary>
     public EditRequest Request => plan.Request;
 
