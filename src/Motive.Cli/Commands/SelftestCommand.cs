@@ -19,6 +19,7 @@ public static class SelftestCommand
         cmd.Add(Sampler());
         cmd.Add(Drag());
         cmd.Add(Gar());
+        cmd.Add(P2p());
         return cmd;
     }
 
@@ -57,6 +58,22 @@ public static class SelftestCommand
         var cmd = new Command("gar", "Replay a recorded Guide-and-Rescale run (noise rescaling, one guided step per config, or a whole edit), every setting from its metadata, and compare every recorded tensor.")
             { file, model };
         cmd.SetAction((r, cancel) => Print(r, GarReplay.Check(Existing(r.GetValue(file)!), r.GetValue(model), cancel)));
+        return cmd;
+    }
+
+    private static Command P2p()
+    {
+        var file = new Argument<string>("file") { Description = "A recorded run in the p2p_replace, p2p_refine, p2p_reweight or null_text format (.safetensors)." };
+        var model = ModelOption();
+        var all = new Option<bool>("--all") { Description = "Print every check, not only the summary." };
+        var cmd = new Command("p2p", "Replay a recorded Prompt-to-Prompt run (word swap, refinement, re-weighting with LocalBlend) or null-text inversion with its reconstruction and edit, every setting from its metadata, and compare every recorded tensor.")
+            { file, model, all };
+        cmd.SetAction((r, cancel) =>
+        {
+            var report = P2pReplay.Check(Existing(r.GetValue(file)!), r.GetValue(model), cancel);
+            if (r.GetValue(all)) foreach (var c in report.Checks) r.InvocationConfiguration.Output.WriteLine($"{(c.Ok ? "ok  " : "FAIL")} {c.Closeness,6:0.00} {c}");
+            return Print(r, report);
+        });
         return cmd;
     }
 

@@ -9,7 +9,7 @@ namespace Motive.Models.Blocks;
 /// <summary>
 /// diffusers' Attention (the processor folded in): multi-head attention over tokens (B, N, C), self-attention
 /// when no context is given. Fused (scaled_dot_product_attention) by default; the explicit path computes the
-/// probabilities softmax(QKᵀ·scale) so that hooks can read them. LoRA adapters wrap the four projections.
+/// probabilities softmax(QKᵀ·scale) so that hooks can read or replace them. LoRA adapters wrap the four projections.
 /// </summary>
 public sealed class Attention : nn.Module
 {
@@ -50,7 +50,8 @@ public sealed class Attention : nn.Module
         v = v.view(b, m, heads, d).transpose(1, 2);
 
         FlopCount.Attention(b * heads, n, m, d);
-        bool capture = hooks?.CaptureProbs?.Invoke(Path) == true;
+        var site = hooks?.CaptureProbs is null ? null : new AttentionSite(Path, context is not null, n);
+        bool capture = site is not null && hooks!.CaptureProbs!(site);
         if (hooks?.CaptureQueryKeys?.Invoke(Path) == true) hooks.OnQueryKeys?.Invoke(Path, q, k);
         Tensor o;
         if (capture || hooks?.ExplicitAttention == true)
@@ -59,7 +60,7 @@ public sealed class Attention : nn.Module
             using (var scores = matmul(q, k.transpose(-1, -2)))
             using (var scaled = scores.mul(1.0 / Math.Sqrt(d)))
                 probs = scaled.softmax(-1);   // (B, h, N, M); the two N×M temporaries freed at once (a graph keeps what it needs)
-            if (capture) hooks!.OnAttentionProbs?.Invoke(Path, probs);
+            if (capture && hooks!.OnAttentionProbs is { } control) probs = control(site!, probs);
             o = matmul(probs, v);
         }
         else

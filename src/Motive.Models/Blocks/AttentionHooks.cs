@@ -3,9 +3,20 @@ using static TorchSharp.torch;
 namespace Motive.Models.Blocks;
 
 /// <summary>
+/// One attention call as a controller sees it: the module's state-dict path (e.g.
+/// "up_blocks.1.attentions.0.transformer_blocks.0.attn2"), whether it attends to the text (cross) or to the picture
+/// (self), and its number of query positions (h·w of its level).
+/// </summary>
+public sealed record AttentionSite(string Path, bool IsCross, long Queries)
+{
+    /// <summary>down | mid | up: the part of the UNet the module sits in (Prompt-to-Prompt's place_in_unet).</summary>
+    public string Place => Path.StartsWith("down", StringComparison.Ordinal) ? "down" : Path.StartsWith("mid", StringComparison.Ordinal) ? "mid" : "up";
+}
+
+/// <summary>
 /// What a method wants to see inside a network during one forward pass: attention probabilities of chosen
-/// attention modules (computed by the explicit softmax path) and intermediate outputs of chosen modules,
-/// which it may also replace (Guide-and-Rescale and DragDiffusion read; later methods may steer).
+/// attention calls (computed by the explicit softmax path), which it may replace (Prompt-to-Prompt), and intermediate
+/// outputs of chosen modules, which it may also replace (DragDiffusion reads them).
 /// Module paths are the state-dict prefixes, e.g. "up_blocks.1.attentions.0.transformer_blocks.0.attn1".
 /// </summary>
 public sealed class NetworkHooks
@@ -13,10 +24,17 @@ public sealed class NetworkHooks
     /// <summary>Use softmax(QKᵀ/√d)·V everywhere instead of fused attention (the reference's "classic" path).</summary>
     public bool ExplicitAttention { get; init; }
 
-    /// <summary>Which attention modules report their probabilities (B, heads, Nq, Nk).</summary>
-    public Func<string, bool>? CaptureProbs { get; init; }
+    /// <summary>
+    /// Which attention calls go through the explicit path and hand their probabilities to <see cref="OnAttentionProbs"/>;
+    /// the others stay fused (so a controller that touches few calls keeps most of the fused speed).
+    /// </summary>
+    public Func<AttentionSite, bool>? CaptureProbs { get; init; }
 
-    public Action<string, Tensor>? OnAttentionProbs { get; init; }
+    /// <summary>
+    /// Called with the probabilities softmax(QKᵀ/√d) (B, heads, Nq, Nk) of a captured call; returns the probabilities
+    /// that multiply V (the same tensor to only read).
+    /// </summary>
+    public Func<AttentionSite, Tensor, Tensor>? OnAttentionProbs { get; init; }
 
     /// <summary>
     /// Which attention modules report their queries and keys (B, heads, N, d), split into heads, before the 1/√d scale:

@@ -150,6 +150,21 @@ public sealed partial class ClipTokenizer
         return result;
     }
 
+    /// <summary>
+    /// One token's text as CLIP's decode gives it: the byte characters back to UTF-8 (a broken sequence becomes U+FFFD),
+    /// the word-end mark "&lt;/w&gt;" a space, then trimmed (Prompt-to-Prompt locates words by these texts' lengths).
+    /// </summary>
+    public string Decode(long id)
+    {
+        _byId ??= _vocab.GroupBy(p => p.Value).ToDictionary(g => g.Key, g => g.First().Key);
+        if (!_byId.TryGetValue((int)id, out var token)) throw new ArgumentException($"token id {id} is not in the vocabulary");
+        var bytes = token.Replace("</w>", "").Select(c => ByteFromChar.TryGetValue(c, out var b) ? b : (byte)'?').ToArray();
+        return Encoding.UTF8.GetString(bytes).Trim();
+    }
+
+    private Dictionary<int, string>? _byId;
+    private static readonly Dictionary<char, byte> ByteFromChar = Enumerable.Range(0, 256).ToDictionary(b => ByteToChar[b][0], b => (byte)b);
+
     /// <summary>The 256 byte characters in the order CLIP's vocabulary lists them (printable bytes first), the start of any CLIP vocabulary.</summary>
     public static IReadOnlyList<string> ByteAlphabet =>
         // Printable bytes stand for themselves (chars below 256), the others were moved to 256 and up; each group in byte order.
