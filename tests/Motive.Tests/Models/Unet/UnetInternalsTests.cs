@@ -19,8 +19,8 @@ public class UnetInternalsTests
         var hooks = new NetworkHooks
         {
             ExplicitAttention = true,
-            CaptureProbs = path => path.EndsWith(".attn1", StringComparison.Ordinal),
-            OnAttentionProbs = (path, pr) => probs[path] = pr[0, ..2].detach().clone(),
+            CaptureProbs = site => !site.IsCross,
+            OnAttentionProbs = (site, pr) => { probs[site.Path] = pr[0, ..2].detach().clone(); return pr; },
             OnFeature = (path, t) => { if (wanted.Contains(path)) features[path] = t.detach().clone(); return t; },
         };
         using var _ = torch.no_grad();
