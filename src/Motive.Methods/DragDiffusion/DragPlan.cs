@@ -97,7 +97,7 @@ public sealed class DragPlan(DragRequest request, ModelRef model, DragSettings s
     {
         if (Settings.Lora.Steps == 0) return "none";
         var lo = Settings.Lora with { Resolution = Settings.Lora.Resolution ?? sd.NativeSize };
-        var cached = LoraCache.PathFor(session.Cache, pixels.data<byte>().ToArray(), RunSize.Width, RunSize.Height, Request.Prompt ?? "", Model, lo);
+        var cached = CacheKeys.PathFor(session.Cache, "drag-lora", pixels.data<byte>().ToArray(), RunSize.Width, RunSize.Height, Request.Prompt ?? "", Model, lo);
         if (File.Exists(cached))
         {
             UnetLora.Load(sd.Unet, cached);

@@ -1,6 +1,7 @@
 using Motive.Methods.DragDiffusion;
 using Motive.Methods.GuideAndRescale;
 using Motive.Methods.MotionGuidance;
+using Motive.Methods.PromptToPrompt;
 
 namespace Motive.Methods.Editing;
 
@@ -12,6 +13,7 @@ public static class EditMethods
         new MotionGuidanceMethod(),
         new DragMethod(),
         new GarMethod(),
+        new P2pMethod(),
     ];
 
     public static IEditMethod Get(string name) =>

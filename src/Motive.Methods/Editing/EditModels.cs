@@ -62,6 +62,25 @@ public sealed class EditModels(string device = "cpu", double? maxMemoryMiB = nul
         };
     }
 
+    /// <summary>
+    /// What a cache key needs of a model: its path, dtype and variant, and the size and time of every file in it (its
+    /// training/ folder left out), so that a changed weight file gives another key.
+    /// </summary>
+    public static string Identity(ModelRef model)
+    {
+        var path = Path.GetFullPath(model.Path ?? EmbeddedModel.Dir);
+        var files = Directory.Exists(path)
+            ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Where(f => !f.Contains($"{Path.DirectorySeparatorChar}training{Path.DirectorySeparatorChar}")).Order(StringComparer.Ordinal)
+            : new[] { path }.AsEnumerable();
+        var sb = new System.Text.StringBuilder(path).Append('|').Append(model.Dtype).Append('|').Append(model.Variant);
+        foreach (var f in files)
+        {
+            var info = new FileInfo(f);
+            sb.Append('|').Append(Path.GetRelativePath(path, f)).Append(':').Append(info.Length).Append(':').Append(info.LastWriteTimeUtc.Ticks);
+        }
+        return sb.ToString();
+    }
+
     /// <summary>fp32 | fp16 | bf16 (or their long names).</summary>
     public static ScalarType ParseDType(string name) => name switch
     {

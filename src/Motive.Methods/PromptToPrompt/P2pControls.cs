@@ -1,0 +1,65 @@
+using Motive.Models.Clip;
+using static TorchSharp.torch;
+
+namespace Motive.Methods.PromptToPrompt;
+
+/// <summary>
+/// A request's controller: the edit (word swap, refinement, re-weighting on its own or over either), its schedules
+/// and LocalBlend, for a run of N steps on an h×w latent. The self-attention maps replaced are those
+/// of the levels at a quarter of the latent side and smaller (predict.py's ≤ 16² at 512²) for a generated source, at
+/// half and smaller (the null-text notebook's ≤ 32²) for a picture, as the two references do.
+/// </summary>
+public static class P2pControls
+{
+    public static AttentionControl Build(ClipTokenizer tokenizer, string source, string target, P2pSettings s, int steps, long h, long w, bool picture)
+    {
+        string[] prompts = [source, target];
+        var edit = s.Edit!;
+        ICrossAttentionEdit? basis = edit == "reweight" ? null
+            : source.Split(' ').Length == target.Split(' ').Length && edit == "replace"
+                ? new WordSwap(TokenAlignment.Replacement(tokenizer, source, target).unsqueeze(0))
+                : Refined(tokenizer, source, target);
+        var weights = s.WordWeights();
+        foreach (var (word, _) in weights)
+            if (WordTokens.Of(tokenizer, target, word).Length == 0) throw new ArgumentException($"reweight: the target prompt has no word \"{word}\"");
+        ICrossAttentionEdit cross = weights.Count > 0 ? new Reweighting(EditSchedules.Equalizer(tokenizer, target, weights), basis) : basis!;
+        var alpha = EditSchedules.CrossReplaceAlpha(tokenizer, prompts, steps, s.CrossReplace!.Value, s.WordWindows());
+        var self = EditSchedules.SelfReplaceSteps(steps, s.SelfReplace!.Value);
+        long side = picture ? 2 : 4;
+        long selfMax = ((h + side - 1) / side) * ((w + side - 1) / side);
+        return new AttentionControl(2, cross, alpha, self, selfMax, Blend(tokenizer, prompts, s, steps));
+    }
+
+    private static Refinement Refined(ClipTokenizer tokenizer, string source, string target)
+    {
+        var (mapper, alphas) = TokenAlignment.Refinement(tokenizer, source, target);
+        return new Refinement(tensor(mapper).unsqueeze(0), tensor(alphas).unsqueeze(0));
+    }
+
+    /// <summary>LocalBlend over the blend words (each looked up in both prompts), or null when none are given.</summary>
+    public static LocalBlend? Blend(ClipTokenizer tokenizer, IReadOnlyList<string> prompts, P2pSettings s, int steps)
+    {
+        var words = (s.BlendWords ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length == 0) return null;
+        var layers = zeros(prompts.Count, 77);
+        foreach (var word in words)
+        {
+            var found = prompts.Select(p => WordTokens.Of(tokenizer, p, word)).ToList();
+            if (found.All(f => f.Length == 0)) throw new ArgumentException($"blend_words: neither prompt has the word \"{word}\"");
+            for (int i = 0; i < prompts.Count; i++)
+                foreach (var k in found[i]) layers[i, k] = 1;
+        }
+        return new LocalBlend(layers, s.BlendThreshold!.Value, (int)(s.BlendStart!.Value * steps));
+    }
+
+    /// <summary>The edited prompt's token positions to show the maps of: the changed, re-weighted and blend words.</summary>
+    public static IReadOnlyList<(string Word, int Token)> ShownTokens(ClipTokenizer tokenizer, string source, string target, P2pSettings s)
+    {
+        var sourceWords = source.Split(' ').ToHashSet();
+        var words = target.Split(' ').Where(w => !sourceWords.Contains(w))
+            .Concat(s.WordWeights().Select(p => p.Word))
+            .Concat((s.BlendWords ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Distinct().ToList();
+        return words.SelectMany(w => WordTokens.Of(tokenizer, target, w).Select(k => (w, k))).DistinctBy(p => p.k).ToList();
+    }
+}

@@ -1,0 +1,37 @@
+using Motive.IO.Images;
+using Motive.Methods.Editing;
+
+namespace Motive.Methods.PromptToPrompt;
+
+/// <summary>
+/// Prompt-to-Prompt behind the seam: <see cref="Plan(P2pRequest, IEditInputs)"/> fills the settings (model preset,
+/// then the reference), checks the prompts against the edit kind and reads the picture, if any, before any model loads.
+/// </summary>
+public sealed class P2pMethod : EditMethod<P2pRequest, P2pSettings>
+{
+    public const string MethodName = "prompt-to-prompt";
+
+    public override string Name => MethodName;
+
+    public override P2pSettings Reference => P2pSettings.Reference;
+
+    public override MethodDescription Description => P2pDescription.Of;
+
+    public override IEditPlan Plan(P2pRequest request, IEditInputs inputs)
+    {
+        request.Validate();
+        var model = EditModels.Resolve(request.Model, inputs);
+        var settings = Editing.SettingsLayers.Over(request.Settings, Defaults(model.Path));
+        var edit = settings.Check(request.SourcePrompt!, request.TargetPrompt!);
+        int width = settings.Width ?? EditModels.NativeSize(model);
+        RgbImage? picture = null;
+        (int Width, int Height) run = (RunSize.Of(width, width, width).Width, RunSize.Of(width, width, width).Width);
+        if (request.Image is { } image)
+        {
+            picture = ImageReader.Read(inputs.Resolve(image, InputKind.Image));
+            EditLimits.CheckSize($"the image {image}", picture.Width, picture.Height);
+            run = RunSize.Of(picture.Width, picture.Height, width);
+        }
+        return new P2pPlan(request with { Settings = settings with { Width = width, Edit = edit } }, model, edit, picture, run);
+    }
+}
