@@ -5,9 +5,8 @@ namespace Motive.Methods.PromptToPrompt;
 
 /// <summary>
 /// A request's controller: the edit (word swap, refinement, re-weighting on its own or over either), its schedules
-/// and LocalBlend, for a run of N steps on an h×w latent. The self-attention maps replaced are those
-/// of the levels at a quarter of the latent side and smaller (predict.py's ≤ 16² at 512²) for a generated source, at
-/// half and smaller (the null-text notebook's ≤ 32²) for a picture, as the two references do.
+/// and LocalBlend, for a run of N steps on an h×w latent. The self-attention maps replaced are those of the levels
+/// the settings name (<see cref="P2pSettings.SelfReplaceLevels"/>; by default as the two references do).
 /// </summary>
 public static class P2pControls
 {
@@ -20,12 +19,10 @@ public static class P2pControls
                 ? new WordSwap(TokenAlignment.Replacement(tokenizer, source, target).unsqueeze(0))
                 : Refined(tokenizer, source, target);
         var weights = s.WordWeights();
-        foreach (var (word, _) in weights)
-            if (WordTokens.Of(tokenizer, target, word).Length == 0) throw new ArgumentException($"reweight: the target prompt has no word \"{word}\"");
         ICrossAttentionEdit cross = weights.Count > 0 ? new Reweighting(EditSchedules.Equalizer(tokenizer, target, weights), basis) : basis!;
         var alpha = EditSchedules.CrossReplaceAlpha(tokenizer, prompts, steps, s.CrossReplace!.Value, s.WordWindows());
         var self = EditSchedules.SelfReplaceSteps(steps, s.SelfReplace!.Value);
-        long side = picture ? 2 : 4;
+        long side = s.SelfReplaceDivisor(picture);
         long selfMax = ((h + side - 1) / side) * ((w + side - 1) / side);
         return new AttentionControl(2, cross, alpha, self, selfMax, Blend(tokenizer, prompts, s, steps));
     }
@@ -44,8 +41,7 @@ public static class P2pControls
         var layers = zeros(prompts.Count, 77);
         foreach (var word in words)
         {
-            var found = prompts.Select(p => WordTokens.Of(tokenizer, p, word)).ToList();
-            if (found.All(f => f.Length == 0)) throw new ArgumentException($"blend_words: neither prompt has the word \"{word}\"");
+            var found = prompts.Select(p => WordTokens.Of(tokenizer, p, word)).ToList();   // P2pSettings.Check saw the word in one
             for (int i = 0; i < prompts.Count; i++)
                 foreach (var k in found[i]) layers[i, k] = 1;
         }

@@ -18,6 +18,8 @@ public static class P2pDescription
         new("settings.reweight", Text, "Words of the edited prompt and their weights, e.g. \"fluffy:4\"."),
         new("settings.cross_replace", Number, "For how much of the run the edited prompt takes the source's cross-attention.") { Min = 0, Max = 1 },
         new("settings.self_replace", Number, "For how much of the run the edited prompt takes the source's self-attention (the layout).") { Min = 0, Max = 1 },
+        new("settings.self_replace_levels", Choice, "Which levels' self-attention is replaced: quarter (of the latent side) and coarser, half and coarser, or all; default: quarter for a generated source, half for a picture.")
+            { Choices = P2pSettings.Levels, Advanced = true },
         new("settings.steps", Integer, "DDIM steps (of the inversion too).") { Min = 1, Max = 1000 },
         new("settings.cfg", Number, "Classifier-free guidance.") { Min = 1, Label = "CFG", Advanced = true },
         new("settings.cross_replace_words", Text, "Per-word windows, e.g. \"dog:0.2-0.6\" (fractions of the run).") { Advanced = true },

@@ -18,6 +18,11 @@ public sealed record P2pSettings
     public string? CrossReplaceWords { get; init; }
     /// <summary>For how much of the run the edited prompt takes the source's self-attention (the layout).</summary>
     public double? SelfReplace { get; init; }
+    /// <summary>
+    /// Which levels' self-attention is replaced: those at a quarter of the latent side and coarser (predict.py's ≤ 16² at
+    /// 512²), half and coarser (the null-text notebook's ≤ 32²) or all; null: quarter for a generated source, half for a picture.
+    /// </summary>
+    public string? SelfReplaceLevels { get; init; }
     /// <summary>Words of the edited prompt and their weights, "word:weight" comma-separated, e.g. "fluffy:4" (reweight, alone or on top of the edit).</summary>
     public string? Reweight { get; init; }
     /// <summary>LocalBlend's words, space-separated, looked up in both prompts: only where they are may the picture change.</summary>
@@ -41,6 +46,10 @@ public sealed record P2pSettings
     };
 
     public static readonly IReadOnlyList<string> Edits = ["replace", "refine", "reweight"];
+    public static readonly IReadOnlyList<string> Levels = ["quarter", "half", "all"];
+
+    /// <summary>The latent side's divisor of the finest level whose self-attention is replaced.</summary>
+    public int SelfReplaceDivisor(bool picture) => (SelfReplaceLevels ?? (picture ? "half" : "quarter")) switch { "quarter" => 4, "half" => 2, _ => 1 };
 
     /// <summary>Checks a resolved set; the edit kind for the prompts.</summary>
     public string Check(string source, string target)
@@ -55,9 +64,19 @@ public sealed record P2pSettings
         var weights = WordWeights();
         bool sameWords = source.Split(' ').Length == target.Split(' ').Length;
         var edit = Edit ?? (weights.Count > 0 && source == target ? "reweight" : sameWords ? "replace" : "refine");
+        if (SelfReplaceLevels is { } l && !Levels.Contains(l)) throw new ArgumentException($"self_replace_levels must be one of {string.Join(", ", Levels)}, not '{l}'");
         if (!Edits.Contains(edit)) throw new ArgumentException($"edit must be one of {string.Join(", ", Edits)}, not '{edit}'");
         if (edit == "replace" && !sameWords)
             throw new ArgumentException($"a word swap (replace) needs prompts with as many words; \"{source}\" and \"{target}\" differ: use refine");
+        // Words are found as whole words of the prompts split at spaces (get_word_inds), so they can be checked here.
+        var sourceWords = source.Split(' ');
+        var targetWords = target.Split(' ');
+        foreach (var word in (BlendWords ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            if (!sourceWords.Contains(word) && !targetWords.Contains(word)) throw new ArgumentException($"blend_words: neither prompt has the word \"{word}\"");
+        foreach (var (word, _) in weights)
+            if (!targetWords.Contains(word)) throw new ArgumentException($"reweight: the target prompt has no word \"{word}\"");
+        foreach (var word in WordWindows().Keys)
+            if (!targetWords.Contains(word)) throw new ArgumentException($"cross_replace_words: the target prompt has no word \"{word}\"");
         if (edit == "reweight" && weights.Count == 0) throw new ArgumentException("reweight needs words and weights: reweight \"word:weight\", e.g. \"fluffy:4\"");
         return edit;
     }
