@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Motive.Batch;
+using Motive.ToyWorld.Evaluation;
 using Motive.Cli.Progress;
 using Motive.IO;
 using Motive.Methods.Editing;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Motive.IO.Flows;
 using Motive.IO.Images;
 using Motive.Models.Flow;
-using Motive.Scenes;
+using Motive.ToyWorld.Scenes;
 using TorchSharp;
 
 namespace Motive.Cli.Commands;

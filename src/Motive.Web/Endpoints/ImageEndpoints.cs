@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Motive.IO;
 using Motive.IO.Images;
 using Motive.Methods.Editing;
-using Motive.Scenes;
+using Motive.ToyWorld.Scenes;
 
 namespace Motive.Web.Endpoints;
 
