@@ -18,7 +18,7 @@ namespace Motive.Benchmarks;
 public static class DragBenchmark
 {
     /// <summary>`motive bench drag`.</summary>
-    public static SpeedBench Bench { get; } = new("drag", "Time and peak memory of DragDiffusion's LoRA steps and drag iterations (random weights from configs unless --model).",
+    public static Tool Bench { get; } = new("drag", "Time and peak memory of DragDiffusion's LoRA steps and drag iterations (random weights from configs unless --model).",
         [
             BenchModel.Config, BenchModel.Model, BenchModel.Size(256, "Image side in pixels (latents size/8, the supervision grid size/2)."),
             ToolOption.Integer("--lora-steps", "LoRA steps to measure.", 2), ToolOption.Integer("--iterations", "Drag iterations to measure.", 3),

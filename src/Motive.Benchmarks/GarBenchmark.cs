@@ -14,7 +14,7 @@ namespace Motive.Benchmarks;
 public static class GarBenchmark
 {
     /// <summary>`motive bench gar`.</summary>
-    public static SpeedBench Bench { get; } = new("gar", "Time and peak memory of a Guide-and-Rescale guided step for each preset (random weights from configs unless --model).",
+    public static Tool Bench { get; } = new("gar", "Time and peak memory of a Guide-and-Rescale guided step for each preset (random weights from configs unless --model).",
         [
             BenchModel.Config, BenchModel.Model, BenchModel.Size(256, "Image side in pixels (latents size/8)."),
             ToolOption.Integer("--steps", "Guided steps to measure per preset.", 1),

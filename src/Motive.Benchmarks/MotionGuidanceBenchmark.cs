@@ -37,7 +37,7 @@ public static class MotionGuidanceBenchmark
     /// evaluation, a 5,000-evaluation edit's projected time, peak memory, the speed-up over the reference mode and the
     /// achieved TFLOP/s.
     /// </summary>
-    public static SpeedBench Bench { get; } = new("mg", "Motion Guidance's guided evaluation, reference path against the fast and lean modes, side by side.",
+    public static Tool Bench { get; } = new("mg", "Motion Guidance's guided evaluation, reference path against the fast and lean modes, side by side.",
         [
             BenchModel.Config, BenchModel.Model, ToolOption.Text("--raft", "A RAFT checkpoint (default: RAFT-large with random weights)."),
             BenchModel.Size(512, "Image side in pixels (a multiple of 64)."), ToolOption.Integer("--evals", "Timed evaluations per mode (after one to warm up).", 3),

@@ -12,7 +12,7 @@ namespace Motive.Benchmarks;
 public static class RaftBenchmark
 {
     /// <summary>`motive bench raft`: forward and forward + backward side by side, and with --phases each phase alone.</summary>
-    public static SpeedBench Bench { get; } = new("raft", "RAFT forward and forward+backward time, side by side.",
+    public static Tool Bench { get; } = new("raft", "RAFT forward and forward+backward time, side by side.",
         [
             ToolOption.Text("--raft", "A RAFT checkpoint (default: RAFT-large with random weights)."), BenchModel.Size(512, "Image side in pixels."),
             ToolOption.Integer("--iters", "GRU iterations (Motion Guidance uses 5).", 5), ToolOption.Integer("--repeats", "Timed calls per configuration.", 3),

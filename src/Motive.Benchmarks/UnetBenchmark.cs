@@ -17,7 +17,7 @@ namespace Motive.Benchmarks;
 public static class UnetBenchmark
 {
     /// <summary>`motive bench unet`: the table of ms per call, each path beside the explicit one.</summary>
-    public static SpeedBench Bench { get; } = new("unet", "Time per UNet call (and, on CUDA, per 50-step guided txt2img).",
+    public static Tool Bench { get; } = new("unet", "Time per UNet call (and, on CUDA, per 50-step guided txt2img).",
         [
             BenchModel.Config, BenchModel.Model, BenchModel.Size(512, "Image side in pixels (latents are size/8)."),
             ToolOption.Integer("--batch", "UNet batch (2 = one guided step).", 2), ToolOption.Integer("--iters", "Timed calls per configuration.", 5),

@@ -13,20 +13,8 @@ public static class BenchCommand
     public static Command Create()
     {
         var bench = new Command("bench", "Measure speed: configurations compared side by side in one run.");
-        foreach (var b in SpeedBenches.All) bench.Add(Speed(b));
+        foreach (var b in SpeedBenches.All) bench.Add(ToolCommand.Create(b));
         bench.Add(EvalToyCommand.OldSpelling());
         return bench;
-    }
-
-    private static Command Speed(SpeedBench b)
-    {
-        var cmd = new Command(b.Name, b.Summary);
-        var args = ToolCommand.AddOptions(cmd, b.Options);
-        cmd.SetAction(r =>
-        {
-            b.Run(args(r), r.InvocationConfiguration.Output, line => r.InvocationConfiguration.Error.WriteLine(line));
-            return CliApp.Ok;
-        });
-        return cmd;
     }
 }

@@ -9,6 +9,19 @@ namespace Motive.Cli.Commands;
 /// </summary>
 public static class ToolCommand
 {
+    /// <summary>A tool's command: its options, and its run with the answer on stdout and progress lines on stderr.</summary>
+    public static Command Create(Tool tool)
+    {
+        var cmd = new Command(tool.Name, tool.Summary);
+        var args = AddOptions(cmd, tool.Options);
+        cmd.SetAction(r =>
+        {
+            tool.Run(args(r), r.InvocationConfiguration.Output, line => r.InvocationConfiguration.Error.WriteLine(line));
+            return CliApp.Ok;
+        });
+        return cmd;
+    }
+
     /// <summary>Adds one option per description to <paramref name="cmd"/>; the reader of their values.</summary>
     public static Func<ParseResult, ToolArgs> AddOptions(Command cmd, IReadOnlyList<ToolOption> options)
     {

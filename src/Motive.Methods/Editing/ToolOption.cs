@@ -38,3 +38,10 @@ public sealed class ToolArgs(IReadOnlyDictionary<string, object?> values)
 
     private static ArgumentException Missing(string name) => new($"{name} needs a value");
 }
+
+/// <summary>
+/// A tool that is not an edit, described so that a host builds its command: its name, one line for help, its options,
+/// and the run (the options' values, where its answer goes, where progress lines go). Speed benchmarks
+/// (Motive.Benchmarks' SpeedBenches) and a method's energies evaluated once (<see cref="MethodDescription.Energies"/>) are tools.
+/// </summary>
+public sealed record Tool(string Name, string Summary, IReadOnlyList<ToolOption> Options, Action<ToolArgs, TextWriter, Action<string>> Run);

@@ -1,12 +1,11 @@
 using Motive.IO;
-using Motive.IO.Images;
 using Motive.IO.Safetensors;
 using TorchSharp;
 
-namespace Motive.Cli.Commands;
+namespace Motive.IO.Images;
 
 /// <summary>Image arguments: a picture (PNG/JPEG/BMP) or a .safetensors file holding 'image' [1,3,H,W].</summary>
-internal static class ImageInputs
+public static class ImageInputs
 {
     /// <summary>
     /// [1,3,H,W] float32: a picture in [0,1] scaled by <paramref name="pictureScale"/> and shifted by

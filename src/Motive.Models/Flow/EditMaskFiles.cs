@@ -2,11 +2,10 @@ using Motive.IO;
 using Motive.IO.Checkpoints;
 using Motive.IO.Images;
 using Motive.IO.Tensors;
-using Motive.Models.Flow;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
-namespace Motive.Methods.MotionGuidance;
+namespace Motive.Models.Flow;
 
 /// <summary>
 /// Edit masks on disk, in both polarities users meet: Motion Guidance's <c>*.mask.pth</c> ((1,4,h,w) bool, True =
