@@ -19,7 +19,7 @@ public static class MotionEnergyProbe
         "Motion Guidance's energy (flow loss + occlusion-masked colour loss through RAFT, train-mode BatchNorm) and its gradient w.r.t. the prediction.",
         [
             Required(ToolOption.Text("--raft", "RAFT checkpoint (princeton layout).")),
-            Required(ToolOption.Text("--source", "Source image (PNG/JPEG/BMP, or .safetensors 'image' [1,3,H,W] in [-1,1].")),
+            Required(ToolOption.Text("--source", "Source image (PNG/JPEG/BMP, or .safetensors 'image' [1,3,H,W] in [-1,1]).")),
             Required(ToolOption.Text("--pred", "The prediction to score, same forms as --source.")),
             Required(ToolOption.Text("--target-flow", "Target flow on the source grid (.flo, .npy, .safetensors, .pth).")),
             ToolOption.Number("--color-weight", "Weight of the colour loss.", 100),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Motive.Batch;
 using Motive.IO.Json;
 using Motive.Methods.GuideAndRescale;
 using Motive.Methods.MotionGuidance;
@@ -14,20 +15,20 @@ namespace Motive.ToyWorld.Evaluation;
 /// </summary>
 public static class ToyReport
 {
-    /// <summary>One row per method, one column per metric of <see cref="ToyBenchSummary.Metrics"/>.</summary>
-    public static string Table(IReadOnlyList<ToyBenchSummary> summary)
+    /// <summary>One row per method, one column per metric of <see cref="ToyBenchSummary.Metrics"/>, each number as <paramref name="number"/> writes it.</summary>
+    public static string Table(IReadOnlyList<ToyBenchSummary> summary, Func<double, string> number)
     {
         var md = new StringBuilder();
         md.AppendLine("| method | " + string.Join(" | ", summary[0].Metrics.Select(m => m.Name)) + " |");
         md.AppendLine("|---|" + string.Concat(summary[0].Metrics.Select(_ => "---|")));
         foreach (var s in summary)
-            md.AppendLine($"| {s.Method} | " + string.Join(" | ", s.Metrics.Select(m => m.Value.ToString("0.000", CultureInfo.InvariantCulture))) + " |");
+            md.AppendLine($"| {s.Method} | " + string.Join(" | ", s.Metrics.Select(m => number(m.Value))) + " |");
         return md.ToString();
     }
 
-    /// <summary>The section a toy bench adds to its batch report (report.md).</summary>
+    /// <summary>The section a toy bench adds to its batch report (report.md), its numbers as the batch report's own.</summary>
     public static string TruthSection(IReadOnlyList<ToyBenchSummary> summary) =>
-        $"Against the toy world's truth ({summary[0].Cases} cases; the forward warp of the pixels along the exact flow beside):\n\n" + Table(summary);
+        $"Against the toy world's truth ({summary[0].Cases} cases; the forward warp of the pixels along the exact flow beside):\n\n" + Table(summary, BatchReport.Number);
 
     /// <summary>The move bench's bench.md, bench.json (every case and the summary) and one bar chart per metric (metricN.png).</summary>
     public static string WriteBench(string dir, IReadOnlyList<ToyBenchRow> rows, MotionGuidanceOptions settings)
@@ -37,7 +38,7 @@ public static class ToyReport
         var md = new StringBuilder();
         md.AppendLine($"# Toy edit benchmark: {summary[0].Cases} held-out {(summary.Any(x => x.Method == ToyBench.DragName) ? "moves (DragDiffusion at the model's drag preset beside Motion Guidance)" : "edits")}, {settings.Steps} steps × {settings.Recursions} recursions, guidance weight {settings.GuidanceWeight}, CFG {settings.Cfg}, clip {settings.ClipGrad}, edit-mask margin {settings.MaskMargin}{(settings.OracleFlow == true ? ", oracle flow" : "")}");
         md.AppendLine();
-        md.Append(Table(summary));
+        md.Append(Table(summary, v => v.ToString("0.000", CultureInfo.InvariantCulture)));
         md.AppendLine();
         var mg = summary.Single(s => s.Method == ToyEdit.MotionGuidanceName);
         foreach (var other in summary.Where(s => s != mg))
