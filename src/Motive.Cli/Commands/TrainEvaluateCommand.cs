@@ -45,13 +45,11 @@ public static class TrainEvaluateCommand
             if (r.GetValue(raftOnly)) return Task.FromResult(CliApp.Ok);
 
             using var model = StableDiffusionModel.Load(folder);
-            var (psnr, upper) = ToyEvaluation.Reconstructions(model.Vae, count);
-            o.WriteLine($"VAE reconstruction PSNR: {psnr:0.00} dB (mean of {count} held-out scenes)");
-            double upperCorrect = upper.Count(x => x.Correct) / (double)count;
-            o.WriteLine($"caption correctness of the VAE reconstructions themselves (what samples can reach): {upperCorrect:P0}");
+            var vae = ToyModelReport.Vae(model.Vae, count);
+            foreach (var line in vae.Lines) o.WriteLine(line);
             var captions = Captions(model, count, 0, r.GetValue(steps), r.GetValue(cfg), r.InvocationConfiguration.Error, cancel);
             o.WriteLine(captions.Line);
-            o.WriteLine($"wrote {ToyModelReport.Write(folder, count, psnr, upperCorrect, captions, r.GetValue(steps), r.GetValue(cfg), flowNumbers)}");
+            o.WriteLine($"wrote {ToyModelReport.Write(folder, count, vae, captions, r.GetValue(steps), r.GetValue(cfg), flowNumbers)}");
             return Task.FromResult(CliApp.Ok);
         });
         return c;

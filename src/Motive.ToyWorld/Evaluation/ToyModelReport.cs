@@ -16,8 +16,23 @@ public static class ToyModelReport
     /// <summary>Caption samples of held-out scenes judged: every check, the shares, and the line that says them.</summary>
     public sealed record CaptionNumbers(List<CaptionCheck> Checks, double Correct, double Colours, double Shapes, string Line);
 
+    /// <summary>The VAE's numbers: reconstruction PSNR, the caption correctness of its reconstructions (what samples can reach), the lines that say them.</summary>
+    public sealed record VaeNumbers(double Psnr, double CaptionCorrect, IReadOnlyList<string> Lines);
+
     /// <summary>The RAFT's numbers: the lines that say them and the record for evaluation.json.</summary>
     public sealed record RaftNumbers(IReadOnlyList<string> Lines, object Json);
+
+    /// <summary>The VAE's reconstructions of <paramref name="count"/> held-out scenes, measured and judged.</summary>
+    public static VaeNumbers Vae(Motive.Models.Vae.AutoencoderKL vae, int count)
+    {
+        var (psnr, checks) = ToyEvaluation.Reconstructions(vae, count);
+        double correct = checks.Count(x => x.Correct) / (double)count;
+        return new VaeNumbers(psnr, correct,
+        [
+            $"VAE reconstruction PSNR: {psnr:0.00} dB (mean of {count} held-out scenes)",
+            $"caption correctness of the VAE reconstructions themselves (what samples can reach): {correct:P0}",
+        ]);
+    }
 
     /// <summary>Caption samples of held-out scenes <paramref name="first"/>.. judged (<see cref="ToyEvaluation.Captions"/>).</summary>
     public static CaptionNumbers Captions(StableDiffusionModel model, int count, int first, int steps, double cfg, Action<int>? onSample = null, CancellationToken cancel = default)
@@ -55,13 +70,13 @@ public static class ToyModelReport
     }
 
     /// <summary>Writes every number into FOLDER/training/evaluation.json; returns its path.</summary>
-    public static string Write(string folder, int count, double psnr, double reconstructionCorrect, CaptionNumbers captions, int steps, double cfg, RaftNumbers raft)
+    public static string Write(string folder, int count, VaeNumbers vae, CaptionNumbers captions, int steps, double cfg, RaftNumbers raft)
     {
         var path = Path.Combine(folder, "training", EvaluationFile);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         MotiveJson.Write(path, new
         {
-            held_out_scenes = count, vae_psnr_db = psnr, caption_correct = captions.Correct, reconstruction_caption_correct = reconstructionCorrect,
+            held_out_scenes = count, vae_psnr_db = vae.Psnr, caption_correct = captions.Correct, reconstruction_caption_correct = vae.CaptionCorrect,
             colours_found = captions.Colours, shapes_right = captions.Shapes, caption_sampler = new { steps, cfg }, raft = raft.Json, captions = captions.Checks,
         });
         return path;
