@@ -30,6 +30,7 @@ namespace Motive.Replays;
 public static class SamplerReplay
 {
     public const string Format = "mg-sampler";
+
     /// <summary>`motive selftest mg-sampler`.</summary>
     public static ReplayKind Kind { get; } = new("mg-sampler",
         "Replay a recorded Motion Guidance sampler run (inputs, settings, recursion noise) and compare the final latent, the final image and every per-evaluation energy and norm.",
