@@ -19,30 +19,16 @@ public static class BatchReport
 
     public sealed record Failure(string Id, string Error);
 
-    /// <summary>Ground-truth measures per method where the batch is a toy-world bench (<see cref="ToyBenchBatch"/>), the forward warp included.</summary>
+    /// <summary>
+    /// The table; <paramref name="Truth"/> is what a batch of a known kind adds (a toy-world bench: its ground truth's
+    /// measures per method, Motive.ToyWorld's ToyBenchBatch), written into report.json as it is, with
+    /// <see cref="TruthMarkdown"/> its section of report.md.
+    /// </summary>
     public sealed record Report(IReadOnlyList<string> SettingColumns, IReadOnlyList<string> MetricColumns, IReadOnlyList<Row> Items, IReadOnlyList<Failure> Failed,
-        IReadOnlyList<Motive.ToyWorld.ToyBenchSummary>? Truth = null);
-
-    /// <summary>The toy truth's measures of an item, as columns.</summary>
-    public static IReadOnlyDictionary<string, double> TruthColumns(Motive.ToyWorld.ToyEditScore s) => new Dictionary<string, double>
+        object? Truth = null)
     {
-        ["truth_centroid_error"] = s.CentroidError, ["truth_iou"] = s.IoU, ["truth_psnr"] = s.Psnr, ["truth_psnr_outside"] = s.PsnrOutside, ["truth_ssim_outside"] = s.SsimOutside,
-    };
-
-    /// <summary>The report with a toy bench's scores (<see cref="ToyBenchBatch.Score"/>): per item, and per method with the forward warp.</summary>
-    public static Report WithTruth(Report r, IReadOnlyList<Motive.ToyWorld.ToyBenchRow> truth, IReadOnlyList<ToyBenchBatch.Case> cases)
-    {
-        var byItem = new Dictionary<string, Motive.ToyWorld.ToyEditScore>();
-        foreach (var c in cases)
-            foreach (var row in truth.Where(t => t.Seed == c.Seed))
-            {
-                if (row.Method == Motive.ToyWorld.ToyEdit.MotionGuidanceName) byItem[c.Guided] = row.Score;
-                if (row.Method == Motive.ToyWorld.ToyEdit.NoGuidanceName) byItem[c.Unguided] = row.Score;
-            }
-        var items = r.Items.Select(i => byItem.TryGetValue(i.Id, out var s)
-            ? i with { Metrics = i.Metrics.Concat(TruthColumns(s)).ToDictionary(p => p.Key, p => p.Value) } : i).ToList();
-        var columns = r.MetricColumns.Concat(byItem.Count > 0 ? TruthColumns(byItem.Values.First()).Keys : []).ToList();
-        return r with { Items = items, MetricColumns = columns, Truth = Motive.ToyWorld.ToyBench.Summarise(truth) };
+        [System.Text.Json.Serialization.JsonIgnore]
+        public string? TruthMarkdown { get; init; }
     }
 
     public static Report Build(string outDir)
@@ -105,12 +91,7 @@ public static class BatchReport
                 .Append(row.Seconds is { } s ? s.ToString("0.0", CultureInfo.InvariantCulture) : "");
             md.Append("| ").AppendJoin(" | ", cells.Select(c => c.Replace("|", "\\|"))).Append(" |\n");
         }
-        if (r.Truth is { Count: > 0 } truth)
-        {
-            md.Append($"\nAgainst the toy world's truth ({truth[0].Cases} cases; the forward warp of the pixels along the exact flow beside):\n\n");
-            md.Append("| method | ").AppendJoin(" | ", truth[0].Metrics.Select(m => m.Name)).Append(" |\n|---|").Append(string.Concat(truth[0].Metrics.Select(_ => "---|"))).Append('\n');
-            foreach (var t in truth) md.Append($"| {t.Method} | ").AppendJoin(" | ", t.Metrics.Select(m => Number(m.Value))).Append(" |\n");
-        }
+        if (r.TruthMarkdown is { } truth) md.Append('\n').Append(truth);
         if (r.Failed.Count > 0)
         {
             md.Append("\nFailed:\n\n");
@@ -120,7 +101,7 @@ public static class BatchReport
         return md.ToString();
     }
 
-    private static string Number(double v) => Math.Abs(v) >= 100 ? v.ToString("0.#", CultureInfo.InvariantCulture) : v.ToString("0.####", CultureInfo.InvariantCulture);
+    public static string Number(double v) => Math.Abs(v) >= 100 ? v.ToString("0.#", CultureInfo.InvariantCulture) : v.ToString("0.####", CultureInfo.InvariantCulture);
 
     private static void Flatten(JsonNode? node, string prefix, Dictionary<string, string> flat)
     {

@@ -17,6 +17,16 @@ namespace Motive.Benchmarks;
 /// </summary>
 public static class DragBenchmark
 {
+    /// <summary>`motive bench drag`.</summary>
+    public static Tool Bench { get; } = new("drag", "Time and peak memory of DragDiffusion's LoRA steps and drag iterations (random weights from configs unless --model).",
+        [
+            BenchModel.Config, BenchModel.Model, BenchModel.Size(256, "Image side in pixels (latents size/8, the supervision grid size/2)."),
+            ToolOption.Integer("--lora-steps", "LoRA steps to measure.", 2), ToolOption.Integer("--iterations", "Drag iterations to measure.", 3),
+            ToolOption.Integer("--lora-micro-batch", "Copies per LoRA forward pass (of the batch of 4).", 1), BenchModel.Dtype, BenchModel.Device,
+        ],
+        (a, o, log) => PhaseBench.Table(a, o, log, (u, px, dev) =>
+            Run(u, px, a.Integer("--lora-steps"), a.Integer("--iterations"), dev, a.Integer("--lora-micro-batch"), log)));
+
     public static List<PhaseRow> Run(UNet2DConditionModel unet, int size, int loraSteps, int dragIterations, Device device, int microBatch = 1, Action<string>? log = null)
     {
         var rows = new List<PhaseRow>();

@@ -1,3 +1,4 @@
+using Motive.Methods.Editing;
 using Motive.Methods.GuideAndRescale;
 using Motive.Models.Unet;
 using TorchSharp;
@@ -12,6 +13,19 @@ namespace Motive.Benchmarks;
 /// </summary>
 public static class GarBenchmark
 {
+    /// <summary>`motive bench gar`.</summary>
+    public static Tool Bench { get; } = new("gar", "Time and peak memory of a Guide-and-Rescale guided step for each preset (random weights from configs unless --model).",
+        [
+            BenchModel.Config, BenchModel.Model, BenchModel.Size(256, "Image side in pixels (latents size/8)."),
+            ToolOption.Integer("--steps", "Guided steps to measure per preset.", 1),
+            ToolOption.List("--preset", "Presets to measure (repeat; default: all four)."), BenchModel.Dtype, BenchModel.Device,
+        ],
+        (a, o, log) =>
+        {
+            var presets = a.List("--preset") is { Count: > 0 } p ? p.Select(n => { GarPresets.Get(n); return n; }).ToList() : GarPresets.Names;
+            PhaseBench.Table(a, o, log, (u, px, dev) => Run(u, px, a.Integer("--steps"), dev, presets, log));
+        });
+
     public static List<PhaseRow> Run(UNet2DConditionModel unet, int size, int steps, Device device, IReadOnlyList<string> presets, Action<string>? log = null)
     {
         var rows = new List<PhaseRow>();

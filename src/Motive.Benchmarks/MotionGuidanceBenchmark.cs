@@ -1,3 +1,4 @@
+using Motive.Methods.Editing;
 using Motive.Guidance.Sampler;
 using Motive.Methods.MotionGuidance;
 using Motive.Models.Raft;
@@ -28,6 +29,59 @@ public sealed record MgBenchRow(string Mode, string Detail, double MsPerEvaluati
 public static class MotionGuidanceBenchmark
 {
     public static readonly IReadOnlyList<string> Modes = ["reference", "fast", "lean"];
+
+    private const int EditEvaluations = 5000;   // the reference edit: 500 steps × 10 recursions
+
+    /// <summary>
+    /// `motive bench mg`: on SD 1.5's architecture with random weights (or a real model) and RAFT-large, ms per
+    /// evaluation, a 5,000-evaluation edit's projected time, peak memory, the speed-up over the reference mode and the
+    /// achieved TFLOP/s.
+    /// </summary>
+    public static Tool Bench { get; } = new("mg", "Motion Guidance's guided evaluation, reference path against the fast and lean modes, side by side.",
+        [
+            BenchModel.Config, BenchModel.Model, ToolOption.Text("--raft", "A RAFT checkpoint (default: RAFT-large with random weights)."),
+            BenchModel.Size(512, "Image side in pixels (a multiple of 64)."), ToolOption.Integer("--evals", "Timed evaluations per mode (after one to warm up).", 3),
+            ToolOption.Text("--modes", "Modes to measure, in order: reference, fast, lean.", "reference,fast,lean"),
+            ToolOption.Text("--fast-dtype", "Weights of the fast and lean modes: fp32, fp16 or bf16 (default: bf16 on CUDA, fp32 on CPU)."), BenchModel.Device,
+        ],
+        (a, o, log) =>
+        {
+            int px = BenchModel.CheckSize(a.Integer("--size")), n = a.Integer("--evals");
+            if (n is < 1 or > 100) throw new ArgumentException("--evals must be between 1 and 100");
+            var which = a.Text("--modes")!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            foreach (var mode in which)
+                if (!Modes.Contains(mode)) throw new ArgumentException($"--modes: unknown mode '{mode}' (reference, fast, lean)");
+            var dev = BenchModel.ParseDevice(a.Text("--device")!);
+            var fast = EditModels.DTypeOption(a.Text("--fast-dtype") ?? (dev.type == DeviceType.CUDA ? "bf16" : "fp32"), "--fast-dtype");
+            using var m = BenchModel.Load(a, ScalarType.Float32, dev, withVae: true);
+            if (m.Vae is null) throw new ArgumentException($"--config {m.ConfigDir}: no vae/config.json (Motion Guidance decodes x̂₀)");
+            var schedule = m.Sd is { } sd ? MotionGuidanceRun.Schedule(sd) : RandomSchedule(m.ConfigDir!);
+            using var flowModel = a.Text("--raft") is { } rp ? RaftLoader.Load(rp) : RaftBenchmark.RandomLarge(dev);
+            o.WriteLine($"model: {m.What}; UNet {m.Unet.parameters().Sum(p => p.numel()) / 1e6:0.0}M parameters; RAFT{(flowModel.Config.Small ? "-small" : "-large")}; {px}², CFG 7.5, {dev}{(dev.type == DeviceType.CPU ? $" ({get_num_threads()} threads; {CpuKernels.Status}; {NativeHeap.Status})" : "")}");
+            var rows = Run(m.Unet, m.Vae, flowModel, schedule, px, n, which, fast, dev, log);
+            double reference = rows.FirstOrDefault(x => x.Mode == "reference")?.MsPerEvaluation ?? double.NaN;
+            string memory = dev.type == DeviceType.CUDA ? "card MiB" : "peak RSS MiB";
+            o.WriteLine($"{"mode",-10} {"weights, attention",-36} {"ms/eval",9} {"5,000 evals",12} {memory,13} {"estimate MiB",13} {"vs reference",13} {"TFLOP/s",8}");
+            foreach (var row in rows)
+                o.WriteLine($"{row.Mode,-10} {row.Detail,-36} {row.MsPerEvaluation,9:0} {Duration(row.MsPerEvaluation * EditEvaluations),12} {row.PeakMiB,13:0} {row.EstimateMiB,13:0} " +
+                            $"{(double.IsNaN(reference) ? "" : $"{reference / row.MsPerEvaluation:0.00}x"),13} {row.Tflops,8:0.000}");
+            o.WriteLine("estimate: what `motive move` says before such a run (weights and graphs, without the process's own ~0.3 GiB)");
+            o.WriteLine($"{TeraFlopsPerEvaluation(rows):0.00} TFLOP per evaluation (convolutions, linear layers and attention; forward counted, backward taken as one forward more)");
+        });
+
+    /// <summary>The DDIM schedule of a configs folder (its scheduler config, else SD's defaults), uniformly spaced.</summary>
+    private static DdimSchedule RandomSchedule(string dir)
+    {
+        var scheduler = Path.Combine(dir, "scheduler", "scheduler_config.json");
+        return DdimSchedule.From(File.Exists(scheduler) ? Motive.Models.Blocks.JsonConfig.Load(scheduler) : Motive.Models.Blocks.JsonConfig.Parse("{}")).WithSpacing(TimestepSpacing.Uniform);
+    }
+
+    private static string Duration(double ms) => TimeSpan.FromMilliseconds(ms) switch
+    {
+        var t when t.TotalHours >= 1 => $"{(int)t.TotalHours} h {t.Minutes:00} min",
+        var t when t.TotalMinutes >= 1 => $"{(int)t.TotalMinutes} min {t.Seconds:00} s",
+        var t => $"{t.TotalSeconds:0.0} s",
+    };
 
     public static List<MgBenchRow> Run(UNet2DConditionModel unet, AutoencoderKL vae, RaftModel raft, DdimSchedule schedule, int size, int evaluations,
         IReadOnlyList<string> modes, ScalarType fastDtype, Device device, Action<string>? log = null)

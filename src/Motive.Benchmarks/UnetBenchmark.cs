@@ -1,3 +1,4 @@
+using Motive.Methods.Editing;
 using Motive.Models.Blocks;
 using Motive.Models.Unet;
 using Motive.Models.Vae;
@@ -15,6 +16,31 @@ namespace Motive.Benchmarks;
 /// </summary>
 public static class UnetBenchmark
 {
+    /// <summary>`motive bench unet`: the table of ms per call, each path beside the explicit one.</summary>
+    public static Tool Bench { get; } = new("unet", "Time per UNet call (and, on CUDA, per 50-step guided txt2img).",
+        [
+            BenchModel.Config, BenchModel.Model, BenchModel.Size(512, "Image side in pixels (latents are size/8)."),
+            ToolOption.Integer("--batch", "UNet batch (2 = one guided step).", 2), ToolOption.Integer("--iters", "Timed calls per configuration.", 5),
+            BenchModel.Dtype, BenchModel.Device,
+        ],
+        (a, o, log) =>
+        {
+            var dt = EditModels.DTypeOption(a.Text("--dtype")!);
+            var dev = BenchModel.ParseDevice(a.Text("--device")!);
+            int size = a.Integer("--size"), batch = a.Integer("--batch");
+            using var m = BenchModel.Load(a, dt, dev, withVae: dev.type == DeviceType.CUDA);   // the VAE only times txt2img on CUDA
+            double loaded = ResidentMemory.CurrentMiB(), loading = ResidentMemory.PeakMiB();
+            long parameters = m.Unet.parameters().Sum(p => p.numel());
+            o.WriteLine($"model: {m.What}; UNet {parameters / 1e6:0.0}M parameters; {size}² (latents {size / 8}²), batch {batch}, {a.Text("--dtype")}, {dev}{BenchModel.CpuNote(dev)}");
+            var rows = Run(m.Unet, m.Vae, size, batch, a.Integer("--iters"), dt, dev, log);
+            double baseline = rows[1].MsPerCall;
+            bool cpu = dev.type == DeviceType.CPU;
+            o.WriteLine($"{"configuration",-48} {"ms/call",10} {"vs explicit",12}{(cpu ? $" {"peak RSS MiB",13}" : "")}");
+            foreach (var row in rows)
+                o.WriteLine($"{row.Name,-48} {row.MsPerCall,10:0.0} {(row.Name.StartsWith("UNet") ? $"{baseline / row.MsPerCall:0.00}x" : ""),12}{(cpu ? $" {row.PeakRssMiB,13:0}" : "")}");
+            if (cpu) o.WriteLine($"resident with the weights loaded: {loaded:0} MiB (peak while loading {loading:0} MiB); each row's peak is the weights plus that path's activations");
+        });
+
     public static List<BenchRow> Run(UNet2DConditionModel unet, AutoencoderKL? vae, int size, int batch, int iters, ScalarType dtype,
         Device device, Action<string>? log = null)
     {

@@ -1,3 +1,4 @@
+using Motive.Methods.Editing;
 using System.Text.Json;
 using Motive.IO;
 using Motive.IO.Safetensors;
@@ -20,6 +21,16 @@ namespace Motive.Replays;
 public static class DragReplay
 {
     public const string Update = "drag_update", Pipeline = "drag_pipeline", LoraStep = "drag_lora_step";
+
+    /// <summary>`motive selftest drag`.</summary>
+    public static ReplayKind Kind { get; } = new("drag",
+        "Replay a recorded DragDiffusion run (drag loop, whole pipeline or LoRA steps), every setting and the LoRA (or none) from its metadata, and compare every recorded tensor.",
+        "A recorded run in the drag_update, drag_pipeline or drag_lora_step format (.safetensors).",
+        [
+            ReplayKind.ModelOption,
+            ToolOption.Text("--lora", "Override the LoRA the recording's metadata 'lora' names (relative to FILE's folder): a weights file or folder, or 'none'."),
+        ],
+        (file, a, cancel) => Check(file, a.Text("--model"), a.Text("--lora"), cancel));
 
     /// <summary>
     /// Replays <paramref name="file"/>. <paramref name="modelPath"/> and <paramref name="lora"/> (a path, or

@@ -1,3 +1,4 @@
+using Motive.Methods.Editing;
 using System.Text.Json;
 using Motive.IO;
 using Motive.IO.Safetensors;
@@ -19,6 +20,13 @@ namespace Motive.Replays;
 /// </summary>
 public static class GarReplay
 {
+    /// <summary>`motive selftest gar`.</summary>
+    public static ReplayKind Kind { get; } = new("gar",
+        "Replay a recorded Guide-and-Rescale run (noise rescaling, one guided step per config, or a whole edit), every setting from its metadata, and compare every recorded tensor.",
+        "A recorded run in the gar_rescale, gar_guiders or gar_edit format (.safetensors).",
+        [ReplayKind.ModelOption],
+        (file, a, cancel) => Check(file, a.Text("--model"), cancel));
+
     /// <summary>Replays <paramref name="file"/>; <paramref name="modelPath"/> overrides the model the recording names.</summary>
     public static ReplayReport Check(string file, string? modelPath = null, CancellationToken cancel = default)
     {

@@ -21,6 +21,12 @@ public static class P2pReplay
 {
     public const double Relative = 1e-4;
 
+    public static ReplayKind Kind { get; } = new("p2p",
+        "Replay a recorded Prompt-to-Prompt run (word swap, refinement, re-weighting with LocalBlend) or null-text inversion with its reconstruction and edit, every setting from its metadata, and compare every recorded tensor.",
+        "A recorded run in the p2p_replace, p2p_refine, p2p_reweight or null_text format (.safetensors).",
+        [ReplayKind.ModelOption],
+        (file, a, cancel) => Check(file, a.Text("--model"), cancel));
+
     public static ReplayReport Check(string file, string? modelPath = null, CancellationToken cancel = default)
     {
         int threads = get_num_threads();

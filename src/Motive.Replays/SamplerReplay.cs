@@ -1,3 +1,4 @@
+using Motive.Methods.Editing;
 using System.Text.Json;
 using Motive.Guidance.Sampler;
 using Motive.IO;
@@ -29,6 +30,23 @@ namespace Motive.Replays;
 public static class SamplerReplay
 {
     public const string Format = "mg-sampler";
+
+    /// <summary>`motive selftest mg-sampler`.</summary>
+    public static ReplayKind Kind { get; } = new("mg-sampler",
+        "Replay a recorded Motion Guidance sampler run (inputs, settings, recursion noise) and compare the final latent, the final image and every per-evaluation energy and norm.",
+        "A recorded run in the mg_sampler format (.safetensors).",
+        [
+            ReplayKind.ModelOption,
+            ToolOption.Text("--raft", "Override the RAFT checkpoint the recording's metadata names (relative to FILE's folder)."),
+            ToolOption.Number("--tolerance", "Relative L2 tolerance τ (the first evaluation must be within it).", DefaultTolerance),
+            ToolOption.Integer("--twins", "Twin runs with z_T perturbed by one float32 rounding unit; later tensors may differ by τ + 2× their largest twin distance (0 = τ everywhere).", DefaultTwins),
+        ],
+        (file, a, cancel) =>
+        {
+            if (a.Integer("--twins") < 0 || a.Number("--tolerance") <= 0) throw new ArgumentException("--twins must be 0 or more and --tolerance above 0");
+            return Check(file, a.Text("--model"), a.Text("--raft"), a.Number("--tolerance"), a.Integer("--twins"), cancel);
+        });
+
     public const double DefaultTolerance = 1e-3;
     public const int DefaultTwins = 3;
     private const double SpreadFactor = 2;

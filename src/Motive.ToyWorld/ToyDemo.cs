@@ -29,13 +29,13 @@ public sealed class ToyDemo : IDisposable
     }
 
     /// <summary>Writes the case's inputs to a temporary folder and plans the edit (bad settings are refused here, before any model is loaded).</summary>
-    public static ToyDemo Plan(ToyModels models, ToyCase c, MotionGuidanceOptions settings)
+    public static ToyDemo Plan(ToyModels models, ToyCase c, ToyOverrides overrides)
     {
         var inputs = Directory.CreateTempSubdirectory("motive-demo-").FullName;
         try
         {
             ToyEdit.WriteInputs(c, inputs);
-            return new ToyDemo(c, inputs, EditRun.Plan(ToyEdit.RequestFor(models, c, settings), new FileInputs(inputs), models.Models));
+            return new ToyDemo(c, inputs, EditRun.Plan(ToyEdit.RequestFor(models, c, overrides.Settings), new FileInputs(inputs), models.Models));
         }
         catch
         {

@@ -2,7 +2,7 @@ using Motive.IO.Images;
 using Motive.Methods.Editing;
 using Motive.Methods.DragDiffusion;
 using Motive.Models.Flow;
-using Motive.Scenes;
+using Motive.ToyWorld.Scenes;
 
 namespace Motive.ToyWorld;
 

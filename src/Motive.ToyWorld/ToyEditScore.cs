@@ -1,4 +1,4 @@
-using Motive.Scenes;
+using Motive.ToyWorld.Scenes;
 
 namespace Motive.ToyWorld;
 

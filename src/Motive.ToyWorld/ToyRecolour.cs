@@ -1,7 +1,7 @@
 using Motive.IO.Images;
 using Motive.Methods.Editing;
 using Motive.Methods.GuideAndRescale;
-using Motive.Scenes;
+using Motive.ToyWorld.Scenes;
 
 namespace Motive.ToyWorld;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Motive.Batch;
+using Motive.ToyWorld.Evaluation;
 using Motive.Cli.Progress;
 using Motive.IO;
 using Motive.Methods.Editing;
@@ -64,7 +65,7 @@ public static class BatchCommand
             var path = r.GetValue(manifest)!;
             var io = r.InvocationConfiguration;
             var dev = r.GetValue(device)!;
-            EditRunner.CheckDevice(dev);
+            EditModels.CheckDevice(dev);
             var items = Manifest.Read(path);
             var part = ShardOf(r.GetValue(shard), r.GetValue(shards));
             var outDir = r.GetValue(output)!;

@@ -24,8 +24,9 @@ public static class DemoCommand
             var stderr = r.InvocationConfiguration.Error;
             var dir = r.GetValue(output)!;
             var c = ToyCase.Move(r.GetValue(seed), r.GetValue(pixels));
-            using var models = ToyModels.Open(r.GetValue(toy.Model), r.GetValue(toy.Raft));
-            using var plan = ToyDemo.Plan(models, c, toy.Settings(r));
+            var overrides = toy.Overrides(r);
+            using var models = ToyModels.Open(overrides.Model, overrides.Raft);
+            using var plan = ToyDemo.Plan(models, c, overrides);
             stderr.WriteLine($"motive demo: {c.Description} in \"{c.Caption}\" (seed {c.Seed})");
             var demo = ConsoleProgress.Edit(stderr, progress => plan.Run(dir, new EditRunOptions(progress, cancel)));
             var s = demo.Score;

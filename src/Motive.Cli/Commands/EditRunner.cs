@@ -12,7 +12,7 @@ public static class EditRunner
 {
     public static int Run(EditRequest request, IEditInputs inputs, string outDir, string device, double? maxMemoryMiB, InvocationConfiguration io, CancellationToken cancel)
     {
-        CheckDevice(device);
+        EditModels.CheckDevice(device);
         using var models = new EditModels(device, maxMemoryMiB);
         using var run = EditRun.Plan(request, inputs, models);
         var outcome = ConsoleProgress.Edit(io.Error, progress => run.Run(outDir, new EditRunOptions(progress, cancel, Note: n => io.Error.WriteLine("motive: " + n))));
@@ -33,12 +33,4 @@ public static class EditRunner
         var g when double.IsFinite(g.Value) && g > 0 => g.Value * 1024,
         var g => throw new ArgumentException($"--max-memory must be a number of GiB above 0, not {g}"),
     };
-
-    public static void CheckDevice(string device)
-    {
-        if (!device.StartsWith("cpu", StringComparison.Ordinal) && !device.StartsWith("cuda", StringComparison.Ordinal))
-            throw new ArgumentException($"--device must be cpu or cuda, not '{device}'");
-        if (device.StartsWith("cuda", StringComparison.Ordinal) && !TorchSharp.torch.cuda.is_available())
-            throw new ArgumentException("--device cuda: no CUDA device is available here");
-    }
 }

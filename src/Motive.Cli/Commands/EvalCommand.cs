@@ -6,5 +6,5 @@ namespace Motive.Cli.Commands;
 public static class EvalCommand
 {
     public static Command Create() =>
-        new("eval", "Measure quality: edits judged against exact ground truth.") { EvalToyCommand.Create(), EvalWordSwapCommand.Create() };
+        new("eval", "Measure quality: edits judged against exact ground truth.") { EvalToyCommand.Create() };
 }

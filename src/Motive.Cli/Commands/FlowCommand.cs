@@ -2,7 +2,6 @@ using System.CommandLine;
 using Motive.Methods.Editing;
 using Motive.IO.Flows;
 using Motive.IO.Images;
-using Motive.Methods.MotionGuidance;
 using Motive.Models.Flow;
 using Motive.Models.Raft;
 

@@ -26,19 +26,6 @@ public sealed class ModelOptions
         c.Add(Variant);
     }
 
-    /// <summary>The --dtype spelling of every command: fp32, fp16, bf16 (or their long names).</summary>
-    public static ScalarType ParseDType(string name)
-    {
-        try
-        {
-            return EditModels.ParseDType(name);
-        }
-        catch (ArgumentException e)
-        {
-            throw new ArgumentException("--dtype: " + e.Message, e);
-        }
-    }
-
     /// <summary>The model as an edit request names it: full paths (a run.json replays from anywhere), null = the embedded model.</summary>
     public ModelRef Ref(ParseResult r) =>
         new(Full(r.GetValue(Model)), Full(r.GetValue(Config)), r.GetValue(Variant), r.GetValue(DType)!);
@@ -50,9 +37,9 @@ public sealed class ModelOptions
 
     public StableDiffusionModel Load(ParseResult r)
     {
-        var dtype = ParseDType(r.GetValue(DType)!);
+        var dtype = EditModels.DTypeOption(r.GetValue(DType)!);
         var device = r.GetValue(Device)!;
-        EditRunner.CheckDevice(device);
+        EditModels.CheckDevice(device);
         return StableDiffusionModel.Load(PathOf(r), new LoadOptions(dtype, device, r.GetValue(Config), r.GetValue(Variant)));
     }
 }

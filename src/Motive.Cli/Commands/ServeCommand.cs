@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Motive.Methods.Editing;
 using Motive.Web;
 
 namespace Motive.Cli.Commands;
@@ -27,7 +28,7 @@ public static class ServeCommand
         cmd.SetAction(async (r, cancel) =>
         {
             var device = r.GetValue(model.Device)!;
-            EditRunner.CheckDevice(device);
+            EditModels.CheckDevice(device);
             var options = new ServeOptions
             {
                 Host = r.GetValue(host)!, Port = r.GetValue(port), Model = model.Ref(r), Raft = r.GetValue(raft) is { } f ? Path.GetFullPath(f) : null,

@@ -1,11 +1,11 @@
 using System.CommandLine;
-using Motive.Methods.MotionGuidance;
+using Motive.ToyWorld;
 
 namespace Motive.Cli.Commands;
 
 /// <summary>
-/// The options `motive demo` and `motive eval toy` share: the Motion Guidance settings they may override (each left
-/// out comes from the toy model's preset, its motive.json) and which toy models to use.
+/// The options `motive demo` and `motive eval toy` share, mapped to the toy world's <see cref="ToyOverrides"/> (each
+/// left out comes from the toy model's preset, its motive.json).
 /// </summary>
 public sealed class ToyRunOptions
 {
@@ -24,10 +24,8 @@ public sealed class ToyRunOptions
         foreach (var o in new Option[] { Steps, Recursions, Weight, Scale, OracleFlow, MaskMargin, Clip, Model, Raft }) c.Add(o);
     }
 
-    /// <summary>The settings given on the command line; the rest stay null for the preset to fill.</summary>
-    public MotionGuidanceOptions Settings(ParseResult r) => new()
-    {
-        Steps = r.GetValue(Steps), Recursions = r.GetValue(Recursions), GuidanceWeight = r.GetValue(Weight), Cfg = r.GetValue(Scale),
-        OracleFlow = r.GetValue(OracleFlow) ? true : null, MaskMargin = r.GetValue(MaskMargin), ClipGrad = r.GetValue(Clip),
-    };
+    /// <summary>What the command line gave; the rest stays null for the preset to fill.</summary>
+    public ToyOverrides Overrides(ParseResult r) => new(
+        r.GetValue(Steps), r.GetValue(Recursions), r.GetValue(Weight), r.GetValue(Scale), r.GetValue(OracleFlow),
+        r.GetValue(MaskMargin), r.GetValue(Clip), r.GetValue(Model), r.GetValue(Raft));
 }

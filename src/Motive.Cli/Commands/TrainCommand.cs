@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Motive.Cli.Progress;
 using Motive.Training.Loop;
-using Motive.Training.Toy;
+using Motive.ToyWorld.Training;
 
 namespace Motive.Cli.Commands;
 

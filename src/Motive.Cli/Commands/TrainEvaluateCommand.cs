@@ -1,10 +1,9 @@
-using Motive.IO.Json;
 using System.CommandLine;
 using Motive.Cli.Progress;
 using Motive.ToyWorld;
 using Motive.Models.Loading;
 using Motive.Models.Raft;
-using Motive.Training.Toy;
+using Motive.ToyWorld.Evaluation;
 
 namespace Motive.Cli.Commands;
 
@@ -35,69 +34,27 @@ public static class TrainEvaluateCommand
             if (r.GetValue(captionsOnly))
             {
                 using var only = StableDiffusionModel.Load(folder);
-                CaptionNumbers(only, count, r.GetValue(first), r.GetValue(steps), r.GetValue(cfg), o, r.InvocationConfiguration.Error, cancel);
+                o.WriteLine(Captions(only, count, r.GetValue(first), r.GetValue(steps), r.GetValue(cfg), r.InvocationConfiguration.Error, cancel).Line);
                 return Task.FromResult(CliApp.Ok);
             }
             var raftPath = r.GetValue(raft) ?? Path.Combine(folder, ToyModels.RaftFile);
             using var flow = RaftLoader.Load(raftPath);
             if (r.GetValue(inputScale) is { } s) flow.InputScale = s;
-            var flowNumbers = RaftNumbers(flow, count, o);
+            var flowNumbers = ToyModelReport.Raft(flow, count);
+            foreach (var line in flowNumbers.Lines) o.WriteLine(line);
             if (r.GetValue(raftOnly)) return Task.FromResult(CliApp.Ok);
 
             using var model = StableDiffusionModel.Load(folder);
-            var (psnr, upper) = ToyEvaluation.Reconstructions(model.Vae, count);
-            o.WriteLine($"VAE reconstruction PSNR: {psnr:0.00} dB (mean of {count} held-out scenes)");
-            double upperCorrect = upper.Count(x => x.Correct) / (double)count;
-            o.WriteLine($"caption correctness of the VAE reconstructions themselves (what samples can reach): {upperCorrect:P0}");
-            var (checks, correct, colours, shapes) = CaptionNumbers(model, count, 0, r.GetValue(steps), r.GetValue(cfg), o, r.InvocationConfiguration.Error, cancel);
-            var path = Path.Combine(folder, "training", "evaluation.json");
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            MotiveJson.Write(path, new
-            {
-                held_out_scenes = count, vae_psnr_db = psnr, caption_correct = correct, reconstruction_caption_correct = upperCorrect, colours_found = colours, shapes_right = shapes,
-                caption_sampler = new { steps = r.GetValue(steps), cfg = r.GetValue(cfg) }, raft = flowNumbers, captions = checks,
-            });
-            o.WriteLine($"wrote {path}");
+            var vae = ToyModelReport.Vae(model.Vae, count);
+            foreach (var line in vae.Lines) o.WriteLine(line);
+            var captions = Captions(model, count, 0, r.GetValue(steps), r.GetValue(cfg), r.InvocationConfiguration.Error, cancel);
+            o.WriteLine(captions.Line);
+            o.WriteLine($"wrote {ToyModelReport.Write(folder, count, vae, captions, r.GetValue(steps), r.GetValue(cfg), flowNumbers)}");
             return Task.FromResult(CliApp.Ok);
         });
         return c;
     }
 
-    /// <summary>Caption samples of held-out scenes <paramref name="first"/>.. judged, printed and returned for evaluation.json.</summary>
-    private static (List<CaptionCheck> Checks, double Correct, double Colours, double Shapes) CaptionNumbers(StableDiffusionModel model, int count, int first,
-        int steps, double cfg, TextWriter o, TextWriter err, CancellationToken cancel)
-    {
-        var checks = ConsoleProgress.Run("caption samples", count, "samples", err,
-            p => ToyEvaluation.Captions(model, count, steps, cfg, first: first, onSample: (d, _) => p.Report(d), cancel: cancel));
-        double correct = checks.Count(x => x.Correct) / (double)count;
-        double colours = checks.Sum(x => x.ColoursFound) / (double)checks.Sum(x => x.Requested);
-        double shapes = checks.Sum(x => x.ShapesRight) / (double)checks.Sum(x => x.Requested);
-        o.WriteLine($"caption correctness: {correct:P0} of {count} samples (held-out scenes {first}..{first + count - 1}; {steps} DDIM steps, CFG {cfg}) show every requested object "
-            + $"({colours:P0} of objects' colours found, {shapes:P0} with the right shape)");
-        return (checks, correct, colours, shapes);
-    }
-
-    /// <summary>The RAFT's end-point errors on held-out edit pairs and the floor of its upsampling, printed and returned for evaluation.json.</summary>
-    private static object RaftNumbers(RaftModel flow, int count, TextWriter o)
-    {
-        var at5 = RaftTraining.EndPointErrors(flow, count, 128, 5);
-        var at12 = RaftTraining.EndPointErrors(flow, count, 128, 12);
-        var floor = RaftTraining.UpsamplingFloor(count, 128, flow.InputScale);
-        o.WriteLine($"toy RAFT (input scale {flow.InputScale}) end-point error where things move: {at5.Moving:0.000} px at 5 iterations (Motion Guidance's), {at12.Moving:0.000} px at 12; "
-            + $"of that more than {RaftTraining.EdgeBand} px from a motion edge {at5.MovingInterior:0.000} / {at12.MovingInterior:0.000} px; over all pixels {at5.All:0.000} / {at12.All:0.000} px ({count} held-out edit pairs)");
-        o.WriteLine($"  where things move, by edit kind: {ByKind(at5)} at 5 iterations; {ByKind(at12)} at 12");
-        o.WriteLine($"the floor of RAFT-small's 8x bilinear upsampling at input scale {flow.InputScale} (a flow on its 1/8 grid fitted to the exact one by RAFT's L1 objective): {floor.Moving:0.000} px where things move, "
-            + $"{floor.MovingInterior:0.000} px more than {RaftTraining.EdgeBand} px from a motion edge, {floor.All:0.000} px over all pixels; by edit kind {ByKind(floor)}");
-        return new
-        {
-            input_scale = flow.InputScale, epe_5 = at5.All, epe_12 = at12.All, epe_moving_5 = at5.Moving, epe_moving_12 = at12.Moving,
-            epe_moving_interior_5 = at5.MovingInterior, epe_moving_interior_12 = at12.MovingInterior,
-            epe_moving_by_kind_5 = Named(at5), epe_moving_by_kind_12 = Named(at12),
-            upsampling_floor = new { epe = floor.All, epe_moving = floor.Moving, epe_moving_interior = floor.MovingInterior, epe_moving_by_kind = Named(floor) },
-        };
-    }
-
-    private static string ByKind(RaftTraining.RaftErrors e) => string.Join(", ", e.MovingByKind.Select(k => $"{k.Key.ToString().ToLowerInvariant()} {k.Value:0.000} px"));
-
-    private static Dictionary<string, double> Named(RaftTraining.RaftErrors e) => e.MovingByKind.ToDictionary(k => k.Key.ToString().ToLowerInvariant(), k => k.Value);
+    private static ToyModelReport.CaptionNumbers Captions(StableDiffusionModel model, int count, int first, int steps, double cfg, TextWriter err, CancellationToken cancel) =>
+        ConsoleProgress.Run("caption samples", count, "samples", err, p => ToyModelReport.Captions(model, count, first, steps, cfg, d => p.Report(d), cancel));
 }

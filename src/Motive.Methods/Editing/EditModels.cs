@@ -81,6 +81,15 @@ public sealed class EditModels(string device = "cpu", double? maxMemoryMiB = nul
         return sb.ToString();
     }
 
+    /// <summary>A --device a command may name: cpu or cuda (cuda only where a CUDA device is).</summary>
+    public static void CheckDevice(string device)
+    {
+        if (!device.StartsWith("cpu", StringComparison.Ordinal) && !device.StartsWith("cuda", StringComparison.Ordinal))
+            throw new ArgumentException($"--device must be cpu or cuda, not '{device}'");
+        if (device.StartsWith("cuda", StringComparison.Ordinal) && !TorchSharp.torch.cuda.is_available())
+            throw new ArgumentException("--device cuda: no CUDA device is available here");
+    }
+
     /// <summary>fp32 | fp16 | bf16 (or their long names).</summary>
     public static ScalarType ParseDType(string name) => name switch
     {
@@ -89,6 +98,19 @@ public sealed class EditModels(string device = "cpu", double? maxMemoryMiB = nul
         "bf16" or "bfloat16" => ScalarType.BFloat16,
         _ => throw new ArgumentException($"the model dtype must be fp32, fp16 or bf16, not '{name}'"),
     };
+
+    /// <summary><see cref="ParseDType"/> of a command's --dtype, the error naming the option.</summary>
+    public static ScalarType DTypeOption(string name, string option = "--dtype")
+    {
+        try
+        {
+            return ParseDType(name);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{option}: {e.Message}", e);
+        }
+    }
 
     public void Dispose()
     {

@@ -89,6 +89,8 @@ public sealed record MethodDescription(string Name, string Command, string Summa
     public JsonObject Skeleton { get; init; } = [];
     /// <summary>A published dataset of case folders the method reads whole (one request per folder), or null.</summary>
     public CaseFolders? Cases { get; init; }
+    /// <summary>The method's energies, each evaluated once on given inputs for inspection (`motive energy NAME`).</summary>
+    public IReadOnlyList<Tool> Energies { get; init; } = [];
 }
 
 /// <summary>

@@ -50,5 +50,6 @@ public static class MotionGuidanceDescription
         Title = "Motion Guidance",
         AuxModels = new Dictionary<string, string> { ["raft"] = "raft" },
         Skeleton = new JsonObject { ["source"] = Kind("generated"), ["motion"] = new JsonObject() },
+        Energies = [MotionEnergyProbe.Tool],
     };
 }

@@ -45,6 +45,7 @@ public sealed class AttentionControl(int prompts, ICrossAttentionEdit? cross, Te
     {
         CaptureProbs = site => site.IsCross || SelfReplaced(site),
         OnAttentionProbs = Control,
+        ProbsHandlerKeepsNothing = true,
     };
 
     private Tensor Control(AttentionSite site, Tensor probs)
@@ -68,7 +69,8 @@ public sealed class AttentionControl(int prompts, ICrossAttentionEdit? cross, Te
             }
             edited = cat([cond.narrow(0, 0, 1), replaced], 0);
         }
-        if (site.IsCross && site.Queries <= StoreMaxQueries) stepMaps.Add((site, edited));
+        // A copy outside the transformer's dispose scope, which frees the call's tensors when the block ends.
+        if (site.IsCross && site.Queries <= StoreMaxQueries) stepMaps.Add((site, edited.detach().clone().DetachFromDisposeScope()));
         return ReferenceEquals(edited, cond) ? probs : cat([probs.narrow(0, 0, prompts), edited], 0);
     }
 
@@ -80,13 +82,14 @@ public sealed class AttentionControl(int prompts, ICrossAttentionEdit? cross, Te
     {
         if (summed.Count == 0)
         {
-            summed = stepMaps.Select(s => (s.Site, s.Map.detach().clone().DetachFromDisposeScope())).ToList();
+            summed = [.. stepMaps];
         }
         else
         {
             if (summed.Count != stepMaps.Count) throw new InvalidOperationException($"step {Step} made {stepMaps.Count} cross-attention calls, earlier steps {summed.Count}");
             using var _ = no_grad();
             for (int k = 0; k < summed.Count; k++) summed[k].Map.add_(stepMaps[k].Map);
+            foreach (var (_, m) in stepMaps) m.Dispose();
         }
         stepMaps.Clear();
         var result = blend is null ? (latents, null) : blend.Apply(latents, summed, Step);
@@ -104,8 +107,9 @@ public sealed class AttentionControl(int prompts, ICrossAttentionEdit? cross, Te
 
     public void Dispose()
     {
-        foreach (var (_, m) in summed) m.Dispose();
+        foreach (var (_, m) in summed.Concat(stepMaps)) m.Dispose();
         summed.Clear();
+        stepMaps.Clear();
         crossAlpha?.Dispose();
         blend?.Dispose();
     }

@@ -37,6 +37,12 @@ public sealed class NetworkHooks
     public Func<AttentionSite, Tensor, Tensor>? OnAttentionProbs { get; init; }
 
     /// <summary>
+    /// True when <see cref="OnAttentionProbs"/> keeps nothing it is handed or makes beyond its call (it copies out what
+    /// it stores): each transformer may then free its intermediates as a plain pass does.
+    /// </summary>
+    public bool ProbsHandlerKeepsNothing { get; init; }
+
+    /// <summary>
     /// Which attention modules report their queries and keys (B, heads, N, d), split into heads, before the 1/√d scale:
     /// the probabilities softmax(QKᵀ/√d) without forming them, so that a method can compare maps a block of rows at a
     /// time (the attention itself stays fused).
@@ -58,7 +64,7 @@ public sealed class NetworkHooks
     internal Tensor Feature(string path, Tensor output) => OnFeature is null ? output : OnFeature(path, output);
 
     /// <summary>Whether a handler is called from inside attention (it may keep what it is handed, or make tensors there).</summary>
-    internal bool ReachesIntoAttention => CaptureProbs is not null || CaptureQueryKeys is not null || SelfAttentionKeyValues is not null;
+    internal bool ReachesIntoAttention => (CaptureProbs is not null && !ProbsHandlerKeepsNothing) || CaptureQueryKeys is not null || SelfAttentionKeyValues is not null;
 }
 
 /// <summary>Holder through which a model's modules see the hooks of the current call.</summary>

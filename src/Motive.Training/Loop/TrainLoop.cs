@@ -3,7 +3,6 @@ using System.Text.Json;
 using Motive.IO.StateDicts;
 using Motive.Models.Optim;
 using Motive.Models.Blocks;
-using Motive.Training.Toy;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -98,7 +97,7 @@ public static class TrainLoop
     private static void Save(nn.Module module, AdamW optimizer, List<Tensor>? ema, List<(string name, TorchSharp.Modules.Parameter parameter)> parameters,
         TrainState state, string stateDir, Action<nn.Module> export)
     {
-        ToyModelFolder.SaveWeights(Path.Combine(stateDir, "weights.safetensors"), module, full: true);
+        ModuleWeights.Save(Path.Combine(stateDir, "weights.safetensors"), module, full: true);
         var optimizerPath = Path.Combine(stateDir, "optimizer.safetensors");
         optimizer.Save(optimizerPath + ".tmp");
         File.Move(optimizerPath + ".tmp", optimizerPath, overwrite: true);

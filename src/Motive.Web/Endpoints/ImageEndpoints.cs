@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Motive.IO;
 using Motive.IO.Images;
 using Motive.Methods.Editing;
-using Motive.Scenes;
+using Motive.ToyWorld;
 
 namespace Motive.Web.Endpoints;
 
@@ -32,9 +32,9 @@ public static class ImageEndpoints
         {
             var ask = request.ContentLength is null or 0 ? new SceneAsk() : Motive.IO.Json.MotiveJson.Parse<SceneAsk>(await Bodies.ReadJson(request, 4096, request.HttpContext.RequestAborted), "the request body");
             var side = EditModels.NativeSize(new ModelRef());
-            var scene = SceneGenerator.Generate(ask.Seed, side, side);
-            var u = s.Uploads.Add(SceneRenderer.Render(scene).ToRgb());
-            return Results.Json(new UploadAnswer(u.Id, u.Width, u.Height, $"/api/v1/images/{u.Id}", Captions.Of(scene)), Api.Json, statusCode: 201);
+            var (picture, caption) = ToyScenes.Picture(ask.Seed, side);
+            var u = s.Uploads.Add(picture);
+            return Results.Json(new UploadAnswer(u.Id, u.Width, u.Height, $"/api/v1/images/{u.Id}", caption), Api.Json, statusCode: 201);
         }).WithSummary("Draw a scene of the embedded toy world ({\"seed\": N}) → an uploaded picture and its caption");
 
         api.MapPost("/restore", async (HttpRequest request) =>

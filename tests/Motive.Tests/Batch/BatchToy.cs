@@ -1,7 +1,7 @@
 using Motive.Batch;
 using Motive.IO.Images;
 using Motive.Methods.Editing;
-using Motive.Scenes;
+using Motive.ToyWorld.Scenes;
 using Motive.Tests.Support;
 
 namespace Motive.Tests.Batch;

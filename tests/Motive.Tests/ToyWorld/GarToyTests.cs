@@ -1,5 +1,6 @@
+using Motive.ToyWorld.Evaluation;
 using Motive.Methods.GuideAndRescale;
-using Motive.Scenes;
+using Motive.ToyWorld.Scenes;
 using Motive.Tests.Support;
 using Motive.ToyWorld;
 using Xunit.Abstractions;

@@ -27,7 +27,7 @@ public class GuidanceHelpsTests
         foreach (int seed in new[] { 35, 37, 39, 41, 43 })
         {
             var c = ToyCase.Move(seed);
-            Assert.Equal(Motive.Scenes.BackgroundKind.Noise, c.Scene.Background.Kind);
+            Assert.Equal(Motive.ToyWorld.Scenes.BackgroundKind.Noise, c.Scene.Background.Kind);
             using var edit = new ToyEdit(models, c, Reduced);
             using (var mg = edit.Guided()) guided.Add(mg.Score.EpeMoving);
             using (var ng = edit.Guided(guidance: false)) unguided.Add(ng.Score.EpeMoving);

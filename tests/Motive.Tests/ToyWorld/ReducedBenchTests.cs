@@ -1,3 +1,4 @@
+using Motive.ToyWorld.Evaluation;
 using Motive.Methods.MotionGuidance;
 using Xunit.Abstractions;
 using Motive.Batch;

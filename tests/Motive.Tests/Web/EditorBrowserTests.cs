@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
-using Motive.Scenes;
+using Motive.ToyWorld.Scenes;
 using Motive.Tests.Support;
 using Motive.Web;
 using Xunit.Abstractions;

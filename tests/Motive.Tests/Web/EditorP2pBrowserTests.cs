@@ -1,6 +1,6 @@
 using Motive.Tests.Support;
 using Microsoft.Playwright;
-using Motive.Scenes;
+using Motive.ToyWorld.Scenes;
 using Motive.Web;
 
 namespace Motive.Tests.Web;

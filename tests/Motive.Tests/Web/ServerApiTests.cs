@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Motive.IO.Images;
-using Motive.Scenes;
+using Motive.ToyWorld.Scenes;
 using Motive.Tests.Support;
 using Motive.Web;
 

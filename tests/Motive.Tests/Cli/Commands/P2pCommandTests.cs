@@ -82,9 +82,9 @@ public class P2pRunTests
     public void APicture_IsInvertedByNullText_ReconstructedByItem0_AndCached()
     {
         using var dir = new TempDir();
-        var scene = Motive.Scenes.SceneGenerator.Generate(1, 128, 128);
-        var caption = Motive.Scenes.Captions.Of(scene);
-        PngWriter.Write(dir.File("scene.png"), Motive.Scenes.SceneRenderer.Render(scene).ToRgb());
+        var scene = Motive.ToyWorld.Scenes.SceneGenerator.Generate(1, 128, 128);
+        var caption = Motive.ToyWorld.Scenes.Captions.Of(scene);
+        PngWriter.Write(dir.File("scene.png"), Motive.ToyWorld.Scenes.SceneRenderer.Render(scene).ToRgb());
         var env = new Dictionary<string, string> { ["MOTIVE_CACHE"] = dir.File("cache") };
         string[] Args(string name) => ["p2p", "--image", dir.File("scene.png"), "--source-prompt", caption, "--target-prompt", caption.Replace("blue", "red"),
             "--steps", "4", "--inner-steps", "3", "--out", dir.File(name)];

@@ -1,3 +1,4 @@
+using Motive.Models.Flow;
 using Motive.IO.Numpy;
 using Motive.Methods.MotionGuidance;
 using Motive.Tests.Support;

@@ -3,7 +3,7 @@ using Motive.IO.Checkpoints;
 using Motive.IO.Images;
 using Motive.IO.Numpy;
 using Motive.IO.Tensors;
-using Motive.Scenes;
+using Motive.ToyWorld.Scenes;
 using Motive.Tests.Support;
 using TorchSharp;
 

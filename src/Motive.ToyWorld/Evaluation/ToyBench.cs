@@ -1,0 +1,77 @@
+using Motive.Methods.MotionGuidance;
+using Motive.ToyWorld.Scenes;
+
+namespace Motive.ToyWorld.Evaluation;
+
+public sealed record ToyBenchRow(int Seed, string Edit, string Method, ToyEditScore Score);
+
+/// <summary>One method's numbers over the bench: the median centroid error and the means of the rest (∞ PSNRs count as 99 dB).</summary>
+public sealed record ToyBenchSummary(string Method, int Cases, double MedianCentroidError, [property: System.Text.Json.Serialization.JsonPropertyName("iou")] double IoU, double Psnr, double Ssim, double PsnrOutside, double SsimOutside, double Epe, double EpeMoving)
+{
+    /// <summary>Each metric with whether larger is better, for tables and for "beats on every metric".</summary>
+    public IReadOnlyList<(string Name, double Value, bool HigherIsBetter)> Metrics =>
+    [
+        ("centroid error px (median)", MedianCentroidError, false), ("IoU", IoU, true), ("PSNR dB", Psnr, true), ("SSIM", Ssim, true),
+        ("PSNR outside edit dB", PsnrOutside, true), ("SSIM outside edit", SsimOutside, true), ("flow EPE px", Epe, false), ("flow EPE where it moves px", EpeMoving, false),
+    ];
+
+    /// <summary>The metrics where this method is strictly better than <paramref name="other"/>.</summary>
+    public IReadOnlyList<string> BetterThan(ToyBenchSummary other) =>
+        Metrics.Zip(other.Metrics).Where(p => p.First.HigherIsBetter ? p.First.Value > p.Second.Value : p.First.Value < p.Second.Value).Select(p => p.First.Name).ToList();
+}
+
+/// <summary>
+/// The ground-truth edit benchmark's measures, and its DragDiffusion variant: held-out toy scenes with a random move
+/// of the largest object; Motion Guidance against no guidance (same inversion, seed and settings, guidance weight 0),
+/// a naive forward warp of the pixels along the exact flow, and DragDiffusion dragging the object's centroid to its
+/// moved place. (Motion Guidance's own bench runs as a batch: ToyBenchBatch.)
+/// </summary>
+public static class ToyBench
+{
+    /// <summary>Runs <paramref name="cases"/> held-out moves from index <paramref name="firstCase"/>; <paramref name="settings"/> override the model's preset.</summary>
+    public static List<ToyBenchRow> RunWithDrag(ToyModels models, int cases, int firstCase, MotionGuidanceOptions settings, Methods.DragDiffusion.DragOptions drag,
+        Action<int, int>? onCase = null, CancellationToken cancel = default)
+    {
+        var rows = new List<ToyBenchRow>();
+        var cache = Directory.CreateTempSubdirectory("motive-bench-lora-").FullName;
+        try
+        {
+            for (int i = 0; i < cases; i++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                var c = ToyCase.RandomMove(HeldOut.SceneSeed(firstCase + i));
+                using var edit = new ToyEdit(models, c, settings, cancel: cancel);
+                using (var mg = edit.Guided()) rows.Add(new(c.Seed, c.Description, mg.Method, mg.Score));
+                using (var ng = edit.Guided(guidance: false)) rows.Add(new(c.Seed, c.Description, ng.Method, ng.Score));
+                using (var fw = edit.ForwardWarp()) rows.Add(new(c.Seed, c.Description, fw.Method, fw.Score));
+                var result = ToyDrag.Of(c).Run(models, cache, drag, cancel: cancel);
+                using var dragged = edit.Outcome(DragName, ToyEdit.Planar(result.Image), result);
+                rows.Add(new(c.Seed, c.Description, dragged.Method, dragged.Score));
+                onCase?.Invoke(i + 1, cases);
+            }
+        }
+        finally
+        {
+            Directory.Delete(cache, recursive: true);
+        }
+        return rows;
+    }
+
+    public const string DragName = "drag";
+
+    public static List<ToyBenchSummary> Summarise(IEnumerable<ToyBenchRow> rows) =>
+        rows.GroupBy(r => r.Method).Select(g =>
+        {
+            var s = g.Select(r => r.Score).ToList();
+            return new ToyBenchSummary(g.Key, s.Count, Median(s.Select(x => x.CentroidError)), s.Average(x => x.IoU), s.Average(x => Finite(x.Psnr)),
+                s.Average(x => x.Ssim), s.Average(x => Finite(x.PsnrOutside)), s.Average(x => x.SsimOutside), s.Average(x => x.Epe), s.Average(x => x.EpeMoving));
+        }).ToList();
+
+    private static double Finite(double psnr) => double.IsPositiveInfinity(psnr) ? 99 : psnr;
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var v = values.OrderBy(x => x).ToArray();
+        return v.Length == 0 ? double.NaN : v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
+    }
+}

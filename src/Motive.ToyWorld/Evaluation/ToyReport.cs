@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text;
+using Motive.Batch;
+using Motive.IO.Json;
+using Motive.Methods.GuideAndRescale;
+using Motive.Methods.MotionGuidance;
+using Motive.Training.Reports;
+
+namespace Motive.ToyWorld.Evaluation;
+
+/// <summary>
+/// Every report the toy evaluations write, in one place: the per-method table of truth measures (bench.md and the
+/// toy section of a batch report share it), the move bench's bench.md / bench.json / bar charts, and the recolouring
+/// bench's report.md / report.json. Each writer returns the Markdown it wrote, for the console.
+/// </summary>
+public static class ToyReport
+{
+    /// <summary>One row per method, one column per metric of <see cref="ToyBenchSummary.Metrics"/>, each number as <paramref name="number"/> writes it.</summary>
+    public static string Table(IReadOnlyList<ToyBenchSummary> summary, Func<double, string> number)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("| method | " + string.Join(" | ", summary[0].Metrics.Select(m => m.Name)) + " |");
+        md.AppendLine("|---|" + string.Concat(summary[0].Metrics.Select(_ => "---|")));
+        foreach (var s in summary)
+            md.AppendLine($"| {s.Method} | " + string.Join(" | ", s.Metrics.Select(m => number(m.Value))) + " |");
+        return md.ToString();
+    }
+
+    /// <summary>The section a toy bench adds to its batch report (report.md), its numbers as the batch report's own.</summary>
+    public static string TruthSection(IReadOnlyList<ToyBenchSummary> summary) =>
+        $"Against the toy world's truth ({summary[0].Cases} cases; the forward warp of the pixels along the exact flow beside):\n\n" + Table(summary, BatchReport.Number);
+
+    /// <summary>The move bench's bench.md, bench.json (every case and the summary) and one bar chart per metric (metricN.png).</summary>
+    public static string WriteBench(string dir, IReadOnlyList<ToyBenchRow> rows, MotionGuidanceOptions settings)
+    {
+        var summary = ToyBench.Summarise(rows);
+        Directory.CreateDirectory(dir);
+        var md = new StringBuilder();
+        md.AppendLine($"# Toy edit benchmark: {summary[0].Cases} held-out {(summary.Any(x => x.Method == ToyBench.DragName) ? "moves (DragDiffusion at the model's drag preset beside Motion Guidance)" : "edits")}, {settings.Steps} steps × {settings.Recursions} recursions, guidance weight {settings.GuidanceWeight}, CFG {settings.Cfg}, clip {settings.ClipGrad}, edit-mask margin {settings.MaskMargin}{(settings.OracleFlow == true ? ", oracle flow" : "")}");
+        md.AppendLine();
+        md.Append(Table(summary, v => v.ToString("0.000", CultureInfo.InvariantCulture)));
+        md.AppendLine();
+        var mg = summary.Single(s => s.Method == ToyEdit.MotionGuidanceName);
+        foreach (var other in summary.Where(s => s != mg))
+        {
+            var better = mg.BetterThan(other);
+            md.AppendLine($"- {mg.Method} beats {other.Method} on {better.Count} of {mg.Metrics.Count} metrics{(better.Count < mg.Metrics.Count ? $" (not on: {string.Join(", ", mg.Metrics.Select(m => m.Name).Except(better))})" : "")}");
+        }
+        foreach (var (metric, i) in summary[0].Metrics.Select((m, i) => (m.Name, i)))
+            BarChart.Write(Path.Combine(dir, $"metric{i}.png"), metric, summary.Select(s => s.Method).ToList(), summary.Select(s => s.Metrics[i].Value).ToList());
+        File.WriteAllText(Path.Combine(dir, "bench.md"), md.ToString());
+        MotiveJson.Write(Path.Combine(dir, "bench.json"), new { settings, summary, rows });
+        return md.ToString();
+    }
+
+    /// <summary>The recolouring bench's report.md and report.json (every case and the summary).</summary>
+    public static string WriteRecolour(string dir, IReadOnlyList<RecolourRow> rows, GarOptions settings)
+    {
+        var summary = ToyRecolourBench.Summarise(rows);
+        Directory.CreateDirectory(dir);
+        var md = new StringBuilder();
+        md.AppendLine($"# Toy text-edit benchmark: {summary[0].Cases} held-out recolourings by caption, Guide-and-Rescale ({settings.Preset}, {settings.Steps} steps, CFG {settings.Cfg?.ToString(CultureInfo.InvariantCulture) ?? "7.5"}) beside the unguided baseline");
+        md.AppendLine();
+        md.AppendLine("| method | colour right | recoloured share | PSNR outside (dB) | SSIM outside |");
+        md.AppendLine("|---|---|---|---|---|");
+        foreach (var s in summary)
+            md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {s.Method} | {s.ColourRight:0.00} | {s.Recoloured:0.000} | {s.PsnrOutside:0.00} | {s.SsimOutside:0.000} |"));
+        File.WriteAllText(Path.Combine(dir, "report.md"), md.ToString());
+        MotiveJson.Write(Path.Combine(dir, "report.json"), new { settings, summary, rows });
+        return md.ToString();
+    }
+
+    public static string WriteWordSwap(string dir, IReadOnlyList<ToyWordSwap.Score> rows, Motive.Methods.PromptToPrompt.P2pSettings settings)
+    {
+        Directory.CreateDirectory(dir);
+        var md = new StringBuilder();
+        md.AppendLine($"# Toy word-swap benchmark: {rows.Select(r => r.Seed).Distinct().Count()} held-out colour swaps by caption (the largest object), Prompt-to-Prompt with LocalBlend on the object's shape word beside regenerating without attention control; generated from the source caption, and the scene as a picture (null-text inversion)");
+        md.AppendLine();
+        md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Settings: {settings.Steps} steps, CFG {settings.Cfg}, cross-replace {settings.CrossReplace}, self-replace {settings.SelfReplace} ({settings.SelfReplaceLevels ?? "by source"} levels), blend threshold {settings.BlendThreshold} from {settings.BlendStart} of the run, null-text {settings.InnerSteps} inner steps."));
+        md.AppendLine();
+        md.AppendLine("| source | method | cases | colour right | IoU with the source's object | PSNR outside (dB) | reconstruction PSNR (dB) |");
+        md.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var s in ToyWordSwap.Summarise(rows))
+            md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {s.Mode} | {s.Method} | {s.Cases} | {s.ColourRight:0.00} | {s.IoU:0.000} | {s.PsnrOutside:0.00} | {(s.Reconstruction is { } x ? x.ToString("0.00", CultureInfo.InvariantCulture) : "")} |"));
+        File.WriteAllText(Path.Combine(dir, "report.md"), md.ToString());
+        MotiveJson.Write(Path.Combine(dir, "report.json"), new { settings, rows });
+        return md.ToString();
+    }
+}

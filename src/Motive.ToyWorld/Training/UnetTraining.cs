@@ -1,0 +1,133 @@
+using System.Text.Json.Nodes;
+using Motive.Models.Clip;
+using Motive.Models.Loading;
+using Motive.Models.Unet;
+using Motive.Models.Vae;
+using Motive.Sampling.Schedules;
+using Motive.ToyWorld.Scenes;
+using Motive.Training.Loop;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Motive.ToyWorld.Training;
+
+/// <summary>The two modules the UNet objective trains together: the UNet and the text encoder it reads (SD keeps CLIP frozen; the toy one learns the grammar here).</summary>
+public sealed class ToyDenoiser : nn.Module
+{
+    private readonly UNet2DConditionModel unet;
+    private readonly ClipTextModel text_encoder;
+
+    public ToyDenoiser(UNet2DConditionModel unet, ClipTextModel textEncoder) : base(nameof(ToyDenoiser))
+    {
+        this.unet = unet;
+        text_encoder = textEncoder;
+        RegisterComponents();
+    }
+
+    public UNet2DConditionModel Unet => unet;
+    public ClipTextModel TextEncoder => text_encoder;
+}
+
+/// <summary>
+/// The toy UNet's objective: SD's ε-prediction on latents of training scenes (<see cref="LatentDataset"/>: the trained
+/// VAE's posterior means, encoded once, times the scaling factor), noised at a uniform timestep of the model's own
+/// schedule, conditioned on the scene's caption — dropped to the empty prompt one time in ten, so classifier-free
+/// guidance has an unconditional branch to use. Two weightings: min-SNR-γ (Hang et al., ICCV 2023: a step's ε error
+/// weighs min(SNR, γ) / SNR, so the nearly clean timesteps, whose ε is hard to tell and matters little for the
+/// picture, stop dominating the gradient), and latent cells an object touches weighing <c>objectWeight</c> times more.
+/// </summary>
+public static class UnetTraining
+{
+    public const double CaptionDropout = 0.1;
+    public const int DefaultDatasetSize = 16384;
+
+    public static Tensor Loss(ToyDenoiser model, LatentDataset data, long[] emptyPrompt, float[] alphasCumprod, double scalingFactor,
+        int batch, Generator g, Device device, double objectWeight = 1, double minSnrGamma = 0)
+    {
+        using var index = randint(0, data.Count, [batch], dtype: int64, generator: g);
+        var x0 = (data.Latents[index] * scalingFactor).to(device);
+        using var drop = rand([batch], generator: g);
+        using var empty = tensor(emptyPrompt).view(1, -1).expand(batch, -1);
+        var ids = where((drop < CaptionDropout).view(-1, 1), empty, data.Ids[index]);
+        var context = model.TextEncoder.Forward(ids.to(device));
+        var t = randint(0, alphasCumprod.Length, [batch], dtype: int64, generator: g);
+        var a = tensor(alphasCumprod)[t].view(-1, 1, 1, 1).to(device);
+        var noise = randn(x0.shape, generator: g).to(device);
+        var xt = a.sqrt() * x0 + (1 - a).sqrt() * noise;
+        var error = (model.Unet.Forward(xt, t.to(device), context) - noise).square();
+        var cells = LatentCellWeights(data.ObjectCells[index], 1, objectWeight).to(device);
+        return WeightedLoss.Mean(error * MinSnrWeights(a, minSnrGamma), cells);   // weights 1: the plain MSE
+    }
+
+    /// <summary>min(SNR, γ) / SNR per sample, SNR = ᾱ / (1 − ᾱ) (ε-prediction's form of min-SNR-γ); γ ≤ 0 gives 1.</summary>
+    public static Tensor MinSnrWeights(Tensor alphaBar, double gamma)
+    {
+        if (gamma <= 0) return ones_like(alphaBar);
+        var snr = alphaBar / (1 - alphaBar);
+        return snr.clamp(max: gamma) / snr;
+    }
+
+    /// <summary>
+    /// Per-latent-cell weights [B,1,h,w] from an object mask [B,1,H,W] (1 or 0): <paramref name="objectWeight"/> where any
+    /// pixel of the cell's <paramref name="downsample"/>² patch shows an object, 1 elsewhere.
+    /// </summary>
+    public static Tensor LatentCellWeights(Tensor objects, int downsample, double objectWeight) =>
+        1 + (objectWeight - 1) * F.max_pool2d(objects, downsample, stride: downsample);
+
+    /// <summary>
+    /// Sets the VAE's <c>scaling_factor</c> in the folder's config to 1 / (standard deviation of the latents of 64
+    /// held-out scenes), SD's own rule: the UNet then sees latents of unit variance. Returns the factor.
+    /// </summary>
+    public static double CalibrateScalingFactor(string modelDir, AutoencoderKL vae, int imageSize)
+    {
+        double std;
+        using (no_grad())
+        using (var scope = NewDisposeScope())
+        {
+            var seeds = Enumerable.Range(0, 64).Select(i => HeldOut.SceneSeed(i)).ToArray();
+            std = vae.Encode(SceneBatches.Images(seeds, imageSize)).Mean.std().item<float>();
+        }
+        var path = Path.Combine(modelDir, "vae", "config.json");
+        var config = JsonNode.Parse(File.ReadAllText(path))!;
+        config["scaling_factor"] = Math.Round(1 / std, 5);
+        File.WriteAllText(path, config.ToJsonString(Motive.IO.Json.MotiveJson.Options));
+        return Math.Round(1 / std, 5);
+    }
+
+    /// <summary>
+    /// Trains the UNet and text encoder of a toy model folder whose VAE is trained (EMA weights are what is shipped).
+    /// <paramref name="freshChannels"/>: block widths of a UNet made afresh before the first step (the folder's VAE and
+    /// text encoder kept); only for a run at step 0, since a resumed run continues the UNet it has.
+    /// </summary>
+    public static IReadOnlyList<double> Train(string modelDir, TrainOptions o, int imageSize, double objectWeight = 1, double minSnrGamma = 5,
+        int datasetSize = DefaultDatasetSize, Action<int, int, double>? onStep = null, Action<int, int>? onEncoded = null, CancellationToken cancel = default,
+        IReadOnlyList<int>? freshChannels = null)
+    {
+        var stateDir = ToyModelFolder.TrainingDir(modelDir, "unet");
+        int step = TrainState.Load(stateDir).Step;
+        if (freshChannels is not null)
+        {
+            if (step > 0)
+                throw new ArgumentException($"the UNet run in {modelDir} is at step {step}: a fresh UNet of other widths starts at step 0 (remove {Path.Combine(stateDir, "state.json")} to start over)");
+            ToyModelFolder.WriteUnet(modelDir, freshChannels, o.Seed);
+        }
+        if (step == 0)
+            using (var fresh = VaeTraining.Load(modelDir)) CalibrateScalingFactor(modelDir, fresh, imageSize);
+        using var sd = StableDiffusionModel.Load(modelDir, new LoadOptions(Device: o.Device));
+        var schedule = DdimSchedule.From(sd.SchedulerConfig);
+        var vaeWeights = Path.Combine(modelDir, "vae", "diffusion_pytorch_model.safetensors");
+        using var data = LatentDataset.LoadOrBuild(stateDir, datasetSize, imageSize, sd.Vae, vaeWeights, sd.Tokenizer, onEncoded, cancel);
+        var emptyPrompt = sd.Tokenizer.Encode("");
+        using var model = new ToyDenoiser(sd.Unet, sd.TextEncoder);
+        var device = torch.device(o.Device);
+        return TrainLoop.Run(model, (_, g) => Loss(model, data, emptyPrompt, schedule.AlphasCumprod, sd.Vae.Config.ScalingFactor, o.Batch, g, device, objectWeight, minSnrGamma),
+            o, stateDir, m => Export(modelDir, (ToyDenoiser)m), onStep, cancel);
+    }
+
+    private static void Export(string modelDir, ToyDenoiser m)
+    {
+        ModuleWeights.Save(Path.Combine(modelDir, "unet", "diffusion_pytorch_model.safetensors"), m.Unet);
+        ModuleWeights.Save(Path.Combine(modelDir, "text_encoder", "model.safetensors"), m.TextEncoder, "text_model.");
+    }
+}
