@@ -12,6 +12,7 @@ public static class EditMethods
         new MotionGuidanceMethod(),
         new DragMethod(),
         new GarMethod(),
+        new ClassifierGuidance.ClassifierGuidanceMethod(),
     ];
 
     public static IEditMethod Get(string name) =>

@@ -1,0 +1,30 @@
+using Motive.Guidance.Sampler;
+using static TorchSharp.torch;
+
+namespace Motive.Methods.ClassifierGuidance;
+
+/// <summary>
+/// Classifier guidance through x̂₀: E = −log p(target | D(x̂₀)), the classifier's negative log-probability of the
+/// target class on the decoded one-step estimate (universal guidance's forward guidance). The sampler weighs it by
+/// the scale and folds −∇E into ε̂, so a larger scale pushes harder towards pictures the classifier names as the target.
+/// The classifier was trained on clean pictures, and x̂₀ is what the sampler has that looks like one.
+/// </summary>
+public sealed class ClassifierEnergy(PictureClassifier classifier, int target) : IEnergy
+{
+    public string Name => "classifier";
+    public bool NeedsDecodedImage => true;
+
+    public EnergyValue Evaluate(EnergyInputs inputs) => Evaluate(inputs.Decoded ?? throw new ArgumentException("the classifier energy needs the decoded picture"));
+
+    /// <summary>The energy of pictures (B,3,H,W) in [-1,1]: the mean over the batch of −log p(target).</summary>
+    public EnergyValue Evaluate(Tensor picture)
+    {
+        var logits = classifier.forward(picture.to(float32));
+        var value = NegativeLogProbability(logits, target);
+        var p = logits.detach().softmax(1)[.., target].mean();
+        return new EnergyValue(value, new Dictionary<string, Tensor> { ["target_probability"] = p });
+    }
+
+    /// <summary>−log softmax(logits)[target], averaged over the batch: the pure function the energy is.</summary>
+    public static Tensor NegativeLogProbability(Tensor logits, int target) => -logits.log_softmax(1)[.., target].mean();
+}
