@@ -84,6 +84,7 @@ public static class BenchCommand
         bench.Add(gar);
         bench.Add(RaftCommand());
         bench.Add(BenchMgCommand.Create());
+        bench.Add(BenchGuideCommand.Create());
         bench.Add(EvalToyCommand.OldSpelling());
         return bench;
     }

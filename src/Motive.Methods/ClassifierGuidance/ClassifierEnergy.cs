@@ -19,7 +19,8 @@ public sealed class ClassifierEnergy(PictureClassifier classifier, int target) :
     /// <summary>The energy of pictures (B,3,H,W) in [-1,1]: the mean over the batch of −log p(target).</summary>
     public EnergyValue Evaluate(Tensor picture)
     {
-        var logits = classifier.forward(picture.to(float32));
+        // float32 at least (float64 stays float64, for exactness checks), whatever the decoder ran in.
+        var logits = classifier.forward(picture.to(picture.dtype == float64 ? float64 : float32));
         var value = NegativeLogProbability(logits, target);
         var p = logits.detach().softmax(1)[.., target].mean();
         return new EnergyValue(value, new Dictionary<string, Tensor> { ["target_probability"] = p });

@@ -21,7 +21,7 @@ public sealed record GuidedSample(Tensor Image, float[] Probabilities) : IDispos
 public static class ClassifierGuidanceRun
 {
     public static GuidedSample Sample(StableDiffusionModel model, PictureClassifier classifier, int target, string prompt,
-        ClassifierGuidanceSettings settings, int size, long seed, GuidanceTrace trace, bool leanMemory = false,
+        ClassifierGuidanceSettings settings, int size, long seed, GuidanceTrace trace,
         Action<GuidedEvaluation>? onEvaluation = null, Action<int, int>? onStep = null, CancellationToken cancel = default)
     {
         var schedule = DdimSchedule.From(model.SchedulerConfig);
@@ -35,7 +35,7 @@ public static class ClassifierGuidanceRun
         {
             Timesteps = schedule.Timesteps(settings.Steps),
             Recursions = settings.Recursions,
-            LeanMemory = leanMemory,
+            LeanMemory = settings.LeanMemory,
         };
         var rule = new GuidanceRule(settings.Cfg, settings.ClipGrad);
         using var latent = GuidedDdimSampler.Sample(new UnetDenoiser(model, cond), rule, schedule, start, terms, options, noise, trace, onEvaluation, onStep, cancel);
