@@ -43,6 +43,7 @@ public class EditorClassifierGuidanceBrowserTests
         await e.Field("settings.scale").FillAsync("");
         await e.OpenLastResult(h, "guide.result.png");
         await Assertions.Expect(e.Status).ToContainTextAsync("restored a Classifier guidance edit");
+        await Assertions.Expect(e.Status).Not.ToContainTextAsync("picture is not on this server");   // it takes no picture
         await Assertions.Expect(e.Field("target")).ToHaveValueAsync("red");
         await Assertions.Expect(e.Field("settings.scale")).ToHaveValueAsync("10");
         e.NoErrors();
