@@ -7,7 +7,7 @@ namespace Motive.Methods.ClassifierGuidance;
 /// <summary>
 /// What a classifier-guided run leaves: result.png (the contact sheet, sample 0 first), sample_NN.png (each
 /// picture), metrics (the share of samples the classifier names as the target, its mean probability of the target)
-/// and run.json's record (each sample's seed, predicted class and target probability; the energy per step).
+/// and run.json's record (each sample's seed, predicted class and target probability; the energy and the guidance's size per evaluation).
 /// </summary>
 public static class ClassifierGuidanceOutputs
 {
@@ -39,6 +39,7 @@ public static class ClassifierGuidanceOutputs
                     ["file"] = SampleFile(k), ["seed"] = plan.Request.Seed + k, ["predicted"] = predicted[k], ["target_probability"] = s.Probabilities[plan.Target],
                 }).ToArray(),
                 ["classifier_energy"] = trace.Names.Contains("classifier") ? trace.Series("classifier") : null,
+                ["guidance_norm"] = trace.Names.Contains("guidance_norm") ? trace.Series("guidance_norm") : null,
             },
             Work = $"{samples.Count} samples, {trace.Evaluations.Count} guided evaluations",
             Headline = $"the classifier names {predicted.Count(p => p == target)} of {samples.Count} samples {target} (mean p = {meanP:0.00})",

@@ -49,6 +49,24 @@ public class ClassifierEnergyTests
     }
 
     [Fact]
+    public void ThroughTheSampler_TheGradientIsTakenWithRespectToX0Alone()
+    {
+        using var classifier = Random(6);
+        classifier.to(float64);
+        var energy = new ClassifierEnergy(classifier, 1);
+        using var z = randn([1, 3, 16, 16], dtype: float64, generator: new Generator(2)).requires_grad_(true);
+        using var x0 = z * 3 + z.square();   // x̂₀(z): what the denoiser makes of z, its Jacobian not the identity
+        using var decoded = x0.tanh();
+        using var value = energy.Evaluate(new Motive.Guidance.Sampler.EnergyInputs(z, x0, decoded, 500, 0)).Value;
+        using var viaSampler = autograd.grad([value], [z])[0];
+        using var x0Leaf = x0.detach().requires_grad_(true);
+        using var plain = energy.Evaluate(x0Leaf.tanh()).Value;
+        using var wantedGrad = autograd.grad([plain], [x0Leaf])[0];
+        Assert.Equal(plain.item<double>(), value.item<double>(), 12);
+        Assert.True(viaSampler.allclose(wantedGrad, 1e-9, 1e-12), "∇_z is not ∂E/∂x̂₀");
+    }
+
+    [Fact]
     public void Energy_FallsAlongItsNegativeGradient()
     {
         using var classifier = Random(4);
