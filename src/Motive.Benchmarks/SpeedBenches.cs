@@ -14,6 +14,7 @@ public static class SpeedBenches
         DragBenchmark.Bench,
         GarBenchmark.Bench,
         P2pBenchmark.Bench,
+        ClassifierGuidanceBenchmark.Bench,
         RaftBenchmark.Bench,
         MotionGuidanceBenchmark.Bench,
     ];

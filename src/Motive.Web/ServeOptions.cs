@@ -16,12 +16,11 @@ public sealed record ServeOptions
     /// <summary>The RAFT checkpoint of the methods that measure motion (null = the embedded toy RAFT).</summary>
     public string? Raft { get; init; }
 
+    /// <summary>The operator's files for the other kinds of auxiliary model (e.g. "classifier" → a path); a kind not here: the embedded one.</summary>
+    public IReadOnlyDictionary<string, string> AuxFiles { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The operator's file for an auxiliary model a method names by kind (<see cref="MethodDescription.AuxModels"/>); null = the embedded one.</summary>
-    public string? AuxModel(string kind) => kind switch
-    {
-        "raft" => Raft,
-        _ => throw new ArgumentException($"this server has no {kind} model"),
-    };
+    public string? AuxModel(string kind) => kind == "raft" ? Raft : AuxFiles.GetValueOrDefault(kind);
     public string Device { get; init; } = "cpu";
     /// <summary>Jobs whose memory estimate is over this (MiB) are refused; null: what the device has.</summary>
     public double? MaxMemoryMiB { get; init; }

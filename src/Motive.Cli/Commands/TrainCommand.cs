@@ -46,6 +46,7 @@ public static class TrainCommand
         raft.Add(inputScale);
         raft.Add(turnShare);
         cmd.Add(raft);
+        cmd.Add(TrainClassifierCommand.Create());
         cmd.Add(TrainEvaluateCommand.Create());
         return cmd;
     }

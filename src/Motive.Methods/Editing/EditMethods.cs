@@ -1,6 +1,7 @@
 using Motive.Methods.DragDiffusion;
 using Motive.Methods.GuideAndRescale;
 using Motive.Methods.MotionGuidance;
+using Motive.Methods.ClassifierGuidance;
 using Motive.Methods.PromptToPrompt;
 
 namespace Motive.Methods.Editing;
@@ -14,6 +15,7 @@ public static class EditMethods
         new DragMethod(),
         new GarMethod(),
         new P2pMethod(),
+        new ClassifierGuidanceMethod(),
     ];
 
     public static IEditMethod Get(string name) =>

@@ -180,7 +180,7 @@ async function restore(r) {
   selectMethod(panel.method.name);
   for (const w of panel.inputs) if (w !== panel.picture) await w.restore(getKey(r, w.input.key));
   draw();
-  status(`restored a ${panel.method.title} edit` + (known ? "" : "; its picture is not on this server any more: open it again"));
+  status(`restored a ${panel.method.title} edit` + (known || !panel.picture ? "" : "; its picture is not on this server any more: open it again"));
 }
 
 // ---- start: the panels, then a toy scene so the first screen is ready to try --------------------------------
