@@ -28,19 +28,8 @@ public static class GarReplay
         (file, a, cancel) => Check(file, a.Text("--model"), cancel));
 
     /// <summary>Replays <paramref name="file"/>; <paramref name="modelPath"/> overrides the model the recording names.</summary>
-    public static ReplayReport Check(string file, string? modelPath = null, CancellationToken cancel = default)
-    {
-        int threads = get_num_threads();
-        set_num_threads(1);
-        try
-        {
-            return Replay(file, modelPath, cancel);
-        }
-        finally
-        {
-            set_num_threads(threads);
-        }
-    }
+    public static ReplayReport Check(string file, string? modelPath = null, CancellationToken cancel = default) =>
+        OneThread.Run(() => Replay(file, modelPath, cancel));
 
     private static ReplayReport Replay(string file, string? modelPath, CancellationToken cancel)
     {

@@ -27,19 +27,8 @@ public static class P2pReplay
         [ReplayKind.ModelOption],
         (file, a, cancel) => Check(file, a.Text("--model"), cancel));
 
-    public static ReplayReport Check(string file, string? modelPath = null, CancellationToken cancel = default)
-    {
-        int threads = get_num_threads();
-        set_num_threads(1);
-        try
-        {
-            return Replay(file, modelPath, cancel);
-        }
-        finally
-        {
-            set_num_threads(threads);
-        }
-    }
+    public static ReplayReport Check(string file, string? modelPath = null, CancellationToken cancel = default) =>
+        OneThread.Run(() => Replay(file, modelPath, cancel));
 
     private sealed record Recording(string File, SafetensorsFile Run, HashSet<string> Names)
     {
