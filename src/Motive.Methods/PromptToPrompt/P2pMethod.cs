@@ -25,7 +25,8 @@ public sealed class P2pMethod : EditMethod<P2pRequest, P2pSettings>
         var edit = settings.Check(request.SourcePrompt!, request.TargetPrompt!);
         int width = settings.Width ?? EditModels.NativeSize(model);
         RgbImage? picture = null;
-        (int Width, int Height) run = (RunSize.Of(width, width, width).Width, RunSize.Of(width, width, width).Width);
+        int side = RunSize.Of(width, width, width).Width;                      // a generated source is square
+        (int Width, int Height) run = (side, side);
         if (request.Image is { } image)
         {
             picture = ImageReader.Read(inputs.Resolve(image, InputKind.Image));
