@@ -46,7 +46,7 @@ public static class P2pBenchmark
             }));
             var words = zeros(2, 77);
             words[.., 2] = 1;
-            long quarter = (latent + 3) / 4;
+            long quarter = AttentionControl.LevelSide(latent, 4);
             using var control = new AttentionControl(2, new WordSwap(eye(77).unsqueeze(0)), ones([steps + 1, 1, 1, 1, 77]), (0, steps), quarter * quarter,
                 new LocalBlend(words, 0.3));
             rows.Add(PhaseBench.Measure($"Prompt-to-Prompt step: replace, LocalBlend ({size}²)", steps, log, () =>

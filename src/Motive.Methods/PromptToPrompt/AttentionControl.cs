@@ -35,6 +35,12 @@ public sealed class AttentionControl(int prompts, ICrossAttentionEdit? cross, Te
     /// <summary>The conditional cross-attention maps [B, heads, P, 77] summed over the finished steps, in call order.</summary>
     public IReadOnlyList<(AttentionSite Site, Tensor Map)> Summed => summed;
 
+    /// <summary>
+    /// The side of the UNet level whose side is the latent's over <paramref name="divisor"/> (a power of two): stride-2
+    /// convolutions round up at each halving, and rounding up twice is rounding up once.
+    /// </summary>
+    public static long LevelSide(long latentSide, int divisor) => (latentSide + divisor - 1) / divisor;
+
     /// <summary>A controller that only stores (AttentionStore): a plain run whose maps can be shown.</summary>
     public static AttentionControl StoreOnly(int prompts) => new(prompts, null, null, (0, 0), 0);
 

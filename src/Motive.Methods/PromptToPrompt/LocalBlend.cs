@@ -23,7 +23,7 @@ public sealed class LocalBlend(Tensor words, double threshold, int startStep = 0
     /// <summary>The union masks [B, 1, h, w] (item 0's with each item's; row 0 is item 0's own) from the summed maps.</summary>
     public Tensor Mask(IReadOnlyList<(AttentionSite Site, Tensor Map)> summed, long h, long w)
     {
-        long h4 = Quarter(h), w4 = Quarter(w);
+        long h4 = AttentionControl.LevelSide(h, 4), w4 = AttentionControl.LevelSide(w, 4);
         var chosen = summed.Where(s => s.Site.Place != "mid" && s.Site.Queries == h4 * w4).Select(s => s.Map).ToList();
         if (chosen.Count == 0) throw new InvalidOperationException($"LocalBlend found no cross-attention maps of {h4}×{w4} (a quarter of the {h}×{w} latent)");
         long b = chosen[0].shape[0];
@@ -45,9 +45,6 @@ public sealed class LocalBlend(Tensor words, double threshold, int startStep = 0
         var source = latents.narrow(0, 0, 1);
         return (source + mask * (latents - source), mask);
     }
-
-    /// <summary>The side of the UNet level two downsamplings below the latent (stride-2 convs round up).</summary>
-    private static long Quarter(long side) => (side + 3) / 4;
 
     public void Dispose() => words.Dispose();
 }

@@ -14,16 +14,18 @@ public static class P2pControls
     {
         string[] prompts = [source, target];
         var edit = s.Edit!;
-        ICrossAttentionEdit? basis = edit == "reweight" ? null
-            : source.Split(' ').Length == target.Split(' ').Length && edit == "replace"
-                ? new WordSwap(TokenAlignment.Replacement(tokenizer, source, target).unsqueeze(0))
-                : Refined(tokenizer, source, target);
+        ICrossAttentionEdit? basis = edit switch      // P2pSettings.Check saw that a swap's prompts have as many words
+        {
+            "reweight" => null,
+            "replace" => new WordSwap(TokenAlignment.Replacement(tokenizer, source, target).unsqueeze(0)),
+            _ => Refined(tokenizer, source, target),
+        };
         var weights = s.WordWeights();
         ICrossAttentionEdit cross = weights.Count > 0 ? new Reweighting(EditSchedules.Equalizer(tokenizer, target, weights), basis) : basis!;
         var alpha = EditSchedules.CrossReplaceAlpha(tokenizer, prompts, steps, s.CrossReplace!.Value, s.WordWindows());
         var self = EditSchedules.SelfReplaceSteps(steps, s.SelfReplace!.Value);
-        long side = s.SelfReplaceDivisor(picture);
-        long selfMax = ((h + side - 1) / side) * ((w + side - 1) / side);
+        int divisor = s.SelfReplaceDivisor(picture);
+        long selfMax = AttentionControl.LevelSide(h, divisor) * AttentionControl.LevelSide(w, divisor);
         return new AttentionControl(2, cross, alpha, self, selfMax, Blend(tokenizer, prompts, s, steps));
     }
 

@@ -1,6 +1,6 @@
 using Motive.Models.Unet;
-using TorchSharp;
 using Motive.Sampling.Ddim;
+using Motive.Sampling.Pipelines;
 using Motive.Sampling.Schedules;
 using static TorchSharp.torch;
 
@@ -52,7 +52,6 @@ public static class P2pSampler
         var z = xT.to(float32, device).expand(b, -1, -1, -1).clone().DetachFromDisposeScope();
         using var quiet = Motive.Models.Runtime.QuietGc.Loop();
         using var _ = no_grad();
-        using var scale = (Scalar)guidance;
         try
         {
             for (int i = 0; i < timesteps.Length; i++)
@@ -64,7 +63,7 @@ public static class P2pSampler
                 var context = cat([uncondAt(i).to(dtype, device).expand(b, -1, -1), cond], 0);
                 var output = unet.Forward(cat([z, z], 0).to(dtype), tensor(t, device: device), context, control.Hooks()).to(float32);
                 var parts = output.chunk(2, 0);
-                var eps = parts[0] + (parts[1] - parts[0]) * scale;
+                var eps = Conditioning.Mix(parts[0], parts[1], guidance);
                 var (prev, _) = DdimMath.Step(z, eps, schedule.Alpha(t), schedule.Alpha(DdimSchedule.Previous(timesteps, i)), 0);
                 var (next, mask) = control.EndStep(prev);
                 if (trace is not null)

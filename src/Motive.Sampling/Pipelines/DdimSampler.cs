@@ -55,7 +55,11 @@ public sealed class Conditioning : IDisposable
     }
 
     /// <summary>Classifier-free guidance: ε̂ = ε_u + w (ε_c − ε_u).</summary>
-    public static Tensor Mix(Tensor uncond, Tensor cond, double scale) => uncond + (cond - uncond) * scale;
+    public static Tensor Mix(Tensor uncond, Tensor cond, double scale)
+    {
+        using var s = (TorchSharp.Scalar)scale;   // explicit: an implicit Scalar may be freed by the finalizer while libtorch reads it
+        return uncond + (cond - uncond) * s;
+    }
 
     public void Dispose() => Context.Dispose();
 }

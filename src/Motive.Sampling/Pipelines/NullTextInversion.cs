@@ -2,7 +2,6 @@ using Motive.Models.Loading;
 using Motive.Models.Optim;
 using Motive.Sampling.Ddim;
 using Motive.Sampling.Schedules;
-using TorchSharp;
 using Parameter = TorchSharp.Modules.Parameter;
 using static TorchSharp.torch;
 
@@ -35,7 +34,7 @@ public sealed class NullTextResult : IDisposable
     }
 }
 
-/// <summary>Per step the inner iterations run; per iteration (when kept) the loss and ∂loss/∂uncond; per step the guided latent.</summary>
+/// <summary>Per step the inner iterations run; when kept, per iteration the loss and ∂loss/∂uncond, and per step the guided latent.</summary>
 public sealed class NullTextRecords : IDisposable
 {
     public List<int> InnerSteps { get; } = [];
@@ -79,7 +78,7 @@ public static class NullTextInversion
         var records = new NullTextRecords();
         try
         {
-            var optimised = Optimise(model, schedule, timesteps, pivot, cond, uncond, settings, keepRecords ? records : null, records.InnerSteps,
+            var optimised = Optimise(model, schedule, timesteps, pivot, cond, uncond, settings, records, keepRecords,
                 i => onStep?.Invoke(n + i, 2 * n), cancel);
             return new NullTextResult { Timesteps = timesteps, Pivot = pivot, Uncond = optimised, Records = records };
         }
@@ -92,7 +91,7 @@ public static class NullTextInversion
     }
 
     private static Tensor Optimise(StableDiffusionModel model, DdimSchedule schedule, long[] timesteps, Tensor pivot, Tensor cond, Tensor uncond,
-        NullTextSettings s, NullTextRecords? r, List<int> innerSteps, Action<int> onStep, CancellationToken cancel)
+        NullTextSettings s, NullTextRecords records, bool keep, Action<int> onStep, CancellationToken cancel)
     {
         int n = s.Steps;
         var u = uncond.to(float32, model.Device).detach().clone();
@@ -105,9 +104,9 @@ public static class NullTextInversion
             cancel.ThrowIfCancellationRequested();
             Motive.Models.Runtime.QuietGc.Step();
             using var scope = NewDisposeScope();
-            var (ui, next, inner) = Step(model, schedule, timesteps, i, z, u, pivot[n - 1 - i], cond, s, r);
-            innerSteps.Add(inner);
-            r?.GuidedLatents.Add(next.cpu().clone().DetachFromDisposeScope());
+            var (ui, next, inner) = Step(model, schedule, timesteps, i, z, u, pivot[n - 1 - i], cond, s, keep ? records : null);
+            records.InnerSteps.Add(inner);
+            if (keep) records.GuidedLatents.Add(next.cpu().clone().DetachFromDisposeScope());
             found.Add(ui.cpu().DetachFromDisposeScope());
             z.Dispose();
             u.Dispose();
@@ -136,7 +135,6 @@ public static class NullTextInversion
         var c = cond.to(model.DType, device);
         z = z.to(float32, device);
         target = target.to(float32, device);
-        using var scale = (Scalar)s.Guidance;
         long t = timesteps[i];
         float alpha = schedule.Alpha(t), alphaPrev = schedule.Alpha(DdimSchedule.Previous(timesteps, i));
         var tt = tensor(t, device: device);
@@ -150,7 +148,7 @@ public static class NullTextInversion
             {
                 using var _ = enable_grad();
                 var epsUncond = model.Unet.Forward(z.to(model.DType), tt, p.to(model.DType)).to(float32);
-                var (prev, _) = DdimMath.Step(z, epsUncond + (epsCond - epsUncond) * scale, alpha, alphaPrev, 0);
+                var (prev, _) = DdimMath.Step(z, Conditioning.Mix(epsUncond, epsCond, s.Guidance), alpha, alphaPrev, 0);
                 var loss = (prev - target).square().mean();
                 adam.ZeroGrad();
                 loss.backward();
@@ -165,7 +163,7 @@ public static class NullTextInversion
         var ui = p.detach().clone();
         using var __ = no_grad();
         var output = model.Unet.Forward(cat([z, z], 0).to(model.DType), tt, cat([ui.to(model.DType), c], 0)).to(float32).chunk(2, 0);
-        var (next, _) = DdimMath.Step(z, output[0] + (output[1] - output[0]) * scale, alpha, alphaPrev, 0);
+        var (next, _) = DdimMath.Step(z, Conditioning.Mix(output[0], output[1], s.Guidance), alpha, alphaPrev, 0);
         return (ui, next, inner);
     }
 }
