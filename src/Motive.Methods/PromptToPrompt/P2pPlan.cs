@@ -59,7 +59,11 @@ public sealed class P2pPlan(P2pRequest request, ModelRef model, string edit, Rgb
         using var control = P2pControls.Build(sd.Tokenizer, Request.SourcePrompt!, Request.TargetPrompt!, s, steps, h / 8, w / 8, Picture is not null);
         using var trace = new P2pTrace();
         var final = P2pSampler.Run(sd.Unet, schedule, timesteps, xT, cond, i => uncond[i], s.Cfg!.Value, control, trace,
-            (i, n) => session.Preview("edit", i, n, () => ImageTensors.FromTensor01(Latents.Decode(sd, trace.Latents[^1].narrow(0, 1, 1)))), session.Cancel);
+            (i, n) =>
+            {
+                session.Report("edit", i, n);
+                session.Preview("edit", i, n, () => ImageTensors.FromTensor01(Latents.Decode(sd, trace.Latents[^1].narrow(0, 1, 1))));
+            }, session.Cancel);
         var source = Latents.Decode(sd, final.narrow(0, 0, 1));
         var edited = Latents.Decode(sd, final.narrow(0, 1, 1));
         double? reconstruction = pixels is null ? null : Psnr(source, pixels.permute(2, 0, 1).unsqueeze(0).to(float32) / 255);
