@@ -20,8 +20,9 @@ public static class TrainEvaluateCommand
         var raftOnly = new Option<bool>("--raft-only") { Description = "Measure only the RAFT (training/evaluation.json is then not written)." };
         var captionsOnly = new Option<bool>("--captions-only") { Description = "Measure only the caption correctness of samples (training/evaluation.json is then not written)." };
         var first = new Option<int>("--first") { Description = "With --captions-only: the index of the first held-out scene, so that a sampler chosen on scenes 0..n-1 can be checked on others." };
+        var attentionOnly = new Option<bool>("--attention-only") { Description = "Measure only how localised the UNet's cross-attention is (training/evaluation.json is then not written)." };
         var inputScale = new Option<int?>("--input-scale") { Description = "Run the RAFT at this input scale instead of its checkpoint's." };
-        var c = new Command("evaluate", "Measure the toy models on held-out scenes: VAE PSNR, caption correctness of samples, RAFT end-point error.") { dir, raft, n, steps, cfg, raftOnly, captionsOnly, first, inputScale };
+        var c = new Command("evaluate", "Measure the toy models on held-out scenes: VAE PSNR, caption correctness of samples, cross-attention localisation, RAFT end-point error.") { dir, raft, n, steps, cfg, raftOnly, captionsOnly, attentionOnly, first, inputScale };
         c.SetAction((r, cancel) =>
         {
             var folder = r.GetValue(dir)!;
@@ -30,7 +31,14 @@ public static class TrainEvaluateCommand
             var o = r.InvocationConfiguration.Output;
             if (r.GetValue(first) < 0) throw new ArgumentException("--first must be at least 0");
             if (r.GetValue(first) > 0 && !r.GetValue(captionsOnly)) throw new ArgumentException("--first needs --captions-only (evaluation.json records scenes 0..n-1)");
-            if (r.GetValue(raftOnly) && r.GetValue(captionsOnly)) throw new ArgumentException("--raft-only and --captions-only each measure one part; give one of them");
+            if (new[] { raftOnly, captionsOnly, attentionOnly }.Count(x => r.GetValue(x)) > 1)
+                throw new ArgumentException("--raft-only, --captions-only and --attention-only each measure one part; give one of them");
+            if (r.GetValue(attentionOnly))
+            {
+                using var only = StableDiffusionModel.Load(folder);
+                o.WriteLine(ToyModelReport.Attention(only, count).Line);
+                return Task.FromResult(CliApp.Ok);
+            }
             if (r.GetValue(captionsOnly))
             {
                 using var only = StableDiffusionModel.Load(folder);
@@ -49,7 +57,9 @@ public static class TrainEvaluateCommand
             foreach (var line in vae.Lines) o.WriteLine(line);
             var captions = Captions(model, count, 0, r.GetValue(steps), r.GetValue(cfg), r.InvocationConfiguration.Error, cancel);
             o.WriteLine(captions.Line);
-            o.WriteLine($"wrote {ToyModelReport.Write(folder, count, vae, captions, r.GetValue(steps), r.GetValue(cfg), flowNumbers)}");
+            var attention = ToyModelReport.Attention(model, count);
+            o.WriteLine(attention.Line);
+            o.WriteLine($"wrote {ToyModelReport.Write(folder, count, vae, captions, attention, r.GetValue(steps), r.GetValue(cfg), flowNumbers)}");
             return Task.FromResult(CliApp.Ok);
         });
         return c;

@@ -9,7 +9,7 @@ namespace Motive.Methods.PromptToPrompt;
 /// only: every cross-attention is made from the source's by the edit and blended in by the per-step token weights
 /// <c>crossAlpha</c> [N+1, B−1, 1, 1, 77]; inside the self-replace steps, self-attention maps with at most
 /// <c>selfMaxQueries</c> positions are the source's. Item 0 is never touched, so it reproduces the source's own run.
-/// The conditional cross-attention maps of at most 32² positions are summed over the steps so far, edited ones for
+/// The conditional cross-attention maps of at most 32² positions (or <c>storeMaxQueries</c>) are summed over the steps so far, edited ones for
 /// items ≥ 1 (the reference stores views it then writes into); LocalBlend and the attention-map picture read them.
 /// </summary>
 /// <remarks>
@@ -18,7 +18,7 @@ namespace Motive.Methods.PromptToPrompt;
 /// reads them.
 /// </remarks>
 public sealed class AttentionControl(int prompts, ICrossAttentionEdit? cross, Tensor? crossAlpha, (int Start, int End) selfSteps,
-    long selfMaxQueries, LocalBlend? blend = null) : IDisposable
+    long selfMaxQueries, LocalBlend? blend = null, long storeMaxQueries = AttentionControl.StoreMaxQueries) : IDisposable
 {
     /// <summary>AttentionStore keeps maps with at most this many positions.</summary>
     public const long StoreMaxQueries = 32 * 32;
@@ -76,7 +76,7 @@ public sealed class AttentionControl(int prompts, ICrossAttentionEdit? cross, Te
             edited = cat([cond.narrow(0, 0, 1), replaced], 0);
         }
         // A copy outside the transformer's dispose scope, which frees the call's tensors when the block ends.
-        if (site.IsCross && site.Queries <= StoreMaxQueries) stepMaps.Add((site, edited.detach().clone().DetachFromDisposeScope()));
+        if (site.IsCross && site.Queries <= storeMaxQueries) stepMaps.Add((site, edited.detach().clone().DetachFromDisposeScope()));
         return ReferenceEquals(edited, cond) ? probs : cat([probs.narrow(0, 0, prompts), edited], 0);
     }
 

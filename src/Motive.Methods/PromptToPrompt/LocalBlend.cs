@@ -12,20 +12,23 @@ namespace Motive.Methods.PromptToPrompt;
 /// <remarks>
 /// The reference reshapes its chosen maps to a literal 16×16: the maps of SD-1.x at 512² whose side is a quarter of the
 /// latent's (down_blocks.2's two and up_blocks.1's first three cross-attentions). Here the maps are chosen by that
-/// geometry, down and up cross-attentions at a quarter of the latent side, so that it is the reference at 512² and
-/// stays right at every other size. Blending starts at step <paramref name="startStep"/> (predict.py: 0; the null-text
-/// notebook: int(0.2·N)).
+/// geometry, down and up cross-attentions at a quarter of the latent side (<paramref name="divisor"/> 4), so that it
+/// is the reference at 512² and stays right at every other size; a divisor of 2 or 1 reads a finer level.
+/// Blending starts at step <paramref name="startStep"/> (predict.py: 0; the null-text notebook: int(0.2·N)).
 /// </remarks>
-public sealed class LocalBlend(Tensor words, double threshold, int startStep = 0) : IDisposable
+public sealed class LocalBlend(Tensor words, double threshold, int startStep = 0, int divisor = 4) : IDisposable
 {
     public double Threshold => threshold;
+
+    /// <summary>The positions of the maps it reads on an <paramref name="h"/>×<paramref name="w"/> latent.</summary>
+    public long Queries(long h, long w) => AttentionControl.LevelSide(h, divisor) * AttentionControl.LevelSide(w, divisor);
 
     /// <summary>The union masks [B, 1, h, w] (item 0's with each item's; row 0 is item 0's own) from the summed maps.</summary>
     public Tensor Mask(IReadOnlyList<(AttentionSite Site, Tensor Map)> summed, long h, long w)
     {
-        long h4 = AttentionControl.LevelSide(h, 4), w4 = AttentionControl.LevelSide(w, 4);
+        long h4 = AttentionControl.LevelSide(h, divisor), w4 = AttentionControl.LevelSide(w, divisor);
         var chosen = summed.Where(s => s.Site.Place != "mid" && s.Site.Queries == h4 * w4).Select(s => s.Map).ToList();
-        if (chosen.Count == 0) throw new InvalidOperationException($"LocalBlend found no cross-attention maps of {h4}×{w4} (a quarter of the {h}×{w} latent)");
+        if (chosen.Count == 0) throw new InvalidOperationException($"LocalBlend found no cross-attention maps of {h4}×{w4} (1/{divisor} of the {h}×{w} latent's side)");
         long b = chosen[0].shape[0];
         var maps = cat(chosen.Select(m => m.reshape(b, -1, 1, h4, w4, m.shape[^1])).ToArray(), 1);   // [B, L·heads, 1, h4, w4, 77]
         using var alpha = words.to(maps.dtype, maps.device).reshape(b, 1, 1, 1, 1, words.shape[^1]);

@@ -26,7 +26,10 @@ public static class P2pControls
         var self = EditSchedules.SelfReplaceSteps(steps, s.SelfReplace!.Value);
         int divisor = s.SelfReplaceDivisor(picture);
         long selfMax = AttentionControl.LevelSide(h, divisor) * AttentionControl.LevelSide(w, divisor);
-        return new AttentionControl(2, cross, alpha, self, selfMax, Blend(tokenizer, prompts, s, steps));
+        var blend = Blend(tokenizer, prompts, s, steps);
+        // The store keeps what LocalBlend reads, also where that level is finer than the reference's 32².
+        long store = Math.Max(AttentionControl.StoreMaxQueries, blend?.Queries(h, w) ?? 0);
+        return new AttentionControl(2, cross, alpha, self, selfMax, blend, store);
     }
 
     private static Refinement Refined(ClipTokenizer tokenizer, string source, string target)
@@ -47,7 +50,7 @@ public static class P2pControls
             for (int i = 0; i < prompts.Count; i++)
                 foreach (var k in found[i]) layers[i, k] = 1;
         }
-        return new LocalBlend(layers, s.BlendThreshold!.Value, (int)(s.BlendStart!.Value * steps));
+        return new LocalBlend(layers, s.BlendThreshold!.Value, (int)(s.BlendStart!.Value * steps), s.BlendDivisor);
     }
 
     /// <summary>The edited prompt's token positions to show the maps of: the changed, re-weighted and blend words.</summary>

@@ -23,6 +23,8 @@ public static class P2pDescription
         new("settings.steps", Integer, "DDIM steps (of the inversion too).") { Min = 1, Max = 1000 },
         new("settings.cfg", Number, "Classifier-free guidance.") { Min = 1, Label = "CFG", Advanced = true },
         new("settings.cross_replace_words", Text, "Per-word windows, e.g. \"dog:0.2-0.6\" (fractions of the run).") { Advanced = true },
+        new("settings.blend_level", Choice, "Which level's cross-attention LocalBlend reads: a quarter of the latent side (the reference), half, or the latent's own.")
+            { Choices = P2pSettings.BlendLevels, Advanced = true },
         new("settings.blend_threshold", Number, "LocalBlend's threshold on the normalised word maps.") { Min = 0, Max = 1, Advanced = true },
         new("settings.blend_start", Number, "From which fraction of the run LocalBlend acts.") { Min = 0, Max = 1, Advanced = true },
         new("settings.width", Integer, "Run width (height by the aspect, both to multiples of 8; a picture's result is resized back). Default: the model's native size.")

@@ -27,6 +27,11 @@ public sealed record P2pSettings
     public string? Reweight { get; init; }
     /// <summary>LocalBlend's words, space-separated, looked up in both prompts: only where they are may the picture change.</summary>
     public string? BlendWords { get; init; }
+    /// <summary>
+    /// Which level's cross-attention LocalBlend reads: the one at a quarter of the latent side (the reference's 16² at
+    /// 512²), half, or the latent's own (sharper masks where a model's fine maps are localised, as the toy model's).
+    /// </summary>
+    public string? BlendLevel { get; init; }
     /// <summary>LocalBlend's threshold on the normalised word maps.</summary>
     public double? BlendThreshold { get; init; }
     /// <summary>From which fraction of the run LocalBlend acts (predict.py 0; the null-text notebook 0.2).</summary>
@@ -42,14 +47,18 @@ public sealed record P2pSettings
 
     public static P2pSettings Reference { get; } = new()
     {
-        CrossReplace = 0.8, SelfReplace = 0.4, BlendThreshold = 0.3, BlendStart = 0, Steps = 50, Cfg = 7.5, InnerSteps = 10, EarlyStop = 1e-5,
+        CrossReplace = 0.8, SelfReplace = 0.4, BlendLevel = "quarter", BlendThreshold = 0.3, BlendStart = 0, Steps = 50, Cfg = 7.5, InnerSteps = 10, EarlyStop = 1e-5,
     };
 
     public static readonly IReadOnlyList<string> Edits = ["replace", "refine", "reweight"];
     public static readonly IReadOnlyList<string> Levels = ["quarter", "half", "all"];
+    public static readonly IReadOnlyList<string> BlendLevels = ["quarter", "half", "latent"];
 
     /// <summary>The latent side's divisor of the finest level whose self-attention is replaced.</summary>
     public int SelfReplaceDivisor(bool picture) => (SelfReplaceLevels ?? (picture ? "half" : "quarter")) switch { "quarter" => 4, "half" => 2, _ => 1 };
+
+    /// <summary>The latent side's divisor of the level LocalBlend reads.</summary>
+    public int BlendDivisor => (BlendLevel ?? "quarter") switch { "quarter" => 4, "half" => 2, _ => 1 };
 
     /// <summary>Checks a resolved set; the edit kind for the prompts.</summary>
     public string Check(string source, string target)
@@ -65,6 +74,7 @@ public sealed record P2pSettings
         bool sameWords = source.Split(' ').Length == target.Split(' ').Length;
         var edit = Edit ?? (weights.Count > 0 && source == target ? "reweight" : sameWords ? "replace" : "refine");
         if (SelfReplaceLevels is { } l && !Levels.Contains(l)) throw new ArgumentException($"self_replace_levels must be one of {string.Join(", ", Levels)}, not '{l}'");
+        if (BlendLevel is { } bl && !BlendLevels.Contains(bl)) throw new ArgumentException($"blend_level must be one of {string.Join(", ", BlendLevels)}, not '{bl}'");
         if (!Edits.Contains(edit)) throw new ArgumentException($"edit must be one of {string.Join(", ", Edits)}, not '{edit}'");
         if (edit == "replace" && !sameWords)
             throw new ArgumentException($"a word swap (replace) needs prompts with as many words; \"{source}\" and \"{target}\" differ: use refine");

@@ -87,7 +87,7 @@ public sealed class ToyEval : IDisposable
     private static GarOptions RecolourSettings(string? model) => SettingsLayers.Over(new GarOptions(), new GarMethod().Defaults(model));
 
     /// <summary>The word swaps run Prompt-to-Prompt at the model's preset, checked on a sample caption pair.</summary>
-    private static P2pSettings WordSwapSettings(string? model)
+    public static P2pSettings WordSwapSettings(string? model)
     {
         var settings = SettingsLayers.Over(new P2pSettings(), new P2pMethod().Defaults(model));
         settings.Check("a blue square", "a red square");

@@ -46,6 +46,17 @@ public static class ToyModelReport
         return new CaptionNumbers(checks, correct, colours, shapes, line);
     }
 
+
+    /// <summary>The cross-attention's localisation (<see cref="ToyEvaluation.AttentionInside"/>) and the line that says it.</summary>
+    public sealed record AttentionNumbers(double Inside, double Area, string Line);
+
+    public static AttentionNumbers Attention(StableDiffusionModel model, int count)
+    {
+        var (inside, area) = ToyEvaluation.AttentionInside(model, count);
+        return new AttentionNumbers(inside, area, $"cross-attention of the caption objects' colour and shape words inside their objects: {inside:P1} "
+            + $"(flat maps: the objects' area, {area:P1}; {count} held-out scenes noised at t = 250, 500, 750)");
+    }
+
     /// <summary>The RAFT's end-point errors on <paramref name="count"/> held-out edit pairs and the floor of its upsampling.</summary>
     public static RaftNumbers Raft(RaftModel flow, int count)
     {
@@ -70,14 +81,15 @@ public static class ToyModelReport
     }
 
     /// <summary>Writes every number into FOLDER/training/evaluation.json; returns its path.</summary>
-    public static string Write(string folder, int count, VaeNumbers vae, CaptionNumbers captions, int steps, double cfg, RaftNumbers raft)
+    public static string Write(string folder, int count, VaeNumbers vae, CaptionNumbers captions, AttentionNumbers attention, int steps, double cfg, RaftNumbers raft)
     {
         var path = Path.Combine(folder, "training", EvaluationFile);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         MotiveJson.Write(path, new
         {
             held_out_scenes = count, vae_psnr_db = vae.Psnr, caption_correct = captions.Correct, reconstruction_caption_correct = vae.CaptionCorrect,
-            colours_found = captions.Colours, shapes_right = captions.Shapes, caption_sampler = new { steps, cfg }, raft = raft.Json, captions = captions.Checks,
+            colours_found = captions.Colours, shapes_right = captions.Shapes, caption_sampler = new { steps, cfg },
+            attention_inside_share = attention.Inside, attention_area_share = attention.Area, raft = raft.Json, captions = captions.Checks,
         });
         return path;
     }

@@ -76,7 +76,7 @@ public static class ToyReport
         var md = new StringBuilder();
         md.AppendLine($"# Toy word-swap benchmark: {rows.Select(r => r.Seed).Distinct().Count()} held-out colour swaps by caption (the largest object), Prompt-to-Prompt with LocalBlend on the object's shape word beside regenerating without attention control; generated from the source caption, and the scene as a picture (null-text inversion)");
         md.AppendLine();
-        md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Settings: {settings.Steps} steps, CFG {settings.Cfg}, cross-replace {settings.CrossReplace}, self-replace {settings.SelfReplace} ({settings.SelfReplaceLevels ?? "by source"} levels), blend threshold {settings.BlendThreshold} from {settings.BlendStart} of the run, null-text {settings.InnerSteps} inner steps."));
+        md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Settings: {settings.Steps} steps, CFG {settings.Cfg}, cross-replace {settings.CrossReplace}, self-replace {settings.SelfReplace} ({settings.SelfReplaceLevels ?? "by source"} levels), LocalBlend at the {settings.BlendLevel} level, threshold {settings.BlendThreshold}, from {settings.BlendStart} of the run, null-text {settings.InnerSteps} inner steps."));
         md.AppendLine();
         md.AppendLine("| source | method | cases | colour right | IoU with the source's object | PSNR outside (dB) | reconstruction PSNR (dB) |");
         md.AppendLine("|---|---|---|---|---|---|---|");

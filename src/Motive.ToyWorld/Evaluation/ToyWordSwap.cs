@@ -15,7 +15,7 @@ namespace Motive.ToyWorld.Evaluation;
 /// </summary>
 public static class ToyWordSwap
 {
-    public const string P2pName = "prompt-to-prompt", BaselineName = "no attention control";
+    public const string P2pName = "prompt-to-prompt", BaselineName = "no attention control", PlainInversionName = "plain DDIM inversion";
 
     /// <summary>One edit's score: colour judged right, IoU of the object's masks (edit's new colour vs the source's object), PSNR outside both, the reconstruction PSNR.</summary>
     public sealed record Score(int Seed, string Edit, string Mode, string Method, bool ColourRight, double Recoloured, double IoU, double PsnrOutside, double? ReconstructionPsnr);
@@ -43,7 +43,7 @@ public static class ToyWordSwap
         if (picture)
         {
             using var plain = Edit(models, c, true, Uncontrolled(settings) with { InnerSteps = 0 }, cacheDir, cancel);
-            rows.Add(Measure(c, true, "plain DDIM inversion", plain));
+            rows.Add(Measure(c, true, PlainInversionName, plain));
         }
         return rows;
     }

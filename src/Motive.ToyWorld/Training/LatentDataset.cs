@@ -10,21 +10,22 @@ namespace Motive.ToyWorld.Training;
 
 /// <summary>
 /// The UNet's training data, rendered and VAE-encoded once and reused: latents (the VAE posterior mean, unscaled,
-/// [N,4,h,w] fp16), the captions' token ids [N,77] and which latent cells an object touches [N,1,h,w]. Encoding the
+/// [N,4,h,w] fp16), the captions' token ids [N,77], which latent cells an object touches [N,1,h,w] and how much of each cell each caption object covers [N,2,h,w]. Encoding the
 /// 16 fresh scenes of a step was 45 % of a step's time; from this table a step is the UNet's arithmetic. Scenes come
 /// from the even training seeds 0, 2, 4, … (odd seeds stay held out). Kept as <c>latents.safetensors</c> in the run's
-/// state folder and rebuilt when the count, the scene size or the VAE's weights differ.
+/// state folder and rebuilt when the count, the scene size, the VAE's weights or the table's layout differ.
 /// </summary>
 public sealed class LatentDataset : IDisposable
 {
     public const string FileName = "latents.safetensors";
     private const int EncodeBatch = 32;
 
-    private LatentDataset(Tensor latents, Tensor ids, Tensor objectCells)
+    private LatentDataset(Tensor latents, Tensor ids, Tensor objectCells, Tensor captionCover)
     {
         Latents = latents;
         Ids = ids;
         ObjectCells = objectCells;
+        CaptionCover = captionCover;
     }
 
     /// <summary>[N,4,h,w] float32, unscaled posterior means.</summary>
@@ -33,6 +34,8 @@ public sealed class LatentDataset : IDisposable
     public Tensor Ids { get; }
     /// <summary>[N,1,h,w] float32: 1 where any pixel of the latent cell shows an object.</summary>
     public Tensor ObjectCells { get; }
+    /// <summary>[N,Slots,h,w] float32: the share of each latent cell that each caption object (front to back) covers (<see cref="AttentionSupervision"/>).</summary>
+    public Tensor CaptionCover { get; }
     public long Count => Latents.shape[0];
 
     /// <summary>The training seed of item <paramref name="i"/>.</summary>
@@ -43,17 +46,17 @@ public sealed class LatentDataset : IDisposable
         Action<int, int>? onEncoded = null, CancellationToken cancel = default)
     {
         var path = Path.Combine(stateDir, FileName);
-        var key = $"{count}:{imageSize}:{File.GetLastWriteTimeUtc(vaeWeights).Ticks}:{new FileInfo(vaeWeights).Length}";
+        var key = $"v2:{count}:{imageSize}:{File.GetLastWriteTimeUtc(vaeWeights).Ticks}:{new FileInfo(vaeWeights).Length}";
         if (File.Exists(path))
         {
             using var sd = StateDict.Open(path);
             if (sd.Metadata.TryGetValue("key", out var k) && k == key)
-                return new LatentDataset(sd.Load("latents", float32), sd.Load("ids", int64), sd.Load("object_cells", float32));
+                return new LatentDataset(sd.Load("latents", float32), sd.Load("ids", int64), sd.Load("object_cells", float32), sd.Load("caption_cover", float32));
         }
         var data = Build(count, imageSize, vae, tokenizer, onEncoded, cancel);
         Directory.CreateDirectory(stateDir);
         using (var half = data.Latents.to(float16))
-            SafetensorsWriter.Write(path + ".tmp", [new("latents", half), new("ids", data.Ids), new("object_cells", data.ObjectCells)],
+            SafetensorsWriter.Write(path + ".tmp", [new("latents", half), new("ids", data.Ids), new("object_cells", data.ObjectCells), new("caption_cover", data.CaptionCover)],
                 new Dictionary<string, string> { ["key"] = key, ["world"] = "scenes from even seeds 0, 2, 4, …" });
         File.Move(path + ".tmp", path, overwrite: true);
         return data;
@@ -66,6 +69,7 @@ public sealed class LatentDataset : IDisposable
         seedOf ??= Seed;
         var latents = new List<Tensor>();
         var cells = new List<Tensor>();
+        var covers = new List<Tensor>();
         var ids = new List<long>();
         try
         {
@@ -82,13 +86,14 @@ public sealed class LatentDataset : IDisposable
                 int down = imageSize / (int)mean.shape[2];
                 latents.Add(mean.MoveToOuterDisposeScope());
                 cells.Add(F.max_pool2d(objects, down, stride: down).MoveToOuterDisposeScope());
+                covers.Add(F.avg_pool2d(SceneBatches.CaptionObjects(scenes, AttentionSupervision.Slots), down, stride: down).MoveToOuterDisposeScope());
                 onEncoded?.Invoke(start + seeds.Length, count);
             }
-            return new LatentDataset(cat(latents, 0), tensor(ids.ToArray()).view(count, -1), cat(cells, 0));
+            return new LatentDataset(cat(latents, 0), tensor(ids.ToArray()).view(count, -1), cat(cells, 0), cat(covers, 0));
         }
         finally
         {
-            foreach (var t in latents.Concat(cells)) t.Dispose();
+            foreach (var t in latents.Concat(cells).Concat(covers)) t.Dispose();
         }
     }
 
@@ -97,5 +102,6 @@ public sealed class LatentDataset : IDisposable
         Latents.Dispose();
         Ids.Dispose();
         ObjectCells.Dispose();
+        CaptionCover.Dispose();
     }
 }

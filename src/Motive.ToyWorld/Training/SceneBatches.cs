@@ -51,6 +51,25 @@ public static class SceneBatches
     }
 
     /// <summary>
+    /// Where each caption object is seen, in caption order (front to back: <see cref="Captions.Of"/> names the scene's
+    /// last object first): [B, slots, H, W], 1 or 0; a slot past a scene's objects stays 0.
+    /// </summary>
+    public static Tensor CaptionObjects(IReadOnlyList<Scene> scenes, int slots)
+    {
+        int w = scenes[0].Width, h = scenes[0].Height, n = w * h;
+        var masks = new float[scenes.Count * slots * n];
+        Parallel.For(0, scenes.Count, i =>
+        {
+            var labels = SceneRenderer.Render(scenes[i]).Labels;
+            int count = scenes[i].Objects.Count;
+            for (int j = 0; j < Math.Min(slots, count); j++)
+                for (int p = 0; p < n; p++)
+                    if (labels[p] == count - 1 - j) masks[(i * slots + j) * n + p] = 1;
+        });
+        return tensor(masks).view(scenes.Count, slots, h, w);
+    }
+
+    /// <summary>
     /// Edit pairs of the scenes of <paramref name="seeds"/> (each with its own random edit): source and target images
     /// [B,3,S,S] in 0..255 (RAFT's range), the exact forward flow [B,2,S,S] and the kind of each pair's edit (for scores
     /// per kind). With <paramref name="shift"/>, half the pairs also see the whole scene move (a camera pan of up to

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Motive.Models.Blocks;
 using Motive.Models.Clip;
 using Motive.Models.Loading;
 using Motive.Models.Unet;
@@ -36,6 +37,7 @@ public sealed class ToyDenoiser : nn.Module
 /// guidance has an unconditional branch to use. Two weightings: min-SNR-γ (Hang et al., ICCV 2023: a step's ε error
 /// weighs min(SNR, γ) / SNR, so the nearly clean timesteps, whose ε is hard to tell and matters little for the
 /// picture, stop dominating the gradient), and latent cells an object touches weighing <c>objectWeight</c> times more.
+/// With <c>attentionWeight</c> > 0, <see cref="AttentionSupervision"/>'s loss on the cross-attention maps is added at that weight.
 /// </summary>
 public static class UnetTraining
 {
@@ -43,21 +45,37 @@ public static class UnetTraining
     public const int DefaultDatasetSize = 16384;
 
     public static Tensor Loss(ToyDenoiser model, LatentDataset data, long[] emptyPrompt, float[] alphasCumprod, double scalingFactor,
-        int batch, Generator g, Device device, double objectWeight = 1, double minSnrGamma = 0)
+        int batch, Generator g, Device device, double objectWeight = 1, double minSnrGamma = 0, double attentionWeight = 0)
     {
         using var index = randint(0, data.Count, [batch], dtype: int64, generator: g);
         var x0 = (data.Latents[index] * scalingFactor).to(device);
         using var drop = rand([batch], generator: g);
         using var empty = tensor(emptyPrompt).view(1, -1).expand(batch, -1);
-        var ids = where((drop < CaptionDropout).view(-1, 1), empty, data.Ids[index]);
+        var dropped = (drop < CaptionDropout).view(-1, 1);
+        var ids = where(dropped, empty, data.Ids[index]);
         var context = model.TextEncoder.Forward(ids.to(device));
         var t = randint(0, alphasCumprod.Length, [batch], dtype: int64, generator: g);
         var a = tensor(alphasCumprod)[t].view(-1, 1, 1, 1).to(device);
         var noise = randn(x0.shape, generator: g).to(device);
         var xt = a.sqrt() * x0 + (1 - a).sqrt() * noise;
-        var error = (model.Unet.Forward(xt, t.to(device), context) - noise).square();
+        var maps = new List<Tensor>();
+        var hooks = attentionWeight <= 0 ? null : new NetworkHooks
+        {
+            // The levels' cross-attention (the mid block's 2² maps say little about where a word is).
+            CaptureProbs = site => site.IsCross && site.Place != "mid",
+            OnAttentionProbs = (_, probs) => { maps.Add(probs); return probs; },
+        };
+        var error = (model.Unet.Forward(xt, t.to(device), context, hooks) - noise).square();
         var cells = LatentCellWeights(data.ObjectCells[index], 1, objectWeight).to(device);
-        return WeightedLoss.Mean(error * MinSnrWeights(a, minSnrGamma), cells);   // weights 1: the plain MSE
+        var loss = WeightedLoss.Mean(error * MinSnrWeights(a, minSnrGamma), cells);   // weights 1: the plain MSE
+        if (maps.Count == 0) return loss;
+        var cover = data.CaptionCover[index].to(device);
+        var given = (~dropped).to(float32).view(-1).to(device);
+        var counts = (cover.sum([2, 3]) > 0).to(float32) * given.unsqueeze(1);
+        using var endToken = emptyPrompt[1].ToScalar();
+        var ends = ids.eq(endToken).to(float32).to(device);                            // the end token pads the ids
+        var attention = stack(maps.Select(p => AttentionSupervision.Loss(p, cover, counts, ends, given))).mean();
+        return loss + attentionWeight * attention;
     }
 
     /// <summary>min(SNR, γ) / SNR per sample, SNR = ᾱ / (1 − ᾱ) (ε-prediction's form of min-SNR-γ); γ ≤ 0 gives 1.</summary>
@@ -102,7 +120,7 @@ public static class UnetTraining
     /// </summary>
     public static IReadOnlyList<double> Train(string modelDir, TrainOptions o, int imageSize, double objectWeight = 1, double minSnrGamma = 5,
         int datasetSize = DefaultDatasetSize, Action<int, int, double>? onStep = null, Action<int, int>? onEncoded = null, CancellationToken cancel = default,
-        IReadOnlyList<int>? freshChannels = null)
+        IReadOnlyList<int>? freshChannels = null, double attentionWeight = 0)
     {
         var stateDir = ToyModelFolder.TrainingDir(modelDir, "unet");
         int step = TrainState.Load(stateDir).Step;
@@ -121,7 +139,7 @@ public static class UnetTraining
         var emptyPrompt = sd.Tokenizer.Encode("");
         using var model = new ToyDenoiser(sd.Unet, sd.TextEncoder);
         var device = torch.device(o.Device);
-        return TrainLoop.Run(model, (_, g) => Loss(model, data, emptyPrompt, schedule.AlphasCumprod, sd.Vae.Config.ScalingFactor, o.Batch, g, device, objectWeight, minSnrGamma),
+        return TrainLoop.Run(model, (_, g) => Loss(model, data, emptyPrompt, schedule.AlphasCumprod, sd.Vae.Config.ScalingFactor, o.Batch, g, device, objectWeight, minSnrGamma, attentionWeight),
             o, stateDir, m => Export(modelDir, (ToyDenoiser)m), onStep, cancel);
     }
 
