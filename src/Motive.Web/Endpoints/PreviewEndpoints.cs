@@ -7,7 +7,9 @@ using Motive.IO.Json;
 using Motive.Methods.Editing;
 using Motive.Models.Flow;
 using Motive.Models.Runtime;
+using Motive.Web.OpenApi;
 using TorchSharp;
+using static Motive.Web.OpenApi.ApiOperations;
 
 namespace Motive.Web.Endpoints;
 
@@ -31,13 +33,21 @@ public static class PreviewEndpoints
             using var png = new MemoryStream();
             PngWriter.Encode(png, new RgbImage(image.Width, image.Height, ForwardSplat.Interleaved(image.Pixels, flow, image.Width, image.Height)));
             return Results.Bytes(png.ToArray(), "image/png");
-        }).WithSummary("The picture forward-warped by a motion (PNG): where things go, before the slow run");
+        }).Describe(new("previewWarp", "previews", "The picture forward-warped by a motion (PNG): where things go, before the slow run")
+        {
+            Body = new(ApiMedia.Json, ApiSchema.Of(typeof(MotionAsk))),
+            Answers = [ApiAnswer.Png("The warped picture"), BadRequest, TooLarge],
+        });
 
         api.MapPost("/preview/flow", async (HttpRequest request) =>
         {
             var (image, flow) = await Flow(request, s);
             return Results.Json(Describe(image.Width, image.Height, flow), Api.Json);
-        }).WithSummary("The target flow of a motion: arrows and the region that moves");
+        }).Describe(new("previewFlow", "previews", "The target flow of a motion: arrows and the region that moves")
+        {
+            Body = new(ApiMedia.Json, ApiSchema.Of(typeof(MotionAsk))),
+            Answers = [ApiAnswer.Json(200, "The flow's arrows and region", typeof(FlowAnswer)), BadRequest, TooLarge],
+        });
     }
 
     private static async Task<(RgbImage Image, float[] Flow)> Flow(HttpRequest request, ServerContext s)
