@@ -87,7 +87,7 @@ public static class JobEndpoints
             Answers =
             [
                 new(200, "A text/event-stream of events \"progress\" and a last \"end\", each with one ProgressEvent as its data",
-                    [("text/event-stream", ApiSchema.Text)]),
+                    [("text/event-stream", ApiSchema.EventsOf(typeof(ProgressEvent)))]),
                 NotFound("job"),
             ],
         });

@@ -26,8 +26,7 @@ public static class ApiDocument
     public static JsonObject Build(IEnumerable<Endpoint> endpoints, ServeOptions options, string baseUrl)
     {
         var paths = new JsonObject();
-        // The progress stream's events are text/event-stream, which OpenAPI 3.1 cannot type; their data is this.
-        var types = new Dictionary<string, Type> { [nameof(Endpoints.JobEndpoints.ProgressEvent)] = typeof(Endpoints.JobEndpoints.ProgressEvent) };
+        var types = new Dictionary<string, Type>();
         foreach (var e in endpoints.OfType<RouteEndpoint>().OrderBy(e => e.Order))
         {
             if (e.Metadata.GetMetadata<ApiOperation>() is not { } op) continue;
@@ -121,9 +120,12 @@ public static class ApiDocument
 
     private static JsonObject Schema(ApiSchema s, Dictionary<string, Type> types)
     {
-        if (s.IsBinary) return new JsonObject { ["type"] = "string", ["contentMediaType"] = "application/octet-stream" };
-        if (s.IsText) return new JsonObject { ["type"] = "string" };
         if (s.Type is { } t) types[s.Component!] = t;
+        if (s.IsBinary) return new JsonObject { ["type"] = "string", ["contentMediaType"] = "application/octet-stream" };
+        // Text whose parts are JSON of a component (a progress stream's "data:" lines), or plain text.
+        if (s.IsText) return s.Component is { } part
+            ? new JsonObject { ["type"] = "string", ["contentMediaType"] = "application/json", ["contentSchema"] = RequestSchemas.Ref(part) }
+            : new JsonObject { ["type"] = "string" };
         var one = RequestSchemas.Ref(s.Component!);
         return s.List ? new JsonObject { ["type"] = "array", ["items"] = one } : one;
     }

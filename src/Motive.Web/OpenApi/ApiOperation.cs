@@ -46,6 +46,9 @@ public sealed record ApiSchema(string? Component, Type? Type = null, bool List =
     public static readonly ApiSchema Binary = new(null, IsBinary: true);
     public static readonly ApiSchema Text = new(null, IsText: true);
 
+    /// <summary>A text stream whose events carry <paramref name="type"/> as JSON (OpenAPI 3.1 cannot type server-sent events further).</summary>
+    public static ApiSchema EventsOf(Type type) => new(type.Name, type, IsText: true);
+
     /// <summary>Any method's request: one of the methods' schemas, picked by "method".</summary>
     public static readonly ApiSchema EditRequest = new("EditRequest");
 }
