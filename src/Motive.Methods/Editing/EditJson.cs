@@ -20,6 +20,8 @@ public static class EditJson
     public static readonly JsonSerializerOptions Options = MotiveJson.Configure(new JsonSerializerOptions
     {
         TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { AddMethods } },
+        // "settings": null is refused as the wrong type (it would reach the method as a null it never expects).
+        RespectNullableAnnotations = true,
     });
 
     private static void AddMethods(JsonTypeInfo info)

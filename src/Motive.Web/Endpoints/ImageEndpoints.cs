@@ -46,7 +46,7 @@ public static class ImageEndpoints
             return Results.Json(new UploadAnswer(u.Id, u.Width, u.Height, $"/api/v1/images/{u.Id}", caption), Api.Json, statusCode: 201);
         }).Describe(new("drawToyScene", "toy", "Draw a scene of the embedded toy world ({\"seed\": N}) → an uploaded picture and its caption")
         {
-            Body = new(ApiMedia.Json, ApiSchema.Of(typeof(SceneAsk)), Required: false),
+            Body = new(ApiMedia.Json, ApiSchema.Body(typeof(SceneAsk)), Required: false),
             Answers = [Uploaded, BadRequest, TooLarge],
         });
 

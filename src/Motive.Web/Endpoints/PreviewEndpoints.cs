@@ -35,7 +35,7 @@ public static class PreviewEndpoints
             return Results.Bytes(png.ToArray(), "image/png");
         }).Describe(new("previewWarp", "previews", "The picture forward-warped by a motion (PNG): where things go, before the slow run")
         {
-            Body = new(ApiMedia.Json, ApiSchema.Of(typeof(MotionAsk))),
+            Body = new(ApiMedia.Json, ApiSchema.Body(typeof(MotionAsk))),
             Answers = [ApiAnswer.Png("The warped picture"), BadRequest, TooLarge],
         });
 
@@ -45,7 +45,7 @@ public static class PreviewEndpoints
             return Results.Json(Describe(image.Width, image.Height, flow), Api.Json);
         }).Describe(new("previewFlow", "previews", "The target flow of a motion: arrows and the region that moves")
         {
-            Body = new(ApiMedia.Json, ApiSchema.Of(typeof(MotionAsk))),
+            Body = new(ApiMedia.Json, ApiSchema.Body(typeof(MotionAsk))),
             Answers = [ApiAnswer.Json(200, "The flow's arrows and region", typeof(FlowAnswer)), BadRequest, TooLarge],
         });
     }

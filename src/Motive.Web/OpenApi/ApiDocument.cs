@@ -26,7 +26,7 @@ public static class ApiDocument
     public static JsonObject Build(IEnumerable<Endpoint> endpoints, ServeOptions options, string baseUrl)
     {
         var paths = new JsonObject();
-        var types = new Dictionary<string, Type>();
+        var types = new Dictionary<string, (Type Type, bool Read)>();
         foreach (var e in endpoints.OfType<RouteEndpoint>().OrderBy(e => e.Order))
         {
             if (e.Metadata.GetMetadata<ApiOperation>() is not { } op) continue;
@@ -40,7 +40,7 @@ public static class ApiDocument
 
         var schemas = new JsonObject { ["Problem"] = Problem(), ["EditRequest"] = RequestSchemas.AnyMethod() };
         foreach (var m in EditMethods.All) schemas[RequestSchemas.Component(m)] = RequestSchemas.For(m, options.Model.Path);
-        foreach (var (name, type) in types.OrderBy(t => t.Key)) schemas[name] = ApiTypes.Response(type);
+        foreach (var (name, (type, read)) in types.OrderBy(t => t.Key)) schemas[name] = ApiTypes.Schema(type, Api.Json, responses: !read);
 
         return new JsonObject
         {
@@ -76,7 +76,7 @@ public static class ApiDocument
         };
     }
 
-    private static JsonObject Operation(ApiOperation op, RouteEndpoint e, ServeOptions options, Dictionary<string, Type> types)
+    private static JsonObject Operation(ApiOperation op, RouteEndpoint e, ServeOptions options, Dictionary<string, (Type Type, bool Read)> types)
     {
         var o = new JsonObject { ["operationId"] = op.Id, ["tags"] = new JsonArray(op.Tag), ["summary"] = op.Summary };
         var parameters = new JsonArray();
@@ -118,9 +118,9 @@ public static class ApiDocument
         return o;
     }
 
-    private static JsonObject Schema(ApiSchema s, Dictionary<string, Type> types)
+    private static JsonObject Schema(ApiSchema s, Dictionary<string, (Type Type, bool Read)> types)
     {
-        if (s.Type is { } t) types[s.Component!] = t;
+        if (s.Type is { } t) types[s.Component!] = (t, s.Read);
         if (s.IsBinary) return new JsonObject { ["type"] = "string", ["contentMediaType"] = "application/octet-stream" };
         // Text whose parts are JSON of a component (a progress stream's "data:" lines), or plain text.
         if (s.IsText) return s.Component is { } part

@@ -40,6 +40,11 @@ public sealed record ApiAnswer(int Status, string Description, IReadOnlyList<(st
 /// </summary>
 public sealed record ApiSchema(string? Component, Type? Type = null, bool List = false, bool IsBinary = false, bool IsText = false)
 {
+    /// <summary>A body the server reads (its fields are as optional as the server takes them; an answer's are all present unless null).</summary>
+    public bool Read { get; init; }
+
+    public static ApiSchema Body(Type type) => new(type.Name, type) { Read = true };
+
     public static ApiSchema Of(Type type) => new(type.Name, type);
     public static ApiSchema ListOf(Type type) => new(type.Name, type, List: true);
     public static ApiSchema Named(string component) => new(component);

@@ -20,7 +20,7 @@ public static class ApiTypes
     {
         var o = new JsonSerializerOptions(options) { TypeInfoResolver = options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver() };
         o.MakeReadOnly();
-        var node = JsonSchemaExporter.GetJsonSchemaAsNode(o, type, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
+        var node = JsonSchemaExporter.GetJsonSchemaAsNode(o, type, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true, TransformSchemaNode = NullableNumbers });
         var schema = node as JsonObject ?? new JsonObject();
         if (schema.ToJsonString().Contains("\"$ref\"", StringComparison.Ordinal))
             throw new InvalidOperationException($"{type.Name} is recursive; its schema would need references the document does not have");
@@ -28,8 +28,17 @@ public static class ApiTypes
         return schema;
     }
 
-    /// <summary>The schema of an answer type, as the API writes it.</summary>
-    public static JsonObject Response(Type type) => Schema(type, Api.Json, responses: true);
+    /// <summary>
+    /// A double? that may also be "NaN" or "Infinity" comes out as anyOf [number, those words] without null, though
+    /// null is read as "not given": null is added back, or the schema would refuse what the server takes.
+    /// </summary>
+    private static JsonNode NullableNumbers(JsonSchemaExporterContext context, JsonNode schema)
+    {
+        if (Nullable.GetUnderlyingType(context.TypeInfo.Type) is not null && schema is JsonObject o && o["anyOf"] is JsonArray alternatives
+            && !alternatives.Any(a => a?["type"]?.ToJsonString() is "\"null\"" || a?["type"] is JsonArray t && t.Any(x => x?.GetValue<string>() == "null")))
+            alternatives.Add(new JsonObject { ["type"] = "null" });
+        return schema;
+    }
 
     private static void RequireNonNull(JsonNode? node)
     {
