@@ -25,6 +25,9 @@ public static class PreviewEndpoints
     /// <summary>Arrows (x, y, dx, dy) every <paramref name="Spacing"/> px where something moves; the region as a PNG data URL.</summary>
     public sealed record FlowAnswer(int Width, int Height, int Spacing, long MovingPixels, IReadOnlyList<float[]> Arrows, string Region);
 
+    /// <summary>Nulls and left-out fields refused as a request's are (<see cref="EditJson.Options"/>).</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions Strict = new(MotiveJson.Options) { RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true };
+
     public static void Map(RouteGroupBuilder api, ServerContext s)
     {
         api.MapPost("/preview/warp", async (HttpRequest request) =>
@@ -53,7 +56,7 @@ public static class PreviewEndpoints
     private static async Task<(RgbImage Image, float[] Flow)> Flow(HttpRequest request, ServerContext s)
     {
         var text = await Bodies.ReadJson(request, s.Options.MaxJsonBytes, request.HttpContext.RequestAborted);
-        var ask = MotiveJson.Parse<MotionAsk>(text, "the request body");
+        var ask = MotiveJson.Parse<MotionAsk>(text, "the request body", Strict);
         if (ask.Image is null || ask.Motion is null) throw new ArgumentException("the request body needs \"image\" (an upload id) and \"motion\" (strokes and a region)");
         var image = ImageReader.Read(s.Uploads.Resolve(ask.Image, InputKind.Image));
         var flow = QuietGc.Beside(() =>

@@ -47,7 +47,8 @@ public class ApiFuzzTests(ITestOutputHelper output)
             }
 
             // A full queue (429) answers before the request is read; then the request is sent again once the queue has drained.
-            async Task<int> Send(Func<HttpRequestMessage> make, string what, bool? schemaRejects = null)
+            var unnamed = new List<string>();
+            async Task<int> Send(Func<HttpRequestMessage> make, string what, bool? schemaRejects = null, string? field = null)
             {
                 var message = make();
                 var r = await h.Client.SendAsync(message);
@@ -75,6 +76,8 @@ public class ApiFuzzTests(ITestOutputHelper output)
                         wrong.Add($"{what}: {status} without problem+json: {body}");
                     else if (schemaRejects == true && status is not (400 or 413))
                         wrong.Add($"{what}: the schema rejects it, the server answered {status}");
+                    else if (schemaRejects == true && status == 400 && field is not null && !JsonNode.Parse(body)!["detail"]!.GetValue<string>().Contains(field, StringComparison.Ordinal))
+                        unnamed.Add($"{what}: {JsonNode.Parse(body)!["detail"]}");
                 }
                 else if (schemaRejects == true) wrong.Add($"{what}: the schema rejects it, the server accepted it ({status})");
                 else if (status == 202 && message.RequestUri!.ToString().EndsWith("jobs", StringComparison.Ordinal))
@@ -95,7 +98,10 @@ public class ApiFuzzTests(ITestOutputHelper output)
                 {
                     bool rejects = schemas.Errors(component, instance).Count > 0;
                     rejectedBySchema += rejects ? 1 : 0;
-                    await Send(() => Json(HttpMethod.Post, path, instance?.ToJsonString() ?? "null"), $"{component} {what}", rejects);
+                    // The field the answer must name: the broken one's own name (an unknown field's, when one was added).
+                    var field = what.Contains("unknown field", StringComparison.Ordinal) ? "fuzz_unknown_field"
+                        : what.Split(':')[0] is var at && at != "the body" && !what.Contains("left out", StringComparison.Ordinal) ? at.Split('.')[^1] : null;
+                    await Send(() => Json(HttpMethod.Post, path, instance?.ToJsonString() ?? "null"), $"{component} {what}", rejects, field is null || int.TryParse(field, out _) ? null : field);
                 }
             }
 
@@ -158,6 +164,7 @@ public class ApiFuzzTests(ITestOutputHelper output)
             Assert.Equal(200, await Send(() => new HttpRequestMessage(HttpMethod.Get, "api/v1/methods"), "the server, after"));
 
             Assert.True(sent >= 1000, $"only {sent} requests");
+            Assert.True(unnamed.Count == 0, $"{unnamed.Count} answers to a broken field did not name it:\n{string.Join("\n", unnamed.Take(20))}");
             Assert.True(wrong.Count == 0, $"{wrong.Count} wrong answers:\n{string.Join("\n", wrong.Take(30).Select(w => w.Length > 400 ? w[..400] : w))}");
             // Nothing was written beside the data folder (its parent holds only it), nor as the traversing names anywhere near.
             Assert.Equal([data], Directory.GetFileSystemEntries(home));

@@ -36,6 +36,8 @@ public sealed class SchemaFuzzer(string imageId, Random random)
                 var merged = pick.DeepClone().AsObject();
                 foreach (var (k, v) in schema.Where(k => k.Key is not ("anyOf" or "oneOf")))
                     if (!merged.ContainsKey(k)) merged[k] = v?.DeepClone();
+                    else if (k == "required" && v is JsonArray outer)   // the outer "kind" and the branch's own fields
+                        merged[k] = new JsonArray([.. outer.Concat(merged[k]!.AsArray()).Select(r => r!.GetValue<string>()).Distinct().Select(r => (JsonNode?)r)]);
                 slots.RemoveAt(slots.Count - 1);
                 return Make(merged, path, slots);
             }
@@ -54,7 +56,7 @@ public sealed class SchemaFuzzer(string imageId, Random random)
                 foreach (var (name, sub) in (schema["properties"] as JsonObject ?? []).ToList())
                 {
                     if (sub is not JsonObject s) continue;
-                    bool picture = s["x-motive-widget"]?.GetValue<string>() == "picture";
+                    bool picture = s["x-motive-widget"]?.GetValue<string>() == "picture" || name == "image";   // a preview's upload is "image"
                     bool small = name == "settings";   // numbers at their minimum keep an accepted job short
                     if (!required.Contains(name) && !picture && !small && !(path.Count > 0 && path[^1] is "settings" && s["minimum"] is not null)) continue;
                     obj[name] = Make(s, [.. path, name], slots);
@@ -67,7 +69,7 @@ public sealed class SchemaFuzzer(string imageId, Random random)
             case "boolean": return false;
             case "null": return null;
             default:
-                if (schema["x-motive-widget"]?.GetValue<string>() == "picture") return imageId;
+                if (schema["x-motive-widget"]?.GetValue<string>() == "picture" || path.Count > 0 && path[^1] is "image") return imageId;
                 return schema["examples"] is JsonArray ex && ex.Count > 0 ? ex[0]!.DeepClone() : "a square";
         }
     }
