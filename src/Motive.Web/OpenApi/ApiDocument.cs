@@ -122,10 +122,8 @@ public static class ApiDocument
     {
         if (s.Type is { } t) types[s.Component!] = (t, s.Read);
         if (s.IsBinary) return new JsonObject { ["type"] = "string", ["contentMediaType"] = "application/octet-stream" };
-        // Text whose parts are JSON of a component (a progress stream's "data:" lines), or plain text.
-        if (s.IsText) return s.Component is { } part
-            ? new JsonObject { ["type"] = "string", ["contentMediaType"] = "application/json", ["contentSchema"] = RequestSchemas.Ref(part) }
-            : new JsonObject { ["type"] = "string" };
+        // Text whose parts are JSON of a component (a progress stream's "data:" lines).
+        if (s.IsText) return new JsonObject { ["type"] = "string", ["contentMediaType"] = "application/json", ["contentSchema"] = RequestSchemas.Ref(s.Component!) };
         var one = RequestSchemas.Ref(s.Component!);
         return s.List ? new JsonObject { ["type"] = "array", ["items"] = one } : one;
     }

@@ -35,8 +35,8 @@ public sealed record ApiAnswer(int Status, string Description, IReadOnlyList<(st
 }
 
 /// <summary>
-/// A schema as the document writes it: a component (a response type's, named as the type; or one the document
-/// writes itself, such as "Problem" and "EditRequest"), a list of one, or bytes / text.
+/// A schema as the document writes it: a component (a type's, named as the type; or one the document writes itself,
+/// such as "Problem" and "EditRequest"), a list of one, bytes, or a text stream of a component's JSON.
 /// </summary>
 public sealed record ApiSchema(string? Component, Type? Type = null, bool List = false, bool IsBinary = false, bool IsText = false)
 {
@@ -49,7 +49,6 @@ public sealed record ApiSchema(string? Component, Type? Type = null, bool List =
     public static ApiSchema ListOf(Type type) => new(type.Name, type, List: true);
     public static ApiSchema Named(string component) => new(component);
     public static readonly ApiSchema Binary = new(null, IsBinary: true);
-    public static readonly ApiSchema Text = new(null, IsText: true);
 
     /// <summary>A text stream whose events carry <paramref name="type"/> as JSON (OpenAPI 3.1 cannot type server-sent events further).</summary>
     public static ApiSchema EventsOf(Type type) => new(type.Name, type, IsText: true);
