@@ -11,8 +11,12 @@ namespace Motive.Methods.Editing;
 /// </summary>
 public static class InputRanges
 {
-    /// <summary>Throws ArgumentException naming the first field of <paramref name="request"/> out of <paramref name="description"/>'s bounds.</summary>
-    public static void Check(JsonObject request, MethodDescription description)
+    /// <summary>
+    /// Throws ArgumentException naming the first field of <paramref name="request"/> out of <paramref name="description"/>'s
+    /// bounds. <paramref name="choices"/> false leaves the choices unchecked: a method's choices are its embedded
+    /// auxiliary model's (e.g. a classifier's classes), and an operator's own model has its own.
+    /// </summary>
+    public static void Check(JsonObject request, MethodDescription description, bool choices = true)
     {
         foreach (var input in description.Inputs)
         {
@@ -23,8 +27,8 @@ public static class InputRanges
                 if (v < input.Min || v > input.Max)
                     throw new ArgumentException($"\"{input.Key}\" must be {Range(input)}, not {v.ToString(CultureInfo.InvariantCulture)}");
             }
-            if (input.Widget == Widget.Choice && input.Choices is { } choices && value.GetValueKind() == JsonValueKind.String && !choices.Contains(value.GetValue<string>()))
-                throw new ArgumentException($"\"{input.Key}\" must be one of {string.Join(", ", choices)}, not '{value.GetValue<string>()}'");
+            if (choices && input.Widget == Widget.Choice && input.Choices is { } words && value.GetValueKind() == JsonValueKind.String && !words.Contains(value.GetValue<string>()))
+                throw new ArgumentException($"\"{input.Key}\" must be one of {string.Join(", ", words)}, not '{value.GetValue<string>()}'");
         }
     }
 

@@ -39,7 +39,8 @@ public static class ApiDocument
         }
 
         var schemas = new JsonObject { ["Problem"] = Problem(), ["EditRequest"] = RequestSchemas.AnyMethod() };
-        foreach (var m in EditMethods.All) schemas[RequestSchemas.Component(m)] = RequestSchemas.For(m, options.Model.Path);
+        foreach (var m in EditMethods.All)
+            schemas[RequestSchemas.Component(m)] = RequestSchemas.For(m, options.Model.Path, options.EmbeddedAux(m.Description));
         foreach (var (name, (type, read)) in types.OrderBy(t => t.Key)) schemas[name] = ApiTypes.Schema(type, Api.Json, responses: !read);
 
         return new JsonObject

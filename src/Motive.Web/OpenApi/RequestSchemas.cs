@@ -15,8 +15,11 @@ public static class RequestSchemas
     /// <summary>The component name of a method's request schema, e.g. "MotionGuidanceRequest".</summary>
     public static string Component(IEditMethod method) => method.RequestType.Name;
 
-    /// <summary>The request schema of <paramref name="method"/> with the defaults a server on <paramref name="modelPath"/> fills in.</summary>
-    public static JsonObject For(IEditMethod method, string? modelPath)
+    /// <summary>
+    /// The request schema of <paramref name="method"/> with the defaults a server on <paramref name="modelPath"/> fills
+    /// in; its choices are enums only when <paramref name="choices"/> (the method runs on its embedded auxiliary models).
+    /// </summary>
+    public static JsonObject For(IEditMethod method, string? modelPath, bool choices = true)
     {
         var schema = ApiTypes.Schema(method.RequestType, EditJson.Options, responses: false);
         var properties = (JsonObject)schema["properties"]!;
@@ -31,7 +34,7 @@ public static class RequestSchemas
         schema["title"] = method.Description.Title ?? method.Name;
         schema["description"] = method.Summary;
 
-        foreach (var input in method.Description.Inputs) Annotate(schema, input, method.Name);
+        foreach (var input in method.Description.Inputs) Annotate(schema, input, method.Name, choices);
         if (Find(schema, "settings") is { } settings)
             foreach (var (key, value) in method.DefaultSettings(modelPath))
                 if (value is not null && Find(settings, key) is { } p) p["default"] = value.DeepClone();
@@ -39,7 +42,7 @@ public static class RequestSchemas
     }
 
     /// <summary>What a description says of one input, written at its key (a key the request type lacks is a bug in the method's description).</summary>
-    private static void Annotate(JsonObject schema, MethodInput input, string method)
+    private static void Annotate(JsonObject schema, MethodInput input, string method, bool choices)
     {
         var parts = input.Key.Split('.');
         JsonObject parent = schema;
@@ -51,13 +54,13 @@ public static class RequestSchemas
         if (input.Advanced) p["x-motive-advanced"] = true;
         if (input.Min is { } min) p["minimum"] = min;
         if (input.Max is { } max) p["maximum"] = max;
-        if (input.Widget == Widget.Choice && input.Choices is { } choices)
+        if (choices && input.Widget == Widget.Choice && input.Choices is { } words)
         {
-            var values = new JsonArray([.. choices.Select(c => (JsonNode?)c)]);
+            var values = new JsonArray([.. words.Select(c => (JsonNode?)c)]);
             if (Nullable(p)) values.Add(null);
             p["enum"] = values;
         }
-        else if (input.Choices is { } words) p["examples"] = new JsonArray([.. words.Select(c => (JsonNode?)c)]);
+        else if (input.Choices is { } examples) p["examples"] = new JsonArray([.. examples.Select(c => (JsonNode?)c)]);
         if (input.Required) AddRequired(ObjectHolding(parent, parts[^1]) ?? parent, parts[^1]);
     }
 
