@@ -9,7 +9,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Motive.IO;
 using Motive.Methods.Editing;
+using Microsoft.AspNetCore.Routing;
 using Motive.Web.Endpoints;
+using Motive.Web.OpenApi;
 
 namespace Motive.Web;
 
@@ -88,7 +90,6 @@ public sealed class MotiveServer : IAsyncDisposable
             else k.Listen(System.Net.IPAddress.Parse(options.Host), options.Port);
         });
         builder.Services.Configure<FormOptions>(f => f.MultipartBodyLengthLimit = options.MaxUploadBytes + 65536);
-        builder.Services.AddOpenApi();
         if (options.CorsOrigins.Count > 0)
             builder.Services.AddCors(c => c.AddDefaultPolicy(p => p.WithOrigins([.. options.CorsOrigins]).AllowAnyHeader().AllowAnyMethod()));
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(5));
@@ -107,7 +108,8 @@ public sealed class MotiveServer : IAsyncDisposable
                 }
                 await next(ctx);
             });
-        app.MapOpenApi();
+        app.MapGet("/openapi/v1.json", (HttpContext ctx, EndpointDataSource routes) =>
+            Results.Json(ApiDocument.Build(routes.Endpoints, options, $"{ctx.Request.Scheme}://{ctx.Request.Host}"), Api.Json));
 
         var api = app.MapGroup("/api/v1");
         ImageEndpoints.Map(api, context);

@@ -21,6 +21,9 @@ public sealed record ServeOptions
 
     /// <summary>The operator's file for an auxiliary model a method names by kind (<see cref="MethodDescription.AuxModels"/>); null = the embedded one.</summary>
     public string? AuxModel(string kind) => kind == "raft" ? Raft : AuxFiles.GetValueOrDefault(kind);
+
+    /// <summary>Whether a method runs on its embedded auxiliary models only: then its choices (e.g. a classifier's classes) are theirs, and checked.</summary>
+    public bool EmbeddedAux(MethodDescription description) => description.AuxModels.Values.All(kind => AuxModel(kind) is null);
     public string Device { get; init; } = "cpu";
     /// <summary>Jobs whose memory estimate is over this (MiB) are refused; null: what the device has.</summary>
     public double? MaxMemoryMiB { get; init; }

@@ -39,6 +39,8 @@ public sealed class ServerContext(ServeOptions options, UploadStore uploads, Edi
     public EditJob Submit(EditRequest request)
     {
         var local = Localise(request);
+        var description = EditMethods.For(local).Description;
+        InputRanges.Check(EditJson.ToNode(local), description, Options.EmbeddedAux(description));   // the bounds the API's schema publishes
         var job = QuietGc.Beside(() => Runner.Submit(local));   // planning reads the inputs with tensors, beside the running job
         Tracker.Track(job);
         Prune();

@@ -20,6 +20,10 @@ public static class EditJson
     public static readonly JsonSerializerOptions Options = MotiveJson.Configure(new JsonSerializerOptions
     {
         TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { AddMethods } },
+        // "settings": null and a stroke without its "dx" are refused (they would reach the method as a null or a 0 it
+        // never asked for); the API's schema says the same.
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
     });
 
     private static void AddMethods(JsonTypeInfo info)

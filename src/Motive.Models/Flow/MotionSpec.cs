@@ -14,7 +14,8 @@ public sealed record MotionSpec(IReadOnlyList<Stroke> Strokes, string? Region = 
     /// <summary>Checks everything that needs no picture: the strokes, the region text, the centre.</summary>
     public void Validate()
     {
-        if (Strokes.Count == 0) throw new ArgumentException("say what moves: translate, rotate, scale, stretch or drag");
+        if (Strokes is null || Strokes.Count == 0) throw new ArgumentException("say what moves: translate, rotate, scale, stretch or drag");
+        if (Strokes.Any(s => s is null)) throw new ArgumentException("a stroke is null: each stroke is an object with a \"kind\"");
         foreach (var s in Strokes) s.Validate();
         if (Center is { } c && (c.Length != 2 || c.Any(v => !double.IsFinite(v)))) throw new ArgumentException("the centre must be two finite numbers X,Y");
         if (Tolerance is < 0 or > 255) throw new ArgumentException($"the click tolerance must be in 0..255, got {Tolerance}");

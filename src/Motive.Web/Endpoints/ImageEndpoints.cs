@@ -5,6 +5,8 @@ using Motive.IO;
 using Motive.IO.Images;
 using Motive.Methods.Editing;
 using Motive.ToyWorld;
+using Motive.Web.OpenApi;
+using static Motive.Web.OpenApi.ApiOperations;
 
 namespace Motive.Web.Endpoints;
 
@@ -15,6 +17,8 @@ public static class ImageEndpoints
 
     public sealed record SceneAsk(int Seed = 0);
 
+    private static readonly ApiAnswer Uploaded = ApiAnswer.Json(201, "The picture, kept under a new id", typeof(UploadAnswer));
+
     public static void Map(RouteGroupBuilder api, ServerContext s)
     {
         api.MapPost("/images", async (HttpRequest request) =>
@@ -22,11 +26,16 @@ public static class ImageEndpoints
             var (data, what) = await Bodies.ReadFile(request, "file", s.Options.MaxUploadBytes, request.HttpContext.RequestAborted);
             var u = s.Uploads.Add(data, what);
             return Results.Json(new UploadAnswer(u.Id, u.Width, u.Height, $"/api/v1/images/{u.Id}"), Api.Json, statusCode: 201);
-        }).WithSummary("Upload a picture (multipart field \"file\": PNG, JPEG or BMP) → its id").DisableAntiforgery();
+        }).Describe(new("uploadImage", "images", "Upload a picture (multipart field \"file\": PNG, JPEG or BMP) → its id")
+        {
+            Body = new(ApiMedia.Multipart, ApiSchema.Binary),
+            Answers = [Uploaded, BadRequest, TooLarge],
+        }).DisableAntiforgery();
 
         api.MapGet("/images/{id}", (string id) => s.Uploads.Get(id) is { } u
             ? Results.File(u.File, "image/png")
-            : Problems.Of(404, $"no uploaded image '{id}'")).WithSummary("An uploaded picture, as PNG");
+            : Problems.Of(404, $"no uploaded image '{id}'")).Describe(new("getImage", "images", "An uploaded picture, as PNG")
+            { Answers = [ApiAnswer.Png("The picture"), NotFound("uploaded image")] });
 
         api.MapPost("/toy/scenes", async (HttpRequest request) =>
         {
@@ -35,7 +44,11 @@ public static class ImageEndpoints
             var (picture, caption) = ToyScenes.Picture(ask.Seed, side);
             var u = s.Uploads.Add(picture);
             return Results.Json(new UploadAnswer(u.Id, u.Width, u.Height, $"/api/v1/images/{u.Id}", caption), Api.Json, statusCode: 201);
-        }).WithSummary("Draw a scene of the embedded toy world ({\"seed\": N}) → an uploaded picture and its caption");
+        }).Describe(new("drawToyScene", "toy", "Draw a scene of the embedded toy world ({\"seed\": N}) → an uploaded picture and its caption")
+        {
+            Body = new(ApiMedia.Json, ApiSchema.Body(typeof(SceneAsk)), Required: false),
+            Answers = [Uploaded, BadRequest, TooLarge],
+        });
 
         api.MapPost("/restore", async (HttpRequest request) =>
         {
@@ -44,6 +57,10 @@ public static class ImageEndpoints
             if (!text.TryGetValue("motive.request", out var json)) throw new MotiveFormatException(what, "is not a Motive result (its PNG text has no motive.request)");
             var edit = EditJson.Parse(json, what);
             return Results.Json(EditJson.ToNode(edit), Api.Json);
-        }).WithSummary("The edit request a result.png was made by (its PNG text)").DisableAntiforgery();
+        }).Describe(new("restoreRequest", "images", "The edit request a result.png was made by (its PNG text)")
+        {
+            Body = new(ApiMedia.Multipart, ApiSchema.Binary),
+            Answers = [new(200, "The request, every default filled in", [(ApiMedia.Json, ApiSchema.EditRequest)]), BadRequest, TooLarge],
+        }).DisableAntiforgery();
     }
 }

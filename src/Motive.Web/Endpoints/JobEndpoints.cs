@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
 using Motive.Methods.Editing;
+using Motive.Web.OpenApi;
+using static Motive.Web.OpenApi.ApiOperations;
 
 namespace Motive.Web.Endpoints;
 
@@ -21,12 +23,23 @@ public static class JobEndpoints
             var text = await Bodies.ReadJson(request, s.Options.MaxJsonBytes, request.HttpContext.RequestAborted);
             var job = s.Submit(EditJson.Parse(text, "the request body"));
             return new Located(Results.Json(s.Tracker.View(job.Id), Api.Json, statusCode: 202), $"/api/v1/jobs/{job.Id}");
-        }).WithSummary("Submit an edit request (JSON with \"method\") → 202 and the job; 429 when the queue is full");
+        }).Describe(new("submitJob", "jobs", "Submit an edit request (JSON with \"method\") → 202 and the job; 429 when the queue is full")
+        {
+            Body = new(ApiMedia.Json, ApiSchema.EditRequest),
+            Answers =
+            [
+                ApiAnswer.Json(202, "Accepted: the job, queued", typeof(JobView)) with { Headers = [("Location", "The job's URL")] },
+                BadRequest, TooLarge,
+                ApiAnswer.Problem(429, "The queue is full; try again later") with { Headers = [("Retry-After", "Seconds to wait")] },
+            ],
+        });
 
-        api.MapGet("/jobs", () => Results.Json(s.Tracker.All, Api.Json)).WithSummary("Every job the server remembers");
+        api.MapGet("/jobs", () => Results.Json(s.Tracker.All, Api.Json))
+            .Describe(new("listJobs", "jobs", "Every job the server remembers") { Answers = [ApiAnswer.JsonList(200, "The jobs, oldest first", typeof(JobView))] });
 
         api.MapGet("/jobs/{id}", (string id) => s.Tracker.View(id) is { } v ? Results.Json(v, Api.Json) : NoJob(id))
-            .WithSummary("A job: state, phase, step of total, ETA, error, result files");
+            .Describe(new("getJob", "jobs", "A job: state, phase, step of total, ETA, error, result files")
+                { Answers = [ApiAnswer.Json(200, "The job", typeof(JobView)), NotFound("job")] });
 
         api.MapDelete("/jobs/{id}", (string id) =>
         {
@@ -34,11 +47,15 @@ public static class JobEndpoints
             return s.Runner.Cancel(id)
                 ? Results.Json(v with { State = "cancelling" }, Api.Json, statusCode: 202)
                 : Problems.Of(409, $"job {id} has already ended ({v.State}); there is nothing to cancel");
-        }).WithSummary("Cancel a queued or running job");
+        }).Describe(new("cancelJob", "jobs", "Cancel a queued or running job")
+        {
+            Answers = [ApiAnswer.Json(202, "Cancelling: the job, as it stands", typeof(JobView)), NotFound("job"), ApiAnswer.Problem(409, "The job has already ended")],
+        });
 
         api.MapGet("/jobs/{id}/preview.png", (string id) => s.Tracker.Preview(id) is { } png
             ? Results.Bytes(png, "image/png")
-            : Problems.Of(404, $"job {id} has no preview yet")).WithSummary("The latest preview frame (x̂₀) of a job");
+            : Problems.Of(404, $"job {id} has no preview yet")).Describe(new("getJobPreview", "jobs", "The latest preview frame (x̂₀) of a job")
+            { Answers = [ApiAnswer.Png("The frame"), ApiAnswer.Problem(404, "No such job, or no frame yet")] });
 
         api.MapGet("/jobs/{id}/files/{name}", (string id, string name) =>
         {
@@ -48,7 +65,14 @@ public static class JobEndpoints
             return ResultFiles.IsServed(name) && File.Exists(file)
                 ? Results.File(file, ResultFiles.ContentType(name))
                 : Problems.Of(404, $"job {id} has no file '{name}'");
-        }).WithSummary("A file of a finished job's result folder: result.png, summary.png, run.json, metrics.json, …");
+        }).Describe(new("getJobFile", "jobs", "A file of a finished job's result folder: result.png, summary.png, run.json, metrics.json, …")
+        {
+            Answers =
+            [
+                new(200, "The file", [("image/png", ApiSchema.Binary), (ApiMedia.Json, ApiSchema.Binary), ("application/octet-stream", ApiSchema.Binary)]),
+                ApiAnswer.Problem(404, "No such job, or no such file in its result"), ApiAnswer.Problem(409, "The job has not finished"),
+            ],
+        });
 
         api.MapGet("/jobs/{id}/events", async (string id, HttpContext ctx) =>
         {
@@ -58,7 +82,15 @@ public static class JobEndpoints
                 return;
             }
             await Stream(ctx, s, job, lifetime.ApplicationStopping);
-        }).WithSummary("Server-sent events: \"progress\" (the job, with a preview frame as a data URL when there is a new one), then \"end\"");
+        }).Describe(new("streamJobEvents", "jobs", "Server-sent events: \"progress\" (the job, with a preview frame as a data URL when there is a new one), then \"end\"")
+        {
+            Answers =
+            [
+                new(200, "A text/event-stream of events \"progress\" and a last \"end\", each with one ProgressEvent as its data",
+                    [("text/event-stream", ApiSchema.EventsOf(typeof(ProgressEvent)))]),
+                NotFound("job"),
+            ],
+        });
     }
 
     private static IResult NoJob(string id) => Problems.Of(404, $"no job '{id}'");

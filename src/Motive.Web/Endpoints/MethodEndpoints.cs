@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Motive.Methods.Editing;
 using Motive.Models.Loading;
+using Motive.Web.OpenApi;
 
 namespace Motive.Web.Endpoints;
 
@@ -18,7 +19,9 @@ public static class MethodEndpoints
 
     public static void Map(RouteGroupBuilder api, ServerContext s)
     {
-        api.MapGet("/methods", () => Results.Json(Info(s), Api.Json)).WithSummary("The methods, their defaults on this server's model, and the server's limits");
+        api.MapGet("/methods", () => Results.Json(Info(s), Api.Json))
+            .Describe(new("listMethods", "methods", "The methods, their inputs, their defaults on this server's model, and the server's limits")
+                { Answers = [ApiAnswer.Json(200, "What this server runs", typeof(ServerInfo))] });
     }
 
     public static ServerInfo Info(ServerContext s)

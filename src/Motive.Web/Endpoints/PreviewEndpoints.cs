@@ -7,7 +7,9 @@ using Motive.IO.Json;
 using Motive.Methods.Editing;
 using Motive.Models.Flow;
 using Motive.Models.Runtime;
+using Motive.Web.OpenApi;
 using TorchSharp;
+using static Motive.Web.OpenApi.ApiOperations;
 
 namespace Motive.Web.Endpoints;
 
@@ -23,6 +25,9 @@ public static class PreviewEndpoints
     /// <summary>Arrows (x, y, dx, dy) every <paramref name="Spacing"/> px where something moves; the region as a PNG data URL.</summary>
     public sealed record FlowAnswer(int Width, int Height, int Spacing, long MovingPixels, IReadOnlyList<float[]> Arrows, string Region);
 
+    /// <summary>Nulls and left-out fields refused as a request's are (<see cref="EditJson.Options"/>).</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions Strict = new(MotiveJson.Options) { RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true };
+
     public static void Map(RouteGroupBuilder api, ServerContext s)
     {
         api.MapPost("/preview/warp", async (HttpRequest request) =>
@@ -31,19 +36,27 @@ public static class PreviewEndpoints
             using var png = new MemoryStream();
             PngWriter.Encode(png, new RgbImage(image.Width, image.Height, ForwardSplat.Interleaved(image.Pixels, flow, image.Width, image.Height)));
             return Results.Bytes(png.ToArray(), "image/png");
-        }).WithSummary("The picture forward-warped by a motion (PNG): where things go, before the slow run");
+        }).Describe(new("previewWarp", "previews", "The picture forward-warped by a motion (PNG): where things go, before the slow run")
+        {
+            Body = new(ApiMedia.Json, ApiSchema.Body(typeof(MotionAsk))),
+            Answers = [ApiAnswer.Png("The warped picture"), BadRequest, TooLarge],
+        });
 
         api.MapPost("/preview/flow", async (HttpRequest request) =>
         {
             var (image, flow) = await Flow(request, s);
             return Results.Json(Describe(image.Width, image.Height, flow), Api.Json);
-        }).WithSummary("The target flow of a motion: arrows and the region that moves");
+        }).Describe(new("previewFlow", "previews", "The target flow of a motion: arrows and the region that moves")
+        {
+            Body = new(ApiMedia.Json, ApiSchema.Body(typeof(MotionAsk))),
+            Answers = [ApiAnswer.Json(200, "The flow's arrows and region", typeof(FlowAnswer)), BadRequest, TooLarge],
+        });
     }
 
     private static async Task<(RgbImage Image, float[] Flow)> Flow(HttpRequest request, ServerContext s)
     {
         var text = await Bodies.ReadJson(request, s.Options.MaxJsonBytes, request.HttpContext.RequestAborted);
-        var ask = MotiveJson.Parse<MotionAsk>(text, "the request body");
+        var ask = MotiveJson.Parse<MotionAsk>(text, "the request body", Strict);
         if (ask.Image is null || ask.Motion is null) throw new ArgumentException("the request body needs \"image\" (an upload id) and \"motion\" (strokes and a region)");
         var image = ImageReader.Read(s.Uploads.Resolve(ask.Image, InputKind.Image));
         var flow = QuietGc.Beside(() =>
