@@ -5,6 +5,7 @@ using Motive.Sampling.Pipelines;
 using Motive.Sampling.Schedules;
 using Motive.ToyWorld.Scenes;
 using Motive.ToyWorld.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Motive.ToyWorld.Evaluation;
@@ -71,9 +72,9 @@ public static class ToyEvaluation
     /// How localised the UNet's cross-attention is: over <paramref name="count"/> held-out scenes noised at t = 250, 500
     /// and 750 (fixed noise), the mean share of each caption object word's attention that falls in the object's cells
     /// (<see cref="AttentionSupervision.InsideShares"/>, every down and up cross-attention), beside the objects' mean
-    /// area share, which is what maps flat over the picture give.
+    /// area share, which is what maps flat over the picture give, and the share of attention on the end token and padding.
     /// </summary>
-    public static (double Inside, double Area) AttentionInside(StableDiffusionModel model, int count)
+    public static (double Inside, double Area, double End) AttentionInside(StableDiffusionModel model, int count)
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
@@ -81,8 +82,11 @@ public static class ToyEvaluation
         var alphas = DdimSchedule.From(model.SchedulerConfig).AlphasCumprod;
         var context = model.TextEncoder.Forward(data.Ids);
         var x0 = data.Latents * model.Vae.Config.ScalingFactor;
+        using var endToken = model.Tokenizer.Encode("")[1].ToScalar();
+        var ends = data.Ids.eq(endToken).to(float32);                                  // the end token pads the ids
         var present = (data.CaptionCover.sum([2, 3]) > 0).to(float32);                 // [N, Slots]
         double inside = 0;
+        double end = 0;
         int calls = 0;
         foreach (var t in new[] { 250, 500, 750 })
         {
@@ -93,14 +97,19 @@ public static class ToyEvaluation
             var hooks = new NetworkHooks
             {
                 CaptureProbs = s => s.IsCross && s.Place != "mid",
-                OnAttentionProbs = (_, p) => { shares.Add(AttentionSupervision.InsideShares(p, data.CaptionCover)); return p; },
+                OnAttentionProbs = (_, p) =>
+                {
+                    shares.Add(AttentionSupervision.InsideShares(p, data.CaptionCover));
+                    end += AttentionSupervision.EndShare(p, ends).mean().item<float>();
+                    return p;
+                },
             };
             model.Unet.Forward(xt, full([count], t, int64), context, hooks);
             foreach (var s in shares) inside += ((s * present.unsqueeze(2)).sum() / (2 * present.sum())).item<float>();
             calls += shares.Count;
         }
         double area = ((data.CaptionCover.mean([2, 3]) * present).sum() / present.sum()).item<float>();
-        return (inside / calls, area);
+        return (inside / calls, area, end / calls);
     }
 
     /// <summary>

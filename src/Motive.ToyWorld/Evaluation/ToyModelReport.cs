@@ -48,13 +48,13 @@ public static class ToyModelReport
 
 
     /// <summary>The cross-attention's localisation (<see cref="ToyEvaluation.AttentionInside"/>) and the line that says it.</summary>
-    public sealed record AttentionNumbers(double Inside, double Area, string Line);
+    public sealed record AttentionNumbers(double Inside, double Area, double End, string Line);
 
     public static AttentionNumbers Attention(StableDiffusionModel model, int count)
     {
-        var (inside, area) = ToyEvaluation.AttentionInside(model, count);
-        return new AttentionNumbers(inside, area, $"cross-attention of the caption objects' colour and shape words inside their objects: {inside:P1} "
-            + $"(flat maps: the objects' area, {area:P1}; {count} held-out scenes noised at t = 250, 500, 750)");
+        var (inside, area, end) = ToyEvaluation.AttentionInside(model, count);
+        return new AttentionNumbers(inside, area, end, $"cross-attention of the caption objects' colour and shape words inside their objects: {inside:P1} "
+            + $"(flat maps: the objects' area, {area:P1}); on the end token and padding: {end:P1} ({count} held-out scenes noised at t = 250, 500, 750)");
     }
 
     /// <summary>The RAFT's end-point errors on <paramref name="count"/> held-out edit pairs and the floor of its upsampling.</summary>
@@ -89,7 +89,7 @@ public static class ToyModelReport
         {
             held_out_scenes = count, vae_psnr_db = vae.Psnr, caption_correct = captions.Correct, reconstruction_caption_correct = vae.CaptionCorrect,
             colours_found = captions.Colours, shapes_right = captions.Shapes, caption_sampler = new { steps, cfg },
-            attention_inside_share = attention.Inside, attention_area_share = attention.Area, raft = raft.Json, captions = captions.Checks,
+            attention_inside_share = attention.Inside, attention_area_share = attention.Area, attention_end_share = attention.End, raft = raft.Json, captions = captions.Checks,
         });
         return path;
     }
