@@ -28,7 +28,7 @@ public class BadRequestTests
         { "move over the memory limit", ["move", "--size", "512x512", "--translate", "4,0", "--max-memory", "0.001", "--save-dir", "{out}"], 2, "more than the 1 MiB allowed on cpu; lean memory would need about" },
         { "lean move over the memory limit", ["move", "--size", "512x512", "--translate", "4,0", "--lean-memory", "--max-memory", "0.001", "--save-dir", "{out}"], 2, "(lean memory)), more than the 1 MiB allowed on cpu (--max-memory GIB sets the limit)" },
         { "train evaluate --first alone", ["train", "evaluate", "--model-dir", "{out}", "--first", "3"], 2, "--first needs --captions-only" },
-        { "train evaluate with both parts alone", ["train", "evaluate", "--model-dir", "{out}", "--raft-only", "--captions-only"], 2, "--raft-only and --captions-only each measure one part" },
+        { "train evaluate with both parts alone", ["train", "evaluate", "--model-dir", "{out}", "--raft-only", "--captions-only"], 2, "--raft-only, --captions-only and --attention-only each measure one part" },
         { "train unet with a width that is not a number", ["train", "unet", "--model-dir", "{out}", "--unet-channels", "64,x,64,64"], 2, "--unet-channels: 'x' is not a whole number" },
         { "train unet with three widths", ["train", "unet", "--model-dir", "{out}", "--unet-channels", "64,64,64"], 2, "the UNet needs 4 block widths" },
         { "move with a bad memory limit", ["move", "--size", "512x512", "--translate", "4,0", "--max-memory", "-1", "--save-dir", "{out}"], 2, "--max-memory must be a number of GiB above 0" },
