@@ -34,6 +34,7 @@ public static class GuidedDdimSampler
         var steps = options.Timesteps;
         var keep = options.KeepMask?.to(ScalarType.Bool, device);
         bool decode = terms.Any(term => term.Energy.NeedsDecodedImage);
+        if (options.X0Steps > 0 && options.Eta > 0) throw new ArgumentException("guidance on x̂₀ steps with η = 0 only");
         var z = startLatent.to(dtype, device).clone().DetachFromDisposeScope();
         using var quiet = Motive.Models.Runtime.QuietGc.Loop();   // leaves the no-GC region of the last step, however the loop ends
         try
@@ -49,6 +50,20 @@ public static class GuidedDdimSampler
                     using var scope = NewDisposeScope();
                     trace.Begin(i, j, t);
                     var zt = keep is null ? z : GuidanceMath.KeepOutsideEdit(z, Reference(options, i, alpha, noise, z), keep);
+                    if (options.X0Steps > 0)
+                    {
+                        var (eps, x0r, refined, shown, found) = X0Guidance.Evaluate(denoiser, rule, terms, decode, zt, t, i, alpha, options.X0Steps, trace, options.ExplicitAttention);
+                        var change = refined - x0r;
+                        trace.Add("guidance_norm", change.norm());
+                        trace.Add("noise_norm", eps.norm());
+                        onEvaluation?.Invoke(new GuidedEvaluation(i, j, t, zt, x0r, shown, -change, found));
+                        var prevX0 = X0Guidance.Previous(refined, eps, alphaPrev);
+                        var renoisedX0 = GuidanceMath.Renoise(prevX0, alpha, alphaPrev, noise.Next(z.shape, dtype, device));
+                        var nextX0 = (j == options.Recursions - 1 ? prevX0 : renoisedX0).DetachFromDisposeScope();
+                        z.Dispose();
+                        z = nextX0;
+                        continue;
+                    }
                     var (step, x0, decoded, artifacts) = options.LeanMemory
                         ? LeanGradient.Evaluate(denoiser, rule, terms, decode, zt, t, i, alpha, trace, options.ExplicitAttention)
                         : Evaluate(denoiser, rule, terms, decode, zt, t, i, alpha, trace, options.ExplicitAttention);

@@ -36,6 +36,7 @@ public static class ClassifierGuidanceRun
             Timesteps = schedule.Timesteps(settings.Steps),
             Recursions = settings.Recursions,
             LeanMemory = settings.LeanMemory,
+            X0Steps = settings.X0Steps,
         };
         var rule = new GuidanceRule(settings.Cfg, settings.ClipGrad);
         using var latent = GuidedDdimSampler.Sample(new UnetDenoiser(model, cond), rule, schedule, start, terms, options, noise, trace, onEvaluation, onStep, cancel);
