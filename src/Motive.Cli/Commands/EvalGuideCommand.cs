@@ -29,10 +29,11 @@ public static class EvalGuideCommand
         var clip = new Option<double?>("--clip-grad") { Description = "Gradient clipping threshold (default: the model's preset)." };
         var recursions = new Option<int?>("--recursions") { Description = "Recursive denoising repeats per step (default: the model's preset)." };
         var x0Steps = new Option<int?>("--x0-steps") { Description = "Gradient steps on x̂₀ a DDIM step (0 = ∇E folded into ε̂; default: the model's preset)." };
+        var reuse = new Option<bool>("--reuse") { Description = "Judge a scale's folder again instead of rerunning it when its run.json records the same request (resumes a stopped sweep)." };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 1000L, Description = "Seed of the first sample." };
         var output = new Option<string>("--out") { DefaultValueFactory = _ => Path.Combine("out", "eval-guide"), Description = "Report folder." };
         var cmd = new Command("guide", "Classifier guidance on the toy model over a sweep of scales, judged by the toy world's colour judge and the classifier.")
-            { target, scales, samples, steps, prompt, classifier, clip, recursions, x0Steps, seed, output };
+            { target, scales, samples, steps, prompt, classifier, clip, recursions, x0Steps, reuse, seed, output };
         cmd.SetAction((r, cancel) =>
         {
             var list = r.GetValue(scales)!.Split(',').Select(s => double.TryParse(s.Trim(), CultureInfo.InvariantCulture, out var x) && x >= 0 && double.IsFinite(x)
@@ -46,7 +47,7 @@ public static class EvalGuideCommand
             var dir = r.GetValue(output)!;
             using var models = new EditModels();
             var err = r.InvocationConfiguration.Error;
-            var points = GuidanceSweep.Run(request, list, dir, models, note: line => err.WriteLine(line), cancel: cancel);
+            var points = GuidanceSweep.Run(request, list, dir, models, note: line => err.WriteLine(line), cancel: cancel, reuse: r.GetValue(reuse));
             var md = new StringBuilder();
             // The settings every scale ran with: the command's, over the model's preset, over the method's reference.
             var resolved = SettingsLayers.Over(request.Settings, new ClassifierGuidanceMethod().Defaults(null));
