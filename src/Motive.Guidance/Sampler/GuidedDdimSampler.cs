@@ -21,7 +21,8 @@ public sealed record GuidedEvaluation(int Step, int Recursion, long Timestep, Te
 /// predict both branches, let the <see cref="GuidanceRule"/> combine them, form x̂₀, decode it if an energy wants the
 /// picture, take ∇E with respect to the noisy latent through the decoder and the denoiser, let the rule fold it into ε̂,
 /// take the DDIM step, and re-noise back to t for the next recursion (the last re-noise is drawn and discarded, as in
-/// the reference). Each evaluation runs in its own dispose scope: memory is flat.
+/// the reference). With <see cref="GuidedSamplerOptions.X0Steps"/> &gt; 0 the energies instead refine x̂₀ and the step
+/// starts from it (<see cref="X0Guidance"/>). Each evaluation runs in its own dispose scope: memory is flat.
 /// </summary>
 public static class GuidedDdimSampler
 {

@@ -20,7 +20,8 @@ public sealed record ClassifierGuidanceOptions
 
     /// <summary>
     /// No published implementation fixes these: 50 DDIM steps, one recursion, no CFG (the prompt as given; the
-    /// classifier does the steering), scale 3, no clipping, 4 samples.
+    /// classifier does the steering), scale 3, no clipping, the gradient folded into ε̂, 4 samples. The toy model's
+    /// preset (models/toy/motive.json) takes steps on x̂₀ with time travel instead: docs/classifier-guidance.md.
     /// </summary>
     public static ClassifierGuidanceOptions Reference { get; } = new() { Steps = 50, Recursions = 1, Cfg = 1, Scale = 3, ClipGrad = 0, X0Steps = 0, Samples = 4, LeanMemory = false };
 
