@@ -23,14 +23,17 @@ public static class EvalGuideCommand
         var target = new Option<string>("--target") { DefaultValueFactory = _ => "red", Description = "The colour to steer towards." };
         var scales = new Option<string>("--scales") { DefaultValueFactory = _ => "0,1,3,10,30", Description = "Guidance scales, comma-separated." };
         var samples = new Option<int>("--samples") { DefaultValueFactory = _ => 16, Description = "Samples a scale (the same seeds at every scale)." };
-        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 25, Description = "DDIM steps." };
+        var steps = new Option<int?>("--steps") { Description = "DDIM steps (default: the model's preset)." };
         var prompt = new Option<string>("--prompt") { DefaultValueFactory = _ => "", Description = "The prompt (default empty: the model's unconditional pictures)." };
         var classifier = new Option<string?>("--classifier") { Description = "The classifier (default: the embedded one)." };
         var clip = new Option<double?>("--clip-grad") { Description = "Gradient clipping threshold (default: the model's preset)." };
+        var recursions = new Option<int?>("--recursions") { Description = "Recursive denoising repeats per step (default: the model's preset)." };
+        var x0Steps = new Option<int?>("--x0-steps") { Description = "Gradient steps on x̂₀ a DDIM step (0 = ∇E folded into ε̂; default: the model's preset)." };
+        var reuse = new Option<bool>("--reuse") { Description = "Judge a scale's folder again instead of rerunning it when its run.json records the same request (resumes a stopped sweep)." };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 1000L, Description = "Seed of the first sample." };
         var output = new Option<string>("--out") { DefaultValueFactory = _ => Path.Combine("out", "eval-guide"), Description = "Report folder." };
         var cmd = new Command("guide", "Classifier guidance on the toy model over a sweep of scales, judged by the toy world's colour judge and the classifier.")
-            { target, scales, samples, steps, prompt, classifier, clip, seed, output };
+            { target, scales, samples, steps, prompt, classifier, clip, recursions, x0Steps, reuse, seed, output };
         cmd.SetAction((r, cancel) =>
         {
             var list = r.GetValue(scales)!.Split(',').Select(s => double.TryParse(s.Trim(), CultureInfo.InvariantCulture, out var x) && x >= 0 && double.IsFinite(x)
@@ -39,14 +42,18 @@ public static class EvalGuideCommand
             {
                 Target = r.GetValue(target)!, Prompt = r.GetValue(prompt)!, Seed = r.GetValue(seed),
                 Classifier = r.GetValue(classifier) is { } c ? Path.GetFullPath(c) : null,
-                Settings = new ClassifierGuidanceOptions { Steps = r.GetValue(steps), Samples = r.GetValue(samples), ClipGrad = r.GetValue(clip) },
+                Settings = new ClassifierGuidanceOptions { Steps = r.GetValue(steps), Samples = r.GetValue(samples), ClipGrad = r.GetValue(clip), Recursions = r.GetValue(recursions), X0Steps = r.GetValue(x0Steps) },
             };
             var dir = r.GetValue(output)!;
             using var models = new EditModels();
             var err = r.InvocationConfiguration.Error;
-            var points = GuidanceSweep.Run(request, list, dir, models, note: line => err.WriteLine(line), cancel: cancel);
+            var points = GuidanceSweep.Run(request, list, dir, models, note: line => err.WriteLine(line), cancel: cancel, reuse: r.GetValue(reuse));
             var md = new StringBuilder();
-            md.AppendLine($"# Classifier guidance on the toy model: target {request.Target}, prompt \"{request.Prompt}\", {request.Settings.Samples} samples a scale (seeds {request.Seed}…), {request.Settings.Steps} DDIM steps{(request.Settings.ClipGrad is { } clipped ? $", clip {clipped}" : "")}");
+            // The settings every scale ran with: the command's, over the model's preset, over the method's reference.
+            var resolved = SettingsLayers.Over(request.Settings, new ClassifierGuidanceMethod().Defaults(null));
+            md.AppendLine($"# Classifier guidance on the toy model: target {request.Target}, prompt \"{request.Prompt}\", {resolved.Samples} samples a scale (seeds {request.Seed}…)");
+            md.AppendLine();
+            md.AppendLine($"Settings (scale swept): `{SettingsLayers.ToJson(resolved with { Scale = null }).ToJsonString()}`");
             md.AppendLine();
             md.Append(GuidanceSweep.Table(points, request.Target));
             var chosen = points.Where(p => p.JudgeRate >= Goal).OrderBy(p => p.Scale).FirstOrDefault();

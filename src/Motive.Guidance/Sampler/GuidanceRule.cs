@@ -20,6 +20,9 @@ public sealed record GuidedPrediction(Tensor Eps, Tensor GuidanceNorm);
 /// </summary>
 public sealed class GuidanceRule(double cfgScale, double clip)
 {
+    /// <summary>The clipping threshold (0 = off).</summary>
+    public double Clip => clip;
+
     public Tensor Combine(DenoiserOutput output) =>
         output.Uncond is { } u ? Conditioning.Mix(u, output.Cond, cfgScale) : output.Cond;
 

@@ -21,7 +21,8 @@ public sealed record GuidedEvaluation(int Step, int Recursion, long Timestep, Te
 /// predict both branches, let the <see cref="GuidanceRule"/> combine them, form x̂₀, decode it if an energy wants the
 /// picture, take ∇E with respect to the noisy latent through the decoder and the denoiser, let the rule fold it into ε̂,
 /// take the DDIM step, and re-noise back to t for the next recursion (the last re-noise is drawn and discarded, as in
-/// the reference). Each evaluation runs in its own dispose scope: memory is flat.
+/// the reference). With <see cref="GuidedSamplerOptions.X0Steps"/> &gt; 0 the energies instead refine x̂₀ and the step
+/// starts from it (<see cref="X0Guidance"/>). Each evaluation runs in its own dispose scope: memory is flat.
 /// </summary>
 public static class GuidedDdimSampler
 {
@@ -34,6 +35,7 @@ public static class GuidedDdimSampler
         var steps = options.Timesteps;
         var keep = options.KeepMask?.to(ScalarType.Bool, device);
         bool decode = terms.Any(term => term.Energy.NeedsDecodedImage);
+        if (options.X0Steps > 0 && options.Eta > 0) throw new ArgumentException("guidance on x̂₀ steps with η = 0 only");
         var z = startLatent.to(dtype, device).clone().DetachFromDisposeScope();
         using var quiet = Motive.Models.Runtime.QuietGc.Loop();   // leaves the no-GC region of the last step, however the loop ends
         try
@@ -49,6 +51,20 @@ public static class GuidedDdimSampler
                     using var scope = NewDisposeScope();
                     trace.Begin(i, j, t);
                     var zt = keep is null ? z : GuidanceMath.KeepOutsideEdit(z, Reference(options, i, alpha, noise, z), keep);
+                    if (options.X0Steps > 0)
+                    {
+                        var (eps, x0r, refined, shown, found) = X0Guidance.Evaluate(denoiser, rule, terms, decode, zt, t, i, alpha, options.X0Steps, trace, options.ExplicitAttention);
+                        var change = refined - x0r;
+                        trace.Add("guidance_norm", change.norm());
+                        trace.Add("noise_norm", eps.norm());
+                        onEvaluation?.Invoke(new GuidedEvaluation(i, j, t, zt, x0r, shown, -change, found));
+                        var prevX0 = X0Guidance.Previous(refined, eps, alphaPrev);
+                        var renoisedX0 = GuidanceMath.Renoise(prevX0, alpha, alphaPrev, noise.Next(z.shape, dtype, device));
+                        var nextX0 = (j == options.Recursions - 1 ? prevX0 : renoisedX0).DetachFromDisposeScope();
+                        z.Dispose();
+                        z = nextX0;
+                        continue;
+                    }
                     var (step, x0, decoded, artifacts) = options.LeanMemory
                         ? LeanGradient.Evaluate(denoiser, rule, terms, decode, zt, t, i, alpha, trace, options.ExplicitAttention)
                         : Evaluate(denoiser, rule, terms, decode, zt, t, i, alpha, trace, options.ExplicitAttention);

@@ -26,4 +26,9 @@ public sealed record GuidedSamplerOptions
     public bool ExplicitAttention { get; init; }
     /// <summary>Take ∇E in parts, each with its own graph (<see cref="LeanGradient"/>): the same gradient at the memory of the largest part, for one more forward pass.</summary>
     public bool LeanMemory { get; init; }
+    /// <summary>
+    /// 0: fold ∇E into ε̂ (the guidance rule; Motion Guidance). n &gt; 0: refine x̂₀ by n gradient steps and step from it
+    /// with the denoiser's ε̂ (<see cref="X0Guidance"/>; η must be 0, lean memory has nothing to save there).
+    /// </summary>
+    public int X0Steps { get; init; }
 }

@@ -7,8 +7,9 @@ namespace Motive.Methods.ClassifierGuidance;
 /// <summary>
 /// Classifier guidance through x̂₀: E = −log p(target | D(x̂₀)), the classifier's negative log-probability of the
 /// target class on the decoded one-step estimate (universal guidance's forward guidance). The sampler weighs it by
-/// the scale and folds −∇E into ε̂, so a larger scale pushes harder towards pictures the classifier names as the target.
-/// The classifier was trained on clean pictures, and x̂₀ is what the sampler has that looks like one.
+/// the scale and either folds −∇E into ε̂ or takes gradient steps on x̂₀ with it (x0_steps), so a larger scale pushes
+/// harder towards pictures the classifier names as the target. The classifier was trained on clean pictures
+/// (augmented: hue, blur, noise), and x̂₀ is what the sampler has that looks like one.
 /// </summary>
 public sealed class ClassifierEnergy(PictureClassifier classifier, int target) : IEnergy
 {
@@ -20,7 +21,8 @@ public sealed class ClassifierEnergy(PictureClassifier classifier, int target) :
     /// sampler's ∇_z sees ∂E/∂x̂₀ (through the decoder and the classifier, not back through the denoiser's ε̂(z)). At
     /// high noise x̂₀ barely depends on z and the denoiser's Jacobian turns the gradient round: through it, the toy
     /// model's samples moved away from the target as the scale grew (−log p rose from 0.1 to 5–100 within two steps).
-    /// Where x̂₀ carries no graph (lean memory takes ∇ of the picture and chains it itself) the plain energy is returned.
+    /// Where x̂₀ carries no graph (lean memory takes ∇ of the picture and chains it itself) or z none (the steps on x̂₀
+    /// differentiate with respect to x̂₀ themselves) the plain energy is returned.
     /// </summary>
     public EnergyValue Evaluate(EnergyInputs inputs)
     {

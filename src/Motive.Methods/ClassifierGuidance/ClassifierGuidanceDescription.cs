@@ -22,6 +22,7 @@ public static class ClassifierGuidanceDescription
         new("settings.cfg", Number, "Classifier-free guidance scale (1 = the prompt's branch alone).") { Min = 0, Label = "CFG" },
         new("settings.recursions", Integer, "Recursive denoising repeats per step (time travel).") { Min = 1, Advanced = true },
         new("settings.clip_grad", Number, "Gradient clipping threshold (0 = off).") { Min = 0, Advanced = true },
+        new("settings.x0_steps", Integer, "Gradient steps on x̂₀ a DDIM step (0 = the gradient folded into the predicted noise).") { Min = 0, Max = 100, Advanced = true },
         new("settings.lean_memory", Flag, "The same pictures in less memory, a little slower: the energy's gradient taken a part at a time.") { Advanced = true },
         new("seed", Integer, "Seed of the first sample's noise.") { Min = 0 },
     ])

@@ -15,7 +15,8 @@ public sealed record GuidedSample(Tensor Image, float[] Probabilities) : IDispos
 
 /// <summary>
 /// Samples one picture with the guided DDIM sampler and the classifier energy weighted by the scale (diffusers'
-/// DDIM schedule, as text-to-image samples): the start noise from the seed, the recursion noise from the seed too.
+/// DDIM schedule, as text-to-image samples; with x0_steps, the gradient steps on x̂₀ of <see cref="X0Guidance"/>): the
+/// start noise from the seed, the recursion noise from the seed too.
 /// Scale 0 leaves the energy out, so it is plain DDIM (with recursions) from the same noise.
 /// </summary>
 public static class ClassifierGuidanceRun
@@ -36,6 +37,7 @@ public static class ClassifierGuidanceRun
             Timesteps = schedule.Timesteps(settings.Steps),
             Recursions = settings.Recursions,
             LeanMemory = settings.LeanMemory,
+            X0Steps = settings.X0Steps,
         };
         var rule = new GuidanceRule(settings.Cfg, settings.ClipGrad);
         using var latent = GuidedDdimSampler.Sample(new UnetDenoiser(model, cond), rule, schedule, start, terms, options, noise, trace, onEvaluation, onStep, cancel);

@@ -16,12 +16,13 @@ public sealed record SweepPoint(double Scale, int Samples, double JudgeRate, dou
 /// Classifier guidance on the toy model judged by the toy world: for each scale, one run of the method through the
 /// one run path (<see cref="EditRun"/>, into OUT/scale-S) with the same seeds, its samples judged by the toy judge.
 /// What shows the trade-off the classifier-guidance slides describe: the target rate rises with the scale, and
-/// diversity (and, far enough, fidelity) falls.
+/// diversity (and, far enough, fidelity) falls. With <c>reuse</c>, a scale's folder whose run.json records the same
+/// request is judged again instead of rerun (<see cref="SweepReuse"/>).
 /// </summary>
 public static class GuidanceSweep
 {
     public static List<SweepPoint> Run(ClassifierGuidanceRequest request, IReadOnlyList<double> scales, string outDir, EditModels models,
-        Action<string>? note = null, Action<EditProgress>? progress = null, CancellationToken cancel = default)
+        Action<string>? note = null, Action<EditProgress>? progress = null, CancellationToken cancel = default, bool reuse = false)
     {
         var attribute = ToyAttribute.Colour;
         var points = new List<SweepPoint>();
@@ -30,11 +31,18 @@ public static class GuidanceSweep
             cancel.ThrowIfCancellationRequested();
             var r = request with { Settings = request.Settings with { Scale = scale } };
             var dir = Path.Combine(outDir, $"scale-{scale:0.###}");
-            using var run = EditRun.Plan(r, new FileInputs(), models);
-            var outcome = run.Run(dir, new EditRunOptions(progress, cancel));
-            int n = Convert.ToInt32(outcome.Metrics["samples"]);
+            int n;
+            double classifierRate, seconds;
+            if (reuse && SweepReuse.Recorded(r, dir) is { } recorded)
+                (n, classifierRate, seconds) = recorded;
+            else
+            {
+                using var run = EditRun.Plan(r, new FileInputs(), models);
+                var outcome = run.Run(dir, new EditRunOptions(progress, cancel));
+                (n, classifierRate, seconds) = (Convert.ToInt32(outcome.Metrics["samples"]), Convert.ToDouble(outcome.Metrics["classifier_target_fraction"]), outcome.Elapsed.TotalSeconds);
+            }
             var pictures = Enumerable.Range(0, n).Select(k => ImageReader.Read(Path.Combine(dir, ClassifierGuidanceOutputs.SampleFile(k)))).ToList();
-            points.Add(Judge(scale, r.Target, pictures, Convert.ToDouble(outcome.Metrics["classifier_target_fraction"]), outcome.Elapsed.TotalSeconds, attribute));
+            points.Add(Judge(scale, r.Target, pictures, classifierRate, seconds, attribute));
             note?.Invoke(Line(points[^1], r.Target));
         }
         return points;

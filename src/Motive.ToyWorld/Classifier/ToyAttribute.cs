@@ -33,8 +33,16 @@ public sealed record ToyAttribute(string Name, IReadOnlyList<string> Classes)
             int largest = Array.IndexOf(seen, seen.Max());
             return Classes.ToList().IndexOf(Captions.ShapeWord(scene.Objects[largest].Shape));
         }
-        var byColour = Classes.Select(c => scene.Objects.Select((o, k) => o.Colour == c ? seen[k] : 0).Sum()).ToList();
-        return byColour.IndexOf(byColour.Max());
+        var byColour = ColourPixels(scene, render);
+        return Array.IndexOf(byColour, byColour.Max());
+    }
+
+    /// <summary>A rendered scene's pixels of each palette colour (<see cref="Palette.ObjectNames"/>' order), every object of a colour counted.</summary>
+    public static long[] ColourPixels(Scene scene, SceneRender render)
+    {
+        var seen = new long[scene.Objects.Count];
+        foreach (var l in render.Labels) if (l >= 0) seen[l]++;
+        return [.. Palette.ObjectNames.Select(c => scene.Objects.Select((o, k) => o.Colour == c ? seen[k] : 0).Sum())];
     }
 
     /// <summary>
