@@ -83,7 +83,8 @@ public sealed record DragStroke(IReadOnlyList<DragPair> Pairs, double Sigma = 16
 
     public override void Validate()
     {
-        if (Pairs.Count == 0) throw new ArgumentException("drag: give at least one X1,Y1:X2,Y2 pair");
+        if (Pairs is null || Pairs.Count == 0) throw new ArgumentException("drag: give at least one X1,Y1:X2,Y2 pair");
+        if (Pairs.Any(p => p is null)) throw new ArgumentException("drag: a pair is null: each pair is an object with x1, y1, x2, y2");
         Finite("drag", [.. Pairs.SelectMany(p => new[] { p.X1, p.Y1, p.X2, p.Y2 }), Sigma]);
         if (Sigma <= 0) throw new ArgumentException($"drag: sigma must be positive, got {Sigma}");
     }

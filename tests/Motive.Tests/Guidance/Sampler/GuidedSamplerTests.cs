@@ -17,22 +17,6 @@ public class GuidedSamplerTests
     private const double Cfg = 3;
     private static readonly DdimSchedule Schedule = DdimSchedule.StableDiffusion;
 
-    private sealed class FakeDenoiser : IDenoiser
-    {
-        public List<(Tensor Z, long T)> Calls { get; } = [];
-        public ScalarType SchedulerDType => ScalarType.Float32;
-        public Device Device => CPU;
-        public string PredictionType => "epsilon";
-
-        public DenoiserOutput Predict(Tensor z, long t, NetworkHooks? hooks)
-        {
-            Calls.Add((z.detach().clone().DetachFromDisposeScope(), t));
-            return new DenoiserOutput(z * 0.5, z * 2);
-        }
-
-        public Tensor Decode(Tensor x0) => x0[.., ..3];
-    }
-
     /// <summary>E = Σ g ⊙ x̂₀: its gradient with respect to x̂₀ is g, everywhere.</summary>
     private sealed class LinearEnergy(Tensor g) : IEnergy
     {
@@ -60,7 +44,7 @@ public class GuidedSamplerTests
     [Fact]
     public void Evaluation_FormsX0FromTheCfgMix_AndTheWeightedEnergiesGradient()
     {
-        var d = new FakeDenoiser();
+        var d = new LinearDenoiser();
         var seen = new List<(long T, float Alpha, Tensor X0, Tensor Grad)>();
         using var g = randn([1, 4, 4, 4], generator: new Generator(2));
         using var g2 = randn([1, 4, 4, 4], generator: new Generator(3));
@@ -86,20 +70,20 @@ public class GuidedSamplerTests
     {
         using var g = ones([1, 4, 4, 4]) * 1000;
         using var trace = new GuidanceTrace();
-        using var z = Sample(new FakeDenoiser(), new GuidanceRule(Cfg, 7), [new GuidanceTerm(new LinearEnergy(g), 1)], 4, 1, trace);
+        using var z = Sample(new LinearDenoiser(), new GuidanceRule(Cfg, 7), [new GuidanceTerm(new LinearEnergy(g), 1)], 4, 1, trace);
         var norms = trace.Series("guidance_norm");
         Assert.Equal(4, norms.Length);
         // The reference tests the scaled norm and rescales the unscaled gradient to the clip: ‖√(1−ᾱ)·g‖ = √(1−ᾱ)·clip ≤ clip.
         Assert.All(norms, n => Assert.True(n <= 7 * (1 + 1e-5) && n > 0, $"guidance norm {n}"));
         using var free = new GuidanceTrace();
-        using var z2 = Sample(new FakeDenoiser(), new GuidanceRule(Cfg, 0), [new GuidanceTerm(new LinearEnergy(g), 1)], 4, 1, free);
+        using var z2 = Sample(new LinearDenoiser(), new GuidanceRule(Cfg, 0), [new GuidanceTerm(new LinearEnergy(g), 1)], 4, 1, free);
         Assert.All(free.Series("guidance_norm"), n => Assert.True(n > 100, $"unclipped norm {n}"));
     }
 
     [Fact]
     public void Recursion_CallsTheDenoiserRTimesPerStep_AtTheSameTimestep()
     {
-        var d = new FakeDenoiser();
+        var d = new LinearDenoiser();
         using var z = Sample(d, new GuidanceRule(Cfg, 0), [], steps: 3, recursions: 4);
         Assert.Equal(12, d.Calls.Count);
         var timesteps = Schedule.Timesteps(3);
@@ -107,15 +91,15 @@ public class GuidedSamplerTests
         // Each recursion starts from a re-noised latent, so the inputs within a step differ.
         Assert.False(d.Calls[0].Z.allclose(d.Calls[1].Z));
         // One recursion: the plain guided DDIM run, deterministic at η = 0 and without guidance.
-        using var once = Sample(new FakeDenoiser(), new GuidanceRule(Cfg, 0), [], 3, 1);
-        using var again = Sample(new FakeDenoiser(), new GuidanceRule(Cfg, 0), [], 3, 1);
+        using var once = Sample(new LinearDenoiser(), new GuidanceRule(Cfg, 0), [], 3, 1);
+        using var again = Sample(new LinearDenoiser(), new GuidanceRule(Cfg, 0), [], 3, 1);
         Assert.True(once.equal(again).all().item<bool>());
     }
 
     [Fact]
     public void KeepMask_CopiesTheReferenceLatent_WhereSet()
     {
-        var d = new FakeDenoiser();
+        var d = new LinearDenoiser();
         using var keep = zeros([1, 4, 4, 4], dtype: ScalarType.Bool);
         keep[.., .., ..2, ..] = tensor(true);
         using var reference = randn([3, 1, 4, 4, 4], generator: new Generator(9));

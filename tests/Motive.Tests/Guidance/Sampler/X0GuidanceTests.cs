@@ -18,15 +18,6 @@ public class X0GuidanceTests
     private const double Cfg = 3;
     private static readonly DdimSchedule Schedule = DdimSchedule.StableDiffusion;
 
-    private sealed class FakeDenoiser : IDenoiser
-    {
-        public ScalarType SchedulerDType => ScalarType.Float32;
-        public Device Device => CPU;
-        public string PredictionType => "epsilon";
-        public DenoiserOutput Predict(Tensor z, long t, NetworkHooks? hooks) => new(z * 0.5, z * 2);
-        public Tensor Decode(Tensor x0) => x0[.., ..3];
-    }
-
     /// <summary>E = ½‖x̂₀ − c‖²: a gradient step of weight w takes x̂₀ − c to (1 − w)(x̂₀ − c).</summary>
     private sealed class PullTo(Tensor c) : IEnergy
     {
@@ -41,7 +32,7 @@ public class X0GuidanceTests
         using var start = randn([1, 4, 4, 4], generator: new Generator(1));
         var seen = new List<(long, Tensor, Tensor, Tensor)>();
         var options = new GuidedSamplerOptions { Timesteps = Schedule.Timesteps(steps), Recursions = 1, X0Steps = x0Steps };
-        var z = GuidedDdimSampler.Sample(new FakeDenoiser(), new GuidanceRule(Cfg, clip), Schedule, start, terms, options, noise, trace,
+        var z = GuidedDdimSampler.Sample(new LinearDenoiser(), new GuidanceRule(Cfg, clip), Schedule, start, terms, options, noise, trace,
             e => seen.Add((e.Timestep, e.NoisyLatent.clone().DetachFromDisposeScope(), e.PredictedX0.clone().DetachFromDisposeScope(), (-e.EnergyGrad).clone().DetachFromDisposeScope())));
         return (z, seen);
     }
