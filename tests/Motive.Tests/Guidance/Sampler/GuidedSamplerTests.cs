@@ -1,5 +1,4 @@
 using Motive.Guidance.Sampler;
-using Motive.Models.Blocks;
 using Motive.Sampling.Schedules;
 using Motive.Tests.Support;
 using TorchSharp;
