@@ -12,7 +12,7 @@ namespace Motive.Web.OpenApi;
 /// </summary>
 public static class RequestSchemas
 {
-    /// <summary>The component name of a method's request schema, e.g. "MotionGuidanceRequest".</summary>
+    /// <summary>The component name of a method's request schema: its request type's name.</summary>
     public static string Component(IEditMethod method) => method.RequestType.Name;
 
     /// <summary>
