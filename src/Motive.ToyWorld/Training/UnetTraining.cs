@@ -45,7 +45,8 @@ public static class UnetTraining
     public const int DefaultDatasetSize = 16384;
 
     public static Tensor Loss(ToyDenoiser model, LatentDataset data, long[] emptyPrompt, float[] alphasCumprod, double scalingFactor,
-        int batch, Generator g, Device device, double objectWeight = 1, double minSnrGamma = 0, double attentionWeight = 0)
+        int batch, Generator g, Device device, double objectWeight = 1, double minSnrGamma = 0, double attentionWeight = 0,
+        double leakWeight = 0, IReadOnlyList<long[]>? wordGroups = null)
     {
         using var index = randint(0, data.Count, [batch], dtype: int64, generator: g);
         var x0 = (data.Latents[index] * scalingFactor).to(device);
@@ -68,6 +69,12 @@ public static class UnetTraining
         var error = (model.Unet.Forward(xt, t.to(device), context, hooks) - noise).square();
         var cells = LatentCellWeights(data.ObjectCells[index], 1, objectWeight).to(device);
         var loss = WeightedLoss.Mean(error * MinSnrWeights(a, minSnrGamma), cells);   // weights 1: the plain MSE
+        if (leakWeight > 0)
+        {
+            var random = new Random((int)randint(0, int.MaxValue, [1], dtype: int64, generator: g).item<long>());
+            var (swapped, kept) = WordLeak.Swap(ids, wordGroups!, random);
+            loss += leakWeight * WordLeak.Loss(context, model.TextEncoder.Forward(swapped.to(device)), kept.to(device));
+        }
         if (maps.Count == 0) return loss;
         var cover = data.CaptionCover[index].to(device);
         var given = (~dropped).to(float32).view(-1).to(device);
@@ -120,7 +127,7 @@ public static class UnetTraining
     /// </summary>
     public static IReadOnlyList<double> Train(string modelDir, TrainOptions o, int imageSize, double objectWeight = 1, double minSnrGamma = 5,
         int datasetSize = DefaultDatasetSize, Action<int, int, double>? onStep = null, Action<int, int>? onEncoded = null, CancellationToken cancel = default,
-        IReadOnlyList<int>? freshChannels = null, double attentionWeight = 0)
+        IReadOnlyList<int>? freshChannels = null, double attentionWeight = 0, double leakWeight = 0)
     {
         var stateDir = ToyModelFolder.TrainingDir(modelDir, "unet");
         int step = TrainState.Load(stateDir).Step;
@@ -139,7 +146,10 @@ public static class UnetTraining
         var emptyPrompt = sd.Tokenizer.Encode("");
         using var model = new ToyDenoiser(sd.Unet, sd.TextEncoder);
         var device = torch.device(o.Device);
-        return TrainLoop.Run(model, (_, g) => Loss(model, data, emptyPrompt, schedule.AlphasCumprod, sd.Vae.Config.ScalingFactor, o.Batch, g, device, objectWeight, minSnrGamma, attentionWeight),
+        // Interchangeable words for the leak loss: the colours, and the shapes (each one token of the toy tokenizer).
+        var groups = new[] { Palette.ObjectNames, Enum.GetValues<Shape>().Select(Captions.ShapeWord).ToList() }
+            .Select(words => words.Select(w => sd.Tokenizer.Encode(w)[1]).ToArray()).ToList();
+        return TrainLoop.Run(model, (_, g) => Loss(model, data, emptyPrompt, schedule.AlphasCumprod, sd.Vae.Config.ScalingFactor, o.Batch, g, device, objectWeight, minSnrGamma, attentionWeight, leakWeight, groups),
             o, stateDir, m => Export(modelDir, (ToyDenoiser)m), onStep, cancel);
     }
 
