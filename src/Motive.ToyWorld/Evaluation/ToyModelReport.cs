@@ -1,7 +1,9 @@
 using Motive.IO.Json;
 using Motive.Models.Loading;
 using Motive.Models.Raft;
+using Motive.ToyWorld.Scenes;
 using Motive.ToyWorld.Training;
+using static TorchSharp.torch;
 
 namespace Motive.ToyWorld.Evaluation;
 
@@ -48,13 +50,16 @@ public static class ToyModelReport
 
 
     /// <summary>The cross-attention's localisation (<see cref="ToyEvaluation.AttentionInside"/>) and the line that says it.</summary>
-    public sealed record AttentionNumbers(double Inside, double Area, double End, string Line);
+    public sealed record AttentionNumbers(double Inside, double Area, double End, double Leak, string Line);
 
     public static AttentionNumbers Attention(StableDiffusionModel model, int count)
     {
         var (inside, area, end) = ToyEvaluation.AttentionInside(model, count);
-        return new AttentionNumbers(inside, area, end, $"cross-attention of the caption objects' colour and shape words inside their objects: {inside:P1} "
-            + $"(flat maps: the objects' area, {area:P1}); on the end token and padding: {end:P1} ({count} held-out scenes noised at t = 250, 500, 750)");
+        using var ids = stack(Enumerable.Range(0, count).Select(i => tensor(model.Tokenizer.Encode(Scenes.Captions.Of(SceneGenerator.Generate(HeldOut.SceneSeed(i)))))), 0);
+        var leak = WordLeak.Ratio(model.TextEncoder.Forward, ids, WordLeak.Groups(model.Tokenizer));
+        return new AttentionNumbers(inside, area, end, leak, $"cross-attention of the caption objects' colour and shape words inside their objects: {inside:P1} "
+            + $"(flat maps: the objects' area, {area:P1}); on the end token and padding: {end:P1} ({count} held-out scenes noised at t = 250, 500, 750); "
+            + $"a swapped colour or shape word changes the text encoder's other positions by {leak:0.000} of its own change (RMS)");
     }
 
     /// <summary>The RAFT's end-point errors on <paramref name="count"/> held-out edit pairs and the floor of its upsampling.</summary>
@@ -89,7 +94,7 @@ public static class ToyModelReport
         {
             held_out_scenes = count, vae_psnr_db = vae.Psnr, caption_correct = captions.Correct, reconstruction_caption_correct = vae.CaptionCorrect,
             colours_found = captions.Colours, shapes_right = captions.Shapes, caption_sampler = new { steps, cfg },
-            attention_inside_share = attention.Inside, attention_area_share = attention.Area, attention_end_share = attention.End, raft = raft.Json, captions = captions.Checks,
+            attention_inside_share = attention.Inside, attention_area_share = attention.Area, attention_end_share = attention.End, word_leak = attention.Leak, raft = raft.Json, captions = captions.Checks,
         });
         return path;
     }

@@ -146,9 +146,7 @@ public static class UnetTraining
         var emptyPrompt = sd.Tokenizer.Encode("");
         using var model = new ToyDenoiser(sd.Unet, sd.TextEncoder);
         var device = torch.device(o.Device);
-        // Interchangeable words for the leak loss: the colours, and the shapes (each one token of the toy tokenizer).
-        var groups = new[] { Palette.ObjectNames, Enum.GetValues<Shape>().Select(Captions.ShapeWord).ToList() }
-            .Select(words => words.Select(w => sd.Tokenizer.Encode(w)[1]).ToArray()).ToList();
+        var groups = WordLeak.Groups(sd.Tokenizer);
         return TrainLoop.Run(model, (_, g) => Loss(model, data, emptyPrompt, schedule.AlphasCumprod, sd.Vae.Config.ScalingFactor, o.Batch, g, device, objectWeight, minSnrGamma, attentionWeight, leakWeight, groups),
             o, stateDir, m => Export(modelDir, (ToyDenoiser)m), onStep, cancel);
     }

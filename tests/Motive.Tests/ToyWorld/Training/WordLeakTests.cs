@@ -59,4 +59,17 @@ public class WordLeakTests
         Assert.Equal(4.0 / 76, WordLeak.Loss(a, b, kept).item<float>(), 6);
         Assert.Equal(0f, WordLeak.Loss(a, a, kept).item<float>());
     }
+
+    [Fact]
+    public void Ratio_IsZeroForAPositionwiseEncoder_AndTheShareOfLaterPositionsForACumulativeOne()
+    {
+        using var scope = NewDisposeScope();
+        var groups = new[] { new long[] { 5, 6 } };
+        var ids = tensor(Enumerable.Range(0, 77).Select(k => k == 10 ? 5L : 1L).ToArray()).view(1, 77);   // one swappable word, at 10
+        var table = randn(8, 3, generator: new Generator(1));
+        Tensor Embed(Tensor t) => table[t];
+        Assert.Equal(0, WordLeak.Ratio(Embed, ids, groups), 6);
+        // A running sum: the swap changes positions 10…76 alike, so 66 of the 76 kept positions change as much as the word.
+        Assert.Equal(Math.Sqrt(66.0 / 76), WordLeak.Ratio(t => Embed(t).cumsum(1), ids, groups), 5);
+    }
 }
