@@ -55,7 +55,8 @@ public static class ToyModelReport
     public static AttentionNumbers Attention(StableDiffusionModel model, int count)
     {
         var (inside, area, end) = ToyEvaluation.AttentionInside(model, count);
-        using var ids = stack(Enumerable.Range(0, count).Select(i => tensor(model.Tokenizer.Encode(Scenes.Captions.Of(SceneGenerator.Generate(HeldOut.SceneSeed(i)))))), 0);
+        var captions = Enumerable.Range(0, count).SelectMany(i => model.Tokenizer.Encode(Scenes.Captions.Of(SceneGenerator.Generate(HeldOut.SceneSeed(i))))).ToArray();
+        using var ids = tensor(captions).view(count, -1);
         var leak = WordLeak.Ratio(model.TextEncoder.Forward, ids, WordLeak.Groups(model.Tokenizer));
         return new AttentionNumbers(inside, area, end, leak, $"cross-attention of the caption objects' colour and shape words inside their objects: {inside:P1} "
             + $"(flat maps: the objects' area, {area:P1}); on the end token and padding: {end:P1} ({count} held-out scenes noised at t = 250, 500, 750); "

@@ -1,5 +1,6 @@
 using Motive.Models.Clip;
 using Motive.ToyWorld.Scenes;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Motive.ToyWorld.Training;
@@ -51,8 +52,9 @@ public static class WordLeak
     /// </summary>
     public static Tensor Loss(Tensor context, Tensor swappedContext, Tensor kept)
     {
+        using var one = 1.ToScalar();   // explicit: an implicit Scalar can be freed by the finalizer while libtorch reads it
         var perPosition = (context - swappedContext).square().mean([2L]);
-        return (perPosition * kept).sum() / kept.sum().clamp_min(1);
+        return (perPosition * kept).sum() / kept.sum().clamp_min(one);
     }
 
     /// <summary>The interchangeable words' token ids: the colours, and the shapes (each one token of the toy tokenizer).</summary>
@@ -71,7 +73,7 @@ public static class WordLeak
         using var scope = NewDisposeScope();
         var (swapped, kept) = Swap(ids, groups, new Random(seed));
         var change = (encode(ids) - encode(swapped)).square().mean([2L]);
-        var word = (1 - kept) * (kept.sum([1L], keepdim: true) > 0).to(float32);
+        var word = (ones_like(kept) - kept) * kept.sum([1L], keepdim: true).sign();   // the swapped word, in rows that had one
         return Math.Sqrt(((change * kept).sum() / kept.sum()).item<float>() / ((change * word).sum() / word.sum()).item<float>());
     }
 }
