@@ -16,7 +16,7 @@ namespace Motive.Methods.WarpInpaint;
 /// path, so the known cells lie where DDIM itself would take them and the model sees one coherent x_t; an inversion
 /// would cost a UNet pass per step (doubling a preview's time) and drifts from z₀, and z₀ is what the known region
 /// must come back to. The holes start from the same ε (RePaint's x_T ~ N(0, I)), so with every cell a hole this is
-/// plain DDIM from ε, and with none the result is the known latent's path at the last level.
+/// plain DDIM from ε, and with none the result is the known latent itself.
 /// </para>
 /// </summary>
 public static class WarpInpaintLoop
@@ -46,7 +46,10 @@ public static class WarpInpaintLoop
             using var scope = NewDisposeScope();
             long t = timesteps[i];
             float alpha = schedule.Alpha(t), alphaPrev = schedule.Alpha(DdimSchedule.Previous(timesteps, i));
-            var knownPrev = MaskedDdim.QSample(known, noise, alphaPrev);
+            // After the last step the known cells are z₀ itself: the path ends at the clean latent. (The holes end where
+            // plain DDIM does, √ᾱ x̂₀ + √(1−ᾱ) ε̂ at the final ᾱ, a hair from clean; the known cells need no such hair.)
+            bool last = i == timesteps.Length - 1;
+            var knownPrev = last ? known : MaskedDdim.QSample(known, noise, alphaPrev);
             var current = x;
             Tensor prev = current;
             for (int pass = 0; pass <= resamplings; pass++)
