@@ -12,7 +12,7 @@ namespace Motive.Methods.WarpInpaint;
 /// black: kept from the warp), summary.png (input | target flow | warp, holes in magenta | result), target_flow.pth,
 /// metrics (the holes' and the regenerated cells' shares of the picture; the decoded latent's PSNR against the warp
 /// outside the regenerated cells, before any paste-back: what the VAE's round trip and the sampling kept; the UNet
-/// evaluations; the seconds) and run.json's record (the sizes).
+/// evaluations) and run.json's record (the sizes; its elapsed_seconds is the run's time).
 /// </summary>
 public static class WarpInpaintOutputs
 {
@@ -22,8 +22,7 @@ public static class WarpInpaintOutputs
     /// <param name="image">The result (1,3,H,W) in [0,1].</param>
     /// <param name="decoded">The decoded latent before the warp's pixels were pasted back (the result itself without paste-back).</param>
     /// <param name="cells">The latent hole mask (1,1,h,w) the loop filled.</param>
-    /// <param name="elapsed">The run's time so far.</param>
-    public static EditResult Build(WarpInpaintPlan plan, Tensor image, Tensor decoded, Tensor cells, TimeSpan elapsed)
+    public static EditResult Build(WarpInpaintPlan plan, Tensor image, Tensor decoded, Tensor cells)
     {
         using var scope = NewDisposeScope();
         var warp = plan.Warp;
@@ -47,7 +46,7 @@ public static class WarpInpaintOutputs
             Metrics = new Dictionary<string, object?>
             {
                 ["hole_fraction"] = holeFraction, ["regenerated_fraction"] = regeneratedFraction, ["latent_kept_psnr_db"] = keptPsnr,
-                ["unet_evaluations"] = plan.Settings.Evaluations, ["seconds"] = Math.Round(elapsed.TotalSeconds, 3),
+                ["unet_evaluations"] = plan.Settings.Evaluations,
             },
             Record = new Dictionary<string, object?>
             {

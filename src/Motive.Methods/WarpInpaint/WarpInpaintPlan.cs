@@ -63,7 +63,7 @@ public sealed class WarpInpaintPlan(WarpInpaintRequest request, ModelRef model, 
             Settings.Resamplings, generator, (d, n) => session.Report("inpaint", d, n), preview, session.Cancel);
         using var decoded = Latents.Decode(model, latent);
         using var image = Settings.PasteBack ? PastedBack(decoded) : decoded.alias();
-        var result = WarpInpaintOutputs.Build(this, image, decoded, cells, clock.Elapsed);
+        var result = WarpInpaintOutputs.Build(this, image, decoded, cells);
         result.Elapsed = clock.Elapsed;
         return result;
     }
