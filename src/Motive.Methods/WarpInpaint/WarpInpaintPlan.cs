@@ -29,7 +29,7 @@ public sealed class WarpInpaintPlan(WarpInpaintRequest request, ModelRef model, 
         {
             var notes = new List<string>();
             if (Sizing.Resizes) notes.Add($"resized the input {Sizing} (sides to the nearest multiple of 64); the flow follows");
-            if (Warp.HoleFraction == 0) notes.Add("the motion leaves no holes: the result is the warp through the VAE");
+            if (Warp.HoleFraction == 0) notes.Add($"the motion leaves no holes: nothing to fill, the result is the warp{(Settings.PasteBack ? "" : " through the VAE")}");
             if (Memory is { } m) notes.Add(m.Note);
             return notes;
         }
