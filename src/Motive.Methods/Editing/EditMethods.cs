@@ -3,6 +3,7 @@ using Motive.Methods.GuideAndRescale;
 using Motive.Methods.MotionGuidance;
 using Motive.Methods.ClassifierGuidance;
 using Motive.Methods.PromptToPrompt;
+using Motive.Methods.WarpInpaint;
 
 namespace Motive.Methods.Editing;
 
@@ -16,6 +17,7 @@ public static class EditMethods
         new GarMethod(),
         new P2pMethod(),
         new ClassifierGuidanceMethod(),
+        new WarpInpaintMethod(),
     ];
 
     public static IEditMethod Get(string name) =>

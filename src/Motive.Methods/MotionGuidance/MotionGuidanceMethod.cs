@@ -1,5 +1,4 @@
 using Motive.IO;
-using Motive.IO.Flows;
 using Motive.IO.Images;
 using Motive.Methods.Editing;
 using Motive.Models.Flow;
@@ -41,7 +40,7 @@ public sealed class MotionGuidanceMethod : EditMethod<MotionGuidanceRequest, Mot
         Tensor? flow = null;
         try
         {
-            flow = ReadMotion(request.Motion, sizing, source.Picture, exampleDir, inputs);
+            flow = request.Motion.Read(sizing, source.Picture, inputs, exampleDir is null ? null : name => ExampleFolder.InFlows(exampleDir, name));
             var keep = ReadKeepMask(request.EditMask, exampleDir, flow, sizing, options.MaskMargin!.Value, inputs);
             return new MotionGuidancePlan(resolved, model, raft, settings, sizing, source, flow, keep);
         }
@@ -97,21 +96,6 @@ public sealed class MotionGuidanceMethod : EditMethod<MotionGuidanceRequest, Mot
         EditLimits.CheckSize(what, sizing.Width, sizing.Height);
         if (sizing.TargetWidth < RaftMinimumSide || sizing.TargetHeight < RaftMinimumSide)
             throw new ArgumentException($"{what}: {sizing} is too small; RAFT needs at least {RaftMinimumSide} px on each side");
-    }
-
-    private static Tensor ReadMotion(TargetMotion motion, InputSizing sizing, RgbImage? picture, string? exampleDir, IEditInputs inputs)
-    {
-        if (motion.Draw is { } draw)
-        {
-            using var drawn = draw.Build(sizing.Height, sizing.Width, picture is null ? null : () => picture, name => ImageReader.Read(inputs.Resolve(name, InputKind.Mask)));
-            return sizing.Flow(drawn);
-        }
-        var path = exampleDir is null ? inputs.Resolve(motion.Flow!, InputKind.Flow) : ExampleFolder.InFlows(exampleDir, motion.Flow!);
-        using var flow = FlowFile.Read(path);
-        long fh = flow.shape[1], fw = flow.shape[2];
-        if (fw == sizing.Width && fh == sizing.Height) return sizing.Flow(flow);
-        if (fw == sizing.TargetWidth && fh == sizing.TargetHeight) return flow.clone();
-        throw new FlowFormatException(path, $"the flow is {fw}x{fh}, the image {sizing.Width}x{sizing.Height}{(sizing.Resizes ? $" (run at {sizing.TargetWidth}x{sizing.TargetHeight})" : "")}");
     }
 
     private static Tensor? ReadKeepMask(string spec, string? exampleDir, Tensor flow, InputSizing sizing, int margin, IEditInputs inputs)

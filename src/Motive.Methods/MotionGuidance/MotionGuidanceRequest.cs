@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using Motive.Methods.Editing;
-using Motive.Models.Flow;
 
 namespace Motive.Methods.MotionGuidance;
 
@@ -35,18 +34,3 @@ public sealed record ExampleSource(string Folder) : MotionSource;
 
 /// <summary>A picture generated from the prompt and the seed (null sides: the model's own size).</summary>
 public sealed record GeneratedSource(int? Width = null, int? Height = null) : MotionSource;
-
-/// <summary>
-/// The target flow: a file in the input's pixels ((1,2,H,W) .pth, .flo, .npy, .safetensors; in an example folder, a
-/// name in its flows/), or strokes (<see cref="MotionSpec"/>). Exactly one of the two.
-/// </summary>
-public sealed record TargetMotion(string? Flow = null, MotionSpec? Draw = null)
-{
-    public void Validate()
-    {
-        if (Flow is not null && Draw is not null) throw new ArgumentException("the motion is either a flow file or strokes, not both");
-        if (Flow is null && Draw is null)
-            throw new ArgumentException("say where things move: a target flow file, or strokes (translate DX,DY, rotate DEG, scale F, stretch F,ANGLE, drag X1,Y1:X2,Y2)");
-        Draw?.Validate();
-    }
-}

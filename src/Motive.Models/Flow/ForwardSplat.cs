@@ -3,7 +3,8 @@ namespace Motive.Models.Flow;
 /// <summary>
 /// The naive forward warp: every source pixel with a non-zero flow is copied to its nearest target pixel; what
 /// nothing lands on keeps the source. The baseline of the toy bench and the editor's instant preview: it shows
-/// where a motion sends things in milliseconds, holes and overlaps included, with no model.
+/// where a motion sends things in milliseconds, holes and overlaps included, with no model; <see cref="Holes"/> says
+/// where the holes are (what warp-then-inpaint fills).
 /// </summary>
 public static class ForwardSplat
 {
@@ -28,6 +29,21 @@ public static class ForwardSplat
         var image = (byte[])rgb.Clone();
         foreach (var (from, to) in Moves(flow, width, height)) Array.Copy(rgb, 3 * from, image, 3 * to, 3);
         return image;
+    }
+
+    /// <summary>
+    /// The warp's holes (row-major, true = hole): pixels that a moving pixel left and that nothing lands on. A pixel
+    /// that does not move lands on itself, so only vacated pixels can be holes; there the warped picture still shows
+    /// the source (what moved away), which no longer belongs there.
+    /// </summary>
+    public static bool[] Holes(float[] flow, int width, int height)
+    {
+        int n = width * height;
+        if (flow.Length != 2 * n) throw new ArgumentException($"the flow holds {flow.Length} values, not 2x{width}x{height}");
+        var landed = new bool[n];
+        for (int i = 0; i < n; i++) landed[i] = flow[i] == 0 && flow[n + i] == 0;
+        foreach (var (_, to) in Moves(flow, width, height)) landed[to] = true;
+        return Array.ConvertAll(landed, l => !l);
     }
 
     /// <summary>Each moving pixel and the pixel it lands on (row-major indices), in source order; landings off the picture are dropped.</summary>

@@ -28,7 +28,7 @@ public class ServerApiTests
     {
         await using var h = await ServerHarness.Start();
         var info = JsonNode.Parse(await h.Client.GetStringAsync("api/v1/methods"))!;
-        Assert.Equal(["motion-guidance", "drag", "guide-and-rescale", "prompt-to-prompt", "classifier-guidance"], info["methods"]!.AsArray().Select(m => m!["name"]!.GetValue<string>()));
+        Assert.Equal(["motion-guidance", "drag", "guide-and-rescale", "prompt-to-prompt", "classifier-guidance", "warp-inpaint"], info["methods"]!.AsArray().Select(m => m!["name"]!.GetValue<string>()));
         Assert.Equal(40, info["methods"]![0]!["defaults"]!["steps"]!.GetValue<int>());   // the embedded model's preset
         Assert.Contains("ours_nonstyle_best", info["methods"]![2]!["presets"]!.AsArray().Select(p => p!.GetValue<string>()));
 
@@ -147,6 +147,7 @@ public class ServerApiTests
             ["guide-and-rescale"] = $$$"""{"method": "guide-and-rescale", "image": "{{{id}}}", "source_prompt": "{{{caption}}}", "target_prompt": "{{{caption.Replace("blue", "red")}}}", "settings": {"steps": 3}}""",
             ["prompt-to-prompt"] = $$$"""{"method": "prompt-to-prompt", "image": "{{{id}}}", "source_prompt": "{{{caption}}}", "target_prompt": "{{{caption.Replace("blue", "red")}}}", "settings": {"steps": 3, "inner_steps": 1}}""",
             ["classifier-guidance"] = """{"method": "classifier-guidance", "target": "red", "settings": {"steps": 3, "samples": 1, "scale": 10}}""",
+            ["warp-inpaint"] = $$$"""{"method": "warp-inpaint", "image": "{{{id}}}", "prompt": "{{{caption}}}", "motion": {"draw": {"strokes": [{"kind": "translate", "dx": 8, "dy": 0}], "region": "click:{{{x}}},{{{y}}}"}}, "settings": {"steps": 3}}""",
         };
         foreach (var (method, json) in requests)
         {
@@ -154,7 +155,7 @@ public class ServerApiTests
             var end = await h.WaitEnded(job["id"]!.GetValue<string>());
             Assert.True(end["state"]!.GetValue<string>() == "done", $"{method}: {end}");
             Assert.Equal(method, end["method"]!.GetValue<string>());
-            if (method == "guide-and-rescale") Assert.True(end["has_preview"]!.GetValue<bool>(), "Guide-and-Rescale sent no preview frame");
+            if (method is "guide-and-rescale" or "warp-inpaint") Assert.True(end["has_preview"]!.GetValue<bool>(), $"{method} sent no preview frame");
             if (method == "classifier-guidance")
                 Assert.InRange(JsonNode.Parse(await h.Client.GetStringAsync($"api/v1/jobs/{job["id"]}/files/metrics.json"))!["classifier_target_fraction"]!.GetValue<double>(), 0, 1);
             var run = JsonNode.Parse(await h.Client.GetStringAsync($"api/v1/jobs/{job["id"]}/files/run.json"))!;

@@ -46,7 +46,7 @@ public class EditRequestTests
     {
         { "{\"method\": \"motion-guidance\", ", "is not valid JSON" },
         { "[1, 2]", "must be a JSON object with a \"method\"" },
-        { "{\"source\": {\"kind\": \"generated\"}}", "has no \"method\" (one of: motion-guidance, drag, guide-and-rescale, prompt-to-prompt, classifier-guidance)" },
+        { "{\"source\": {\"kind\": \"generated\"}}", "has no \"method\" (one of: motion-guidance, drag, guide-and-rescale, prompt-to-prompt, classifier-guidance, warp-inpaint)" },
         { "{\"method\": \"teleport\"}", "names an unknown method 'teleport'" },
         { "{\"method\": \"motion-guidance\", \"source\": {\"kind\": \"generated\"}, \"motion\": {\"flow\": \"f.pth\"}, \"setings\": {}}", "unknown field 'setings'" },
         { "{\"method\": \"motion-guidance\", \"motion\": {\"flow\": \"f.pth\"}}", "a required field is missing" },

@@ -1,5 +1,6 @@
 using Motive.Models.Flow;
 using Motive.IO.Numpy;
+using Motive.Methods.Editing;
 using Motive.Methods.MotionGuidance;
 using Motive.Tests.Support;
 using TorchSharp;

@@ -1,7 +1,7 @@
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
-namespace Motive.Methods.MotionGuidance;
+namespace Motive.Methods.Editing;
 
 /// <summary>
 /// The size rule for edits: Stable Diffusion's UNet halves the 8×-smaller latent three times, so both image sides

@@ -1,0 +1,60 @@
+using Motive.Models.Flow;
+using Motive.Tests.Support;
+
+namespace Motive.Tests.Models;
+
+/// <summary>The forward warp's holes: the pixels a motion vacates that nothing lands on.</summary>
+[Trait(Tier.Category, Tier.Unit)]
+public class ForwardSplatTests
+{
+    /// <summary>A w×h flow moving the pixels of the rectangle [x0, x0+size)² by (dx, dy).</summary>
+    private static float[] Square(int w, int h, int x0, int y0, int size, float dx, float dy)
+    {
+        var flow = new float[2 * w * h];
+        for (int y = y0; y < y0 + size; y++)
+            for (int x = x0; x < x0 + size; x++)
+            {
+                flow[y * w + x] = dx;
+                flow[w * h + y * w + x] = dy;
+            }
+        return flow;
+    }
+
+    [Fact]
+    public void Holes_AreTheVacatedStrip_OfASquareMovedRight()
+    {
+        const int w = 16, h = 12;
+        var holes = ForwardSplat.Holes(Square(w, h, 4, 3, 5, 3, 0), w, h);
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                Assert.True(holes[y * w + x] == (y is >= 3 and < 8 && x is >= 4 and < 7), $"pixel ({x}, {y})");
+    }
+
+    [Fact]
+    public void Holes_NoneWhenNothingMoves_AndEveryMovedPixelWhenAllLandOutside()
+    {
+        Assert.DoesNotContain(true, ForwardSplat.Holes(new float[2 * 8 * 8], 8, 8));
+        var holes = ForwardSplat.Holes(Square(8, 8, 2, 2, 3, 20, 0), 8, 8);  // sent off the picture
+        Assert.Equal(9, holes.Count(b => b));
+    }
+
+    [Fact]
+    public void Holes_AndTheWarp_Agree_OnWhatLandsWhere()
+    {
+        // Where the warp changed a pixel something landed there, so it is no hole; a hole keeps the source.
+        const int w = 16, h = 12;
+        var flow = Square(w, h, 4, 3, 5, 2, 1);
+        var image = Enumerable.Range(0, w * h).Select(i => (float)i).ToArray();
+        var warped = ForwardSplat.Planar(image, flow, 1, w, h);
+        var holes = ForwardSplat.Holes(flow, w, h);
+        for (int i = 0; i < w * h; i++)
+            if (warped[i] != image[i]) Assert.False(holes[i]);
+        Assert.Equal(5 + 4 * 2, holes.Count(b => b));            // an L: the top row (5) and the left two columns below it (4 × 2)
+    }
+
+    [Fact]
+    public void Holes_RefuseAFlowOfAnotherSize()
+    {
+        Assert.Contains("2x8x8", Assert.Throws<ArgumentException>(() => ForwardSplat.Holes(new float[10], 8, 8)).Message);
+    }
+}
