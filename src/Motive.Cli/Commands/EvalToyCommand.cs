@@ -25,7 +25,7 @@ public static class EvalToyCommand
     private static Command Build(bool oldSpelling)
     {
         var n = new Option<int>("--n") { DefaultValueFactory = _ => 50, Description = "Number of held-out edits." };
-        var first = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Index of the first held-out scene (scene seed 2·S+1)." };
+        var first = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Index of the first held-out scene (scene seed 2·S+1); with --set regions, of the set's first case." };
         var method = new Option<string>("--method")
         {
             DefaultValueFactory = _ => ToyEval.DefaultKind,

@@ -21,8 +21,9 @@ public static class ToyBenchBatch
     public const string SpecFile = "toy-bench.json", ManifestFile = "manifest.jsonl";
 
     /// <summary>
-    /// A case of the bench: its scene seed, its Motion Guidance and no-guidance items, its kind in a case set and its
-    /// edit (null in folders written before the edit was recorded: the seed's random edit).
+    /// A case of the bench: its scene seed, its Motion Guidance and no-guidance items (<see cref="ItemId"/>'s, named
+    /// here as folders written before <see cref="Methods"/> name them), its kind in a case set and its edit (null in
+    /// folders written before the edit was recorded: the seed's random edit).
     /// </summary>
     public sealed record Case(int Seed, string Guided, string Unguided, string? Kind = null, SceneEdit? Edit = null)
     {

@@ -35,7 +35,7 @@ public sealed class ToyEval : IDisposable
     private readonly int cases, first;
     private readonly ToyOverrides overrides;
     private readonly ToyModels models;
-    private readonly IReadOnlyList<ToyCase> toyCases;
+    private readonly IReadOnlyList<ToyCase> toyCases;   // the Motion Guidance and drag evaluations' cases; the others pick their own
 
     private ToyEval(string kind, int cases, int first, ToyOverrides overrides, ToyModels models, IReadOnlyList<ToyCase> toyCases)
     {
@@ -68,9 +68,6 @@ public sealed class ToyEval : IDisposable
         if (kind == "drag" && toyCases.Count == 0) throw new ArgumentException($"--set {set} --n {cases} --seed {first} holds no move for drag to run");
         return new ToyEval(kind, cases, first, overrides, ToyModels.Load(overrides.Model, overrides.Raft), toyCases);
     }
-
-    /// <summary>The cases the Motion Guidance or drag evaluation runs (none for the others, which pick their own).</summary>
-    public IReadOnlyList<ToyCase> Cases => toyCases;
 
     /// <summary>Progress is counted in these: batch items for the Motion Guidance bench, cases otherwise.</summary>
     public long Total => kind switch
