@@ -4,10 +4,14 @@ namespace Motive.ToyWorld;
 
 /// <summary>
 /// One held-out toy edit with its ground truth: the scene, the edit, the exact target render and flow, and the
-/// caption (the prompt the edit runs with).
+/// caption (the prompt the edit runs with). <paramref name="Set"/> names the case's kind in a case set
+/// (<see cref="ToyCaseSets"/>: "reveal-front", "hole", …); without one its kind is the edit's (move, scale, rotate).
 /// </summary>
-public sealed record ToyCase(int Seed, EditGroundTruth Truth)
+public sealed record ToyCase(int Seed, EditGroundTruth Truth, string? Set = null)
 {
+    /// <summary>What kind of edit the case is, for tables per kind.</summary>
+    public string Kind => Set ?? Edit.Kind.ToString().ToLowerInvariant();
+
     public Scene Scene => Truth.Source;
     public SceneEdit Edit => Truth.Edit;
     public string Caption => Captions.Of(Scene);
@@ -24,6 +28,10 @@ public sealed record ToyCase(int Seed, EditGroundTruth Truth)
         var scene = SceneGenerator.Generate(seed, size, size);
         return new ToyCase(seed, EditGroundTruth.Of(scene, EditGroundTruth.RandomEdit(scene, seed, Largest(scene))));
     }
+
+    /// <summary>The scene of <paramref name="seed"/> with <paramref name="edit"/> (e.g. as a bench folder recorded it).</summary>
+    public static ToyCase Of(int seed, SceneEdit edit, string? kind = null, int size = 128) =>
+        new(seed, EditGroundTruth.Of(SceneGenerator.Generate(seed, size, size), edit), kind);
 
     /// <summary>The scene of <paramref name="seed"/> with a random move of its largest object (the drag bench's cases: a drag is a move).</summary>
     public static ToyCase RandomMove(int seed, int size = 128)

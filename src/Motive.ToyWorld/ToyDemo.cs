@@ -2,6 +2,7 @@ using Motive.IO.Images;
 using Motive.Methods.Editing;
 using Motive.Methods.MotionGuidance;
 using Motive.Models.Flow;
+using Motive.ToyWorld.Scenes;
 using static TorchSharp.torch;
 
 namespace Motive.ToyWorld;
@@ -78,7 +79,8 @@ public sealed class ToyDemo : IDisposable
         {
             Summary = ImageStrip.Join([c.Truth.SourceRender.ToRgb(), flows[0], result.Image, flows[1], truth]),
             SummaryPanels = "input | target flow | result | achieved flow (RAFT from input to result) | ground truth",
-            Pictures = [.. result.Pictures, ("ground_truth.png", truth), ("target_flow.png", flows[0]), ("achieved_flow.png", flows[1])],
+            Pictures = [.. result.Pictures, ("ground_truth.png", truth), ("target_flow.png", flows[0]), ("achieved_flow.png", flows[1]),
+                (Evaluation.ToyCaseSheet.RegionsFile, EditRegions.Of(c.Truth).Picture(c.Truth.TargetRender.Image))],
             // The inputs, under the names the request gives them, so the folder's run.json replays.
             Files = [.. result.Files, .. new[] { ToyEdit.SceneFile, ToyEdit.FlowFile }.Select(n => (n, File.ReadAllBytes(Path.Combine(inputs, n))))],
             Metrics = new Dictionary<string, object?> { ["edit"] = c.Description, ["caption"] = c.Caption, ["seed"] = c.Seed, ["score"] = outcome.Score, ["method"] = result.Metrics },

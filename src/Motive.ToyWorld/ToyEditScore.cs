@@ -6,9 +6,11 @@ namespace Motive.ToyWorld;
 /// How well an edited image (planar RGB in [0,1]) matches a toy case's ground truth: the edited object found by its
 /// colour — centroid error (px) against the target's visible object and IoU with its mask — PSNR and SSIM against
 /// the target render over the whole image and outside the edit region, and the end-point error (px) of RAFT(source, result) against the exact flow, over all pixels and over the
-/// pixels that move.
+/// pixels that move; and PSNR and SSIM in each region of the edit (<see cref="EditRegions"/>: uncovered, revealed, covered,
+/// overlap, rest; null only for scores made by hand).
 /// </summary>
-public sealed record ToyEditScore(double CentroidError, [property: System.Text.Json.Serialization.JsonPropertyName("iou")] double IoU, double Psnr, double Ssim, double PsnrOutside, double SsimOutside, double Epe, double EpeMoving)
+public sealed record ToyEditScore(double CentroidError, [property: System.Text.Json.Serialization.JsonPropertyName("iou")] double IoU, double Psnr, double Ssim, double PsnrOutside, double SsimOutside, double Epe, double EpeMoving,
+    IReadOnlyList<ToyRegionScore>? Regions = null)
 {
     /// <summary>A centroid error for results where the object is not found at all: the image diagonal.</summary>
     public static double Missing(ToyCase c) => Math.Sqrt(c.Width * c.Width + c.Height * c.Height);
@@ -27,6 +29,7 @@ public sealed record ToyEditScore(double CentroidError, [property: System.Text.J
         var target = truth.TargetRender.Image;
         return new ToyEditScore(centroid, ImageMeasures.IoU(found, expected),
             ImageMeasures.Psnr(image, target, w, h), ImageMeasures.Ssim(image, target, w, h),
-            ImageMeasures.Psnr(image, target, w, h, outside), ImageMeasures.Ssim(image, target, w, h, outside), epe, epeMoving);
+            ImageMeasures.Psnr(image, target, w, h, outside), ImageMeasures.Ssim(image, target, w, h, outside), epe, epeMoving,
+            ToyRegionScore.Of(EditRegions.Of(truth), image, target));
     }
 }

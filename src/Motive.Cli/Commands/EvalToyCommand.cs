@@ -25,21 +25,26 @@ public static class EvalToyCommand
     private static Command Build(bool oldSpelling)
     {
         var n = new Option<int>("--n") { DefaultValueFactory = _ => 50, Description = "Number of held-out edits." };
-        var first = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Index of the first held-out scene (scene seed 2·S+1)." };
+        var first = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Index of the first held-out scene (scene seed 2·S+1); with --set regions, of the set's first case." };
         var method = new Option<string>("--method")
         {
             DefaultValueFactory = _ => ToyEval.DefaultKind,
             Description = string.Join("; ", ToyEval.Kinds.Select(k => $"{k.Key}: {k.Value}")) + ".",
         };
+        var set = new Option<string>("--set")
+        {
+            DefaultValueFactory = _ => ToyEval.Sets.Keys.First(),
+            Description = "Which cases: " + string.Join("; ", ToyEval.Sets.Select(k => $"{k.Key}: {k.Value}")) + ".",
+        };
         var output = new Option<string>("--out") { DefaultValueFactory = _ => Path.Combine("out", "eval-toy"), Description = "Report folder." };
         var cmd = new Command("toy", "Ground-truth edit evaluation on held-out toy scenes: a method beside its baselines, scored against the exact truth.")
-            { n, first, method, output };
+            { n, first, method, set, output };
         var toy = new ToyRunOptions();
         toy.AddTo(cmd);
         cmd.SetAction((r, cancel) =>
         {
             if (oldSpelling) r.InvocationConfiguration.Error.WriteLine("motive: 'bench toy' is now 'eval toy' (bench measures speed); running it");
-            using var eval = ToyEval.Prepare(r.GetValue(method)!, r.GetValue(n), r.GetValue(first), toy.Overrides(r));
+            using var eval = ToyEval.Prepare(r.GetValue(method)!, r.GetValue(n), r.GetValue(first), toy.Overrides(r), r.GetValue(set)!);
             var markdown = ConsoleProgress.Run("eval toy", eval.Total, eval.Unit, r.InvocationConfiguration.Error,
                 p => eval.Run(r.GetValue(output)!, k => p.Report(k), cancel));
             r.InvocationConfiguration.Output.Write(markdown);

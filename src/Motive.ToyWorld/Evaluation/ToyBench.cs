@@ -3,7 +3,12 @@ using Motive.ToyWorld.Scenes;
 
 namespace Motive.ToyWorld.Evaluation;
 
-public sealed record ToyBenchRow(int Seed, string Edit, string Method, ToyEditScore Score);
+/// <summary>
+/// One method's score on one case; <paramref name="Kind"/> is the case's kind (<see cref="ToyCase.Kind"/>), and
+/// <paramref name="Image"/> the method's picture (planar RGB in [0,1]) for the report's contact sheet, not written to JSON.
+/// </summary>
+public sealed record ToyBenchRow(int Seed, string Edit, string Method, ToyEditScore Score, string? Kind = null,
+    [property: System.Text.Json.Serialization.JsonIgnore] float[]? Image = null);
 
 /// <summary>One method's numbers over the bench: the median centroid error and the means of the rest (∞ PSNRs count as 99 dB).</summary>
 public sealed record ToyBenchSummary(string Method, int Cases, double MedianCentroidError, [property: System.Text.Json.Serialization.JsonPropertyName("iou")] double IoU, double Psnr, double Ssim, double PsnrOutside, double SsimOutside, double Epe, double EpeMoving)
@@ -21,33 +26,39 @@ public sealed record ToyBenchSummary(string Method, int Cases, double MedianCent
 }
 
 /// <summary>
-/// The ground-truth edit benchmark's measures, and its DragDiffusion variant: held-out toy scenes with a random move
-/// of the largest object; Motion Guidance against no guidance (same inversion, seed and settings, guidance weight 0),
+/// The ground-truth edit benchmark's measures, and its DragDiffusion variant: held-out toy scenes with a move (a random
+/// move of the largest object, or the moves of a case set); Motion Guidance against no guidance (same inversion, seed and settings, guidance weight 0),
 /// a naive forward warp of the pixels along the exact flow, and DragDiffusion dragging the object's centroid to its
 /// moved place. (Motion Guidance's own bench runs as a batch: ToyBenchBatch.)
 /// </summary>
 public static class ToyBench
 {
-    /// <summary>Runs <paramref name="cases"/> held-out moves from index <paramref name="firstCase"/>; <paramref name="settings"/> override the model's preset.</summary>
-    public static List<ToyBenchRow> RunWithDrag(ToyModels models, int cases, int firstCase, MotionGuidanceOptions settings, Methods.DragDiffusion.DragOptions drag,
+    /// <summary>The random moves of held-out scenes <paramref name="first"/> … first + count − 1: the drag bench's cases.</summary>
+    public static IReadOnlyList<ToyCase> Moves(int count, int first) =>
+        Enumerable.Range(first, count).Select(i => ToyCase.RandomMove(HeldOut.SceneSeed(i))).ToList();
+
+    /// <summary>Runs <paramref name="cases"/> (moves: a drag is a move); <paramref name="settings"/> override the model's preset.</summary>
+    public static List<ToyBenchRow> RunWithDrag(ToyModels models, IReadOnlyList<ToyCase> cases, MotionGuidanceOptions settings, Methods.DragDiffusion.DragOptions drag,
         Action<int, int>? onCase = null, CancellationToken cancel = default)
     {
         var rows = new List<ToyBenchRow>();
         var cache = Directory.CreateTempSubdirectory("motive-bench-lora-").FullName;
         try
         {
-            for (int i = 0; i < cases; i++)
+            for (int i = 0; i < cases.Count; i++)
             {
                 cancel.ThrowIfCancellationRequested();
-                var c = ToyCase.RandomMove(HeldOut.SceneSeed(firstCase + i));
+                var c = cases[i];
+                if (c.Edit.Kind != EditKind.Move) throw new ArgumentException($"toy case {c.Seed}: a drag is a move, not a {c.Edit.Kind.ToString().ToLowerInvariant()}");
                 using var edit = new ToyEdit(models, c, settings, cancel: cancel);
-                using (var mg = edit.Guided()) rows.Add(new(c.Seed, c.Description, mg.Method, mg.Score));
-                using (var ng = edit.Guided(guidance: false)) rows.Add(new(c.Seed, c.Description, ng.Method, ng.Score));
-                using (var fw = edit.ForwardWarp()) rows.Add(new(c.Seed, c.Description, fw.Method, fw.Score));
+                void Add(ToyOutcome o) => rows.Add(new(c.Seed, c.Description, o.Method, o.Score, c.Kind, o.Image));
+                using (var mg = edit.Guided()) Add(mg);
+                using (var ng = edit.Guided(guidance: false)) Add(ng);
+                using (var fw = edit.ForwardWarp()) Add(fw);
                 var result = ToyDrag.Of(c).Run(models, cache, drag, cancel: cancel);
                 using var dragged = edit.Outcome(DragName, ToyEdit.Planar(result.Image), result);
-                rows.Add(new(c.Seed, c.Description, dragged.Method, dragged.Score));
-                onCase?.Invoke(i + 1, cases);
+                Add(dragged);
+                onCase?.Invoke(i + 1, cases.Count);
             }
         }
         finally
@@ -69,7 +80,8 @@ public static class ToyBench
 
     private static double Finite(double psnr) => double.IsPositiveInfinity(psnr) ? 99 : psnr;
 
-    private static double Median(IEnumerable<double> values)
+    /// <summary>The median; NaN for none.</summary>
+    public static double Median(IEnumerable<double> values)
     {
         var v = values.OrderBy(x => x).ToArray();
         return v.Length == 0 ? double.NaN : v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;

@@ -10,35 +10,61 @@ using static TorchSharp.torch;
 namespace Motive.ToyWorld.Evaluation;
 
 /// <summary>
-/// The toy-world bench as a batch (`motive eval toy`): a manifest of held-out cases, each a Motion Guidance item
-/// with the case's exact flow and its no-guidance twin (guidance weight 0, same seed); run like any manifest
-/// (resumable, shardable); then every item scored against the world's truth, with the forward warp beside them.
-/// The folder holds toy-bench.json (which case each item is), so `motive batch report` adds the truth's measures.
+/// The toy-world bench as a batch (`motive eval toy`): a manifest of held-out cases, each a batch item per method that
+/// runs as an edit (<see cref="Methods"/>: Motion Guidance with the case's exact flow and its no-guidance twin, guidance
+/// weight 0, same seed); run like any manifest (resumable, shardable); then every item scored against the world's
+/// truth, with the methods computed from the truth (the forward warp) beside them. The folder holds toy-bench.json
+/// (which case each item is, with its edit), so `motive batch report` adds the truth's measures.
 /// </summary>
 public static class ToyBenchBatch
 {
     public const string SpecFile = "toy-bench.json", ManifestFile = "manifest.jsonl";
 
-    /// <summary>A case of the bench: its scene seed and its two items.</summary>
-    public sealed record Case(int Seed, string Guided, string Unguided);
+    /// <summary>
+    /// A case of the bench: its scene seed, its Motion Guidance and no-guidance items (<see cref="ItemId"/>'s, named
+    /// here as folders written before <see cref="Methods"/> name them), its kind in a case set and its edit (null in
+    /// folders written before the edit was recorded: the seed's random edit).
+    /// </summary>
+    public sealed record Case(int Seed, string Guided, string Unguided, string? Kind = null, SceneEdit? Edit = null)
+    {
+        public ToyCase ToCase() => Edit is { } edit ? ToyCase.Of(Seed, edit, Kind) : ToyCase.Random(Seed);
+    }
 
     public sealed record Spec(IReadOnlyList<Case> Cases);
 
+    /// <summary>
+    /// A method the bench scores: a batch item per case, its request made from the case's Motion Guidance request (its
+    /// inputs, caption, seed and settings), or a picture computed from the case's truth.
+    /// </summary>
+    public sealed record Method(string Name, Func<MotionGuidanceRequest, EditRequest>? Item = null, Func<ToyCase, float[]>? Picture = null);
+
+    /// <summary>The methods, in the tables' order. A method is one line here; its item is case-SEED-NAME.</summary>
+    public static readonly IReadOnlyList<Method> Methods =
+    [
+        new(ToyEdit.MotionGuidanceName, Item: mg => mg),
+        new(ToyEdit.NoGuidanceName, Item: mg => mg with { Settings = mg.Settings with { GuidanceWeight = 0 } }),
+        new(ToyEdit.ForwardWarpName, Picture: ToyEdit.ForwardWarped),
+    ];
+
+    /// <summary>The batch item of a case and method.</summary>
+    public static string ItemId(int seed, string method) => $"case-{seed}-{method}";
+
+    /// <summary>How many batch items a case has.</summary>
+    public static int ItemsPerCase => Methods.Count(m => m.Item is not null);
+
     /// <summary>Writes each case's inputs (cases/SEED/), the manifest and the spec into <paramref name="dir"/>; the items.</summary>
-    public static IReadOnlyList<ManifestItem> Write(string dir, ToyModels models, int cases, int firstCase, MotionGuidanceOptions settings)
+    public static IReadOnlyList<ManifestItem> Write(string dir, ToyModels models, IReadOnlyList<ToyCase> cases, MotionGuidanceOptions settings)
     {
         var items = new List<ManifestItem>();
         var spec = new List<Case>();
-        for (int i = 0; i < cases; i++)
+        foreach (var c in cases)
         {
-            var c = ToyCase.Random(HeldOut.SceneSeed(firstCase + i));
             var inputs = Path.Combine("cases", c.Seed.ToString());
             ToyEdit.WriteInputs(c, Path.Combine(dir, inputs));
             var guided = ToyEdit.RequestFor(models, c, settings, inputs);
-            var entry = new Case(c.Seed, $"case-{c.Seed}-{ToyEdit.MotionGuidanceName}", $"case-{c.Seed}-{ToyEdit.NoGuidanceName}");
-            items.Add(new ManifestItem(entry.Guided, guided));
-            items.Add(new ManifestItem(entry.Unguided, guided with { Settings = settings with { GuidanceWeight = 0 } }));
-            spec.Add(entry);
+            foreach (var m in Methods)
+                if (m.Item is { } item) items.Add(new ManifestItem(ItemId(c.Seed, m.Name), item(guided)));
+            spec.Add(new Case(c.Seed, ItemId(c.Seed, ToyEdit.MotionGuidanceName), ItemId(c.Seed, ToyEdit.NoGuidanceName), c.Set, c.Edit));
         }
         Manifest.Write(Path.Combine(dir, ManifestFile), items);
         MotiveJson.Write(Path.Combine(dir, SpecFile), new Spec(spec));
@@ -51,39 +77,37 @@ public static class ToyBenchBatch
     public static IReadOnlyList<Case> Cases(string dir) => MotiveJson.Read<Spec>(Path.Combine(dir, SpecFile)).Cases;
 
     /// <summary>
-    /// Every finished case of a bench folder scored against its truth: the two items' results and the forward warp,
-    /// measured by <paramref name="raft"/> at the run's own settings.
+    /// Every finished case of a bench folder scored against its truth: each method's picture (its item's result, or
+    /// computed), measured by <paramref name="raft"/> at the run's own settings.
     /// </summary>
     public static List<ToyBenchRow> Score(string dir, RaftModel raft)
     {
         var rows = new List<ToyBenchRow>();
         foreach (var entry in Cases(dir))
         {
-            string guidedDir = BatchRun.ItemDir(dir, entry.Guided), unguidedDir = BatchRun.ItemDir(dir, entry.Unguided);
-            if (!File.Exists(Path.Combine(guidedDir, "run.json")) || !File.Exists(Path.Combine(unguidedDir, "run.json"))) continue;
-            var c = ToyCase.Random(entry.Seed);
-            var request = (MotionGuidanceRequest)EditJson.Read(Path.Combine(guidedDir, "run.json"));
+            string ItemDir(string method) => BatchRun.ItemDir(dir, ItemId(entry.Seed, method));
+            if (Methods.Any(m => m.Item is not null && !File.Exists(Path.Combine(ItemDir(m.Name), "run.json")))) continue;
+            var c = entry.ToCase();
+            var request = (MotionGuidanceRequest)EditJson.Read(Path.Combine(ItemDir(ToyEdit.MotionGuidanceName), "run.json"));
             var settings = request.Settings.ToSettings(name => Path.Combine(dir, name));
             using var scope = NewDisposeScope();
             var source = ImageTensors.ToTensorPm1(c.Truth.SourceRender.ToRgb());
             var flow = tensor(c.Truth.Flow).view(2, c.Height, c.Width);
-            foreach (var (method, image) in new[]
-                     {
-                         (ToyEdit.MotionGuidanceName, Picture(guidedDir)), (ToyEdit.NoGuidanceName, Picture(unguidedDir)), (ToyEdit.ForwardWarpName, ToyEdit.ForwardWarped(c)),
-                     })
+            foreach (var m in Methods)
             {
-                using var outcome = ToyEdit.Measure(raft, c, method, image, source, flow, settings);
-                rows.Add(new ToyBenchRow(c.Seed, c.Description, method, outcome.Score));
+                var image = m.Item is not null ? Picture(ItemDir(m.Name)) : m.Picture!(c);
+                using var outcome = ToyEdit.Measure(raft, c, m.Name, image, source, flow, settings);
+                rows.Add(new ToyBenchRow(c.Seed, c.Description, m.Name, outcome.Score, c.Kind, image));
             }
         }
         return rows;
     }
 
     /// <summary>The bench from start to end in <paramref name="dir"/>: write, run (what is already there is kept), score.</summary>
-    public static List<ToyBenchRow> Run(ToyModels models, string dir, int cases, int firstCase, MotionGuidanceOptions settings,
+    public static List<ToyBenchRow> Run(ToyModels models, string dir, IReadOnlyList<ToyCase> cases, MotionGuidanceOptions settings,
         Action<int, int, ManifestItem>? report = null, Action<EditProgress>? progress = null, CancellationToken cancel = default)
     {
-        var items = Write(dir, models, cases, firstCase, settings);
+        var items = Write(dir, models, cases, settings);
         var summary = BatchRun.Run(items, dir, Shard.All, models.Models, new FileInputs(dir), report, progress, cancel);
         if (summary.Items.FirstOrDefault(i => i.Outcome == ItemOutcome.Failed) is { Id: not null } failed)
             throw new InvalidOperationException($"toy bench item {failed.Id} failed: {failed.Error}");
@@ -101,12 +125,12 @@ public static class ToyBenchBatch
         if (first is null) return report;
         using var models = new EditModels();
         var raft = models.Raft(((MotionGuidanceRequest)EditJson.Read(first)).Raft);
-        return WithTruth(report, Score(dir, raft), cases);
+        return WithTruth(report, Score(dir, raft));
     }
 
     /// <summary>The batch report of a bench folder whose truth was already scored (<paramref name="rows"/>, as <see cref="Run"/> returns them).</summary>
     public static BatchReport.Report Report(string dir, IReadOnlyList<ToyBenchRow> rows) =>
-        BatchReport.Write(dir, report => WithTruth(report, rows, Cases(dir)));
+        BatchReport.Write(dir, report => WithTruth(report, rows));
 
     /// <summary>The toy truth's measures of an item, as columns.</summary>
     public static IReadOnlyDictionary<string, double> TruthColumns(ToyEditScore s) => new Dictionary<string, double>
@@ -114,16 +138,11 @@ public static class ToyBenchBatch
         ["truth_centroid_error"] = s.CentroidError, ["truth_iou"] = s.IoU, ["truth_psnr"] = s.Psnr, ["truth_psnr_outside"] = s.PsnrOutside, ["truth_ssim_outside"] = s.SsimOutside,
     };
 
-    /// <summary>The report with the bench's scores (<see cref="Score"/>): per item as columns, and per method (the forward warp included) as its truth section.</summary>
-    public static BatchReport.Report WithTruth(BatchReport.Report r, IReadOnlyList<ToyBenchRow> truth, IReadOnlyList<Case> cases)
+    /// <summary>The report with the bench's scores (<see cref="Score"/>): per item as columns, and per method (the computed ones included) as its truth section.</summary>
+    public static BatchReport.Report WithTruth(BatchReport.Report r, IReadOnlyList<ToyBenchRow> truth)
     {
-        var byItem = new Dictionary<string, ToyEditScore>();
-        foreach (var c in cases)
-            foreach (var row in truth.Where(t => t.Seed == c.Seed))
-            {
-                if (row.Method == ToyEdit.MotionGuidanceName) byItem[c.Guided] = row.Score;
-                if (row.Method == ToyEdit.NoGuidanceName) byItem[c.Unguided] = row.Score;
-            }
+        var ids = r.Items.Select(i => i.Id).ToHashSet();
+        var byItem = truth.Select(t => (Id: ItemId(t.Seed, t.Method), t.Score)).Where(t => ids.Contains(t.Id)).ToDictionary(t => t.Id, t => t.Score);
         var items = r.Items.Select(i => byItem.TryGetValue(i.Id, out var s)
             ? i with { Metrics = i.Metrics.Concat(TruthColumns(s)).ToDictionary(p => p.Key, p => p.Value) } : i).ToList();
         var columns = r.MetricColumns.Concat(byItem.Count > 0 ? TruthColumns(byItem.Values.First()).Keys : []).ToList();

@@ -15,37 +15,68 @@ public sealed class ToyEval : IDisposable
     /// <summary>The evaluations, by name: what each one compares (for help texts).</summary>
     public static readonly IReadOnlyDictionary<string, string> Kinds = new Dictionary<string, string>
     {
-        ["motion-guidance"] = "random moves, scalings, turns; Motion Guidance beside no guidance and a forward warp (run as a resumable batch in the report folder)",
-        ["drag"] = "random moves, DragDiffusion beside Motion Guidance on each",
+        ["motion-guidance"] = "moves, scalings, turns (--set); Motion Guidance beside no guidance and a forward warp (run as a resumable batch in the report folder)",
+        ["drag"] = "moves (--set), DragDiffusion beside Motion Guidance on each",
         ["gar"] = "recolourings by caption, Guide-and-Rescale beside the unguided baseline",
         ["p2p"] = "colour word swaps by caption, generated and as pictures (null-text inversion), Prompt-to-Prompt beside regenerating without attention control",
     };
 
     public const string DefaultKind = "motion-guidance";
 
+    /// <summary>The case sets (--set), for help texts.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Sets = new Dictionary<string, string>
+    {
+        [ToyCaseSets.RandomSet] = "held-out scenes from --seed on, a random edit each (drag: a random move)",
+        [ToyCaseSets.RegionsSet] = "a fixed held-out set of edits a warp cannot do, kinds in turn: " + string.Join(", ", ToyCaseSets.RegionKinds) +
+                                   " (--seed: the first case of the set; drag runs its moves); motion-guidance and drag only",
+    };
+
     private readonly string kind;
     private readonly int cases, first;
     private readonly ToyOverrides overrides;
     private readonly ToyModels models;
+    private readonly IReadOnlyList<ToyCase> toyCases;   // the Motion Guidance and drag evaluations' cases; the others pick their own
 
-    private ToyEval(string kind, int cases, int first, ToyOverrides overrides, ToyModels models)
+    private ToyEval(string kind, int cases, int first, ToyOverrides overrides, ToyModels models, IReadOnlyList<ToyCase> toyCases)
     {
-        (this.kind, this.cases, this.first, this.overrides, this.models) = (kind, cases, first, overrides, models);
+        (this.kind, this.cases, this.first, this.overrides, this.models, this.toyCases) = (kind, cases, first, overrides, models, toyCases);
     }
 
-    /// <summary>Checks the evaluation's inputs and settings (one error naming the option), then loads the toy models.</summary>
-    public static ToyEval Prepare(string kind, int cases, int first, ToyOverrides overrides)
+    /// <summary>
+    /// Checks the evaluation's inputs and settings (one error naming the option), then loads the toy models.
+    /// <paramref name="set"/> picks the cases of the Motion Guidance and drag evaluations (<see cref="Sets"/>).
+    /// </summary>
+    public static ToyEval Prepare(string kind, int cases, int first, ToyOverrides overrides, string set = ToyCaseSets.RandomSet)
     {
         if (cases < 1) throw new ArgumentException("--n must be at least 1");
+        if (first < 0) throw new ArgumentException("--seed must be at least 0");
         if (!Kinds.ContainsKey(kind)) throw new ArgumentException($"--method must be {string.Join(", ", Kinds.Keys.SkipLast(1))} or {Kinds.Keys.Last()}, not '{kind}'");
+        if (!Sets.ContainsKey(set)) throw new ArgumentException($"--set must be {string.Join(" or ", Sets.Keys)}, not '{set}'");
+        if (set != ToyCaseSets.RandomSet && kind is not (DefaultKind or "drag"))
+            throw new ArgumentException($"--set {set} runs with --method {DefaultKind} or drag, not {kind}");
         if (kind == "gar") RecolourSettings(overrides.Model).ToConfig();
         else if (kind == "p2p") WordSwapSettings(overrides.Model);
         else overrides.Resolved();
-        return new ToyEval(kind, cases, first, overrides, ToyModels.Load(overrides.Model, overrides.Raft));
+        IReadOnlyList<ToyCase> toyCases = (kind, set) switch
+        {
+            ("drag", ToyCaseSets.RegionsSet) => ToyCaseSets.Regions(cases, first).Where(c => c.Edit.Kind == Scenes.EditKind.Move).ToList(),
+            ("drag", _) => ToyBench.Moves(cases, first),
+            (DefaultKind, ToyCaseSets.RegionsSet) => ToyCaseSets.Regions(cases, first),
+            (DefaultKind, _) => ToyCaseSets.Random(cases, first),
+            _ => [],
+        };
+        if (kind == "drag" && toyCases.Count == 0) throw new ArgumentException($"--set {set} --n {cases} --seed {first} holds no move for drag to run");
+        return new ToyEval(kind, cases, first, overrides, ToyModels.Load(overrides.Model, overrides.Raft), toyCases);
     }
 
-    /// <summary>Progress is counted in these: batch items for the Motion Guidance bench (two a case), cases otherwise.</summary>
-    public long Total => kind is DefaultKind or "p2p" ? 2 * cases : cases;
+    /// <summary>Progress is counted in these: batch items for the Motion Guidance bench, cases otherwise.</summary>
+    public long Total => kind switch
+    {
+        DefaultKind => ToyBenchBatch.ItemsPerCase * toyCases.Count,
+        "p2p" => 2 * cases,
+        "drag" => toyCases.Count,
+        _ => cases,
+    };
 
     public string Unit => kind == DefaultKind ? "items" : kind == "p2p" ? "cases × sources" : "edits";
 
@@ -69,16 +100,16 @@ public sealed class ToyEval : IDisposable
             case "drag":
             {
                 var settings = overrides.Resolved();
-                var rows = ToyBench.RunWithDrag(models, cases, first, settings, new DragOptions(), (d, _) => progress?.Invoke(d), cancel);
-                return ToyReport.WriteBench(dir, rows, settings);
+                var rows = ToyBench.RunWithDrag(models, toyCases, settings, new DragOptions(), (d, _) => progress?.Invoke(d), cancel);
+                return ToyReport.WriteBench(dir, rows, settings, toyCases);
             }
             default:
             {
                 // Motion Guidance's bench is a batch: a manifest of the cases in DIR, run (and resumed) like any, reported with the truth.
                 var settings = overrides.Resolved();
-                var rows = ToyBenchBatch.Run(models, dir, cases, first, settings, (k, _, _) => progress?.Invoke(k), cancel: cancel);
+                var rows = ToyBenchBatch.Run(models, dir, toyCases, settings, (k, _, _) => progress?.Invoke(k), cancel: cancel);
                 ToyBenchBatch.Report(dir, rows);
-                return ToyReport.WriteBench(dir, rows, settings);
+                return ToyReport.WriteBench(dir, rows, settings, toyCases);
             }
         }
     }

@@ -30,10 +30,15 @@ public static class ToyReport
     public static string TruthSection(IReadOnlyList<ToyBenchSummary> summary) =>
         $"Against the toy world's truth ({summary[0].Cases} cases; the forward warp of the pixels along the exact flow beside):\n\n" + Table(summary, BatchReport.Number);
 
-    /// <summary>The move bench's bench.md, bench.json (every case and the summary) and one bar chart per metric (metricN.png).</summary>
-    public static string WriteBench(string dir, IReadOnlyList<ToyBenchRow> rows, MotionGuidanceOptions settings)
+    /// <summary>
+    /// The move bench's bench.md, bench.json (every case and the summary, overall and per kind and region), one bar chart
+    /// per metric (metricN.png), each case's regions (cases/SEED/regions.png) and the contact sheet of the cases
+    /// (<see cref="ToyCaseSheet"/>, cases.png).
+    /// </summary>
+    public static string WriteBench(string dir, IReadOnlyList<ToyBenchRow> rows, MotionGuidanceOptions settings, IReadOnlyList<ToyCase> cases)
     {
         var summary = ToyBench.Summarise(rows);
+        var regions = ToyRegionTable.Summarise(rows);
         Directory.CreateDirectory(dir);
         var md = new StringBuilder();
         md.AppendLine($"# Toy edit benchmark: {summary[0].Cases} held-out {(summary.Any(x => x.Method == ToyBench.DragName) ? "moves (DragDiffusion at the model's drag preset beside Motion Guidance)" : "edits")}, {settings.Steps} steps × {settings.Recursions} recursions, guidance weight {settings.GuidanceWeight}, CFG {settings.Cfg}, clip {settings.ClipGrad}, edit-mask margin {settings.MaskMargin}{(settings.OracleFlow == true ? ", oracle flow" : "")}");
@@ -46,12 +51,28 @@ public static class ToyReport
             var better = mg.BetterThan(other);
             md.AppendLine($"- {mg.Method} beats {other.Method} on {better.Count} of {mg.Metrics.Count} metrics{(better.Count < mg.Metrics.Count ? $" (not on: {string.Join(", ", mg.Metrics.Select(m => m.Name).Except(better))})" : "")}");
         }
+        md.AppendLine();
+        md.AppendLine("## By edit kind and region");
+        md.AppendLine();
+        md.AppendLine(RegionsLegend);
+        md.AppendLine();
+        md.Append(ToyRegionTable.Markdown(regions));
+        md.AppendLine($"cases.png: a row per case: {ToyCaseSheet.Panels(summary.Select(s => s.Method).ToList())}.");
         foreach (var (metric, i) in summary[0].Metrics.Select((m, i) => (m.Name, i)))
             BarChart.Write(Path.Combine(dir, $"metric{i}.png"), metric, summary.Select(s => s.Method).ToList(), summary.Select(s => s.Metrics[i].Value).ToList());
+        ToyCaseSheet.Write(dir, cases, rows);
         File.WriteAllText(Path.Combine(dir, "bench.md"), md.ToString());
-        MotiveJson.Write(Path.Combine(dir, "bench.json"), new { settings, summary, rows });
+        MotiveJson.Write(Path.Combine(dir, "bench.json"), new { settings, summary, regions, rows });
         return md.ToString();
     }
+
+    /// <summary>What the regions are, for reports (colours as in regions.png).</summary>
+    public const string RegionsLegend =
+        "Regions, from the exact truth (cases/SEED/regions.png): **uncovered** (orange) where the object was and the background must reappear; " +
+        "**revealed** (magenta) a part of an object hidden in the source that must appear (behind the moved object, or the moved object's own hidden part); " +
+        "**covered** (blue) where the object newly lies; **overlap** (green) the object over its own old place; **rest** (dark) outside the edit. " +
+        "Each cell: mean PSNR dB / SSIM against the exact target over the cases that have the region (header: how many, their mean size); " +
+        "cases without it are left out, — where none has it.";
 
     /// <summary>The recolouring bench's report.md and report.json (every case and the summary).</summary>
     public static string WriteRecolour(string dir, IReadOnlyList<RecolourRow> rows, GarOptions settings)

@@ -32,6 +32,12 @@ public sealed record SceneEdit(EditKind Kind, int Object, double Dx = 0, double 
         _ => o with { Rotation = o.Rotation + Degrees },
     };
 
+    /// <summary>
+    /// The edit that undoes this one: applied to the edited object, it sends each of its points back where it was (a move,
+    /// scale or turn keeps the object's centre or shifts it by the move, so the inverse about the edited centre is exact).
+    /// </summary>
+    public SceneEdit Inverse() => this with { Dx = -Dx, Dy = -Dy, Factor = 1 / Factor, Degrees = -Degrees };
+
     /// <summary>The scene after the edit (same draw order).</summary>
     public Scene Apply(Scene scene) =>
         scene with { Objects = scene.Objects.Select((o, k) => k == Object ? Transform(o) : o).ToList() };

@@ -21,7 +21,7 @@ public class DemoTests
         var (code, o, e) = CliRunner.Run("demo", "--out", output);
         Assert.True(code == 0, e);
         Assert.Contains($"wrote {output}", o);
-        foreach (var name in new[] { "scene.png", "target_flow.png", "result.png", "achieved_flow.png", "ground_truth.png", "summary.png", "metrics.json", "run.json", "target_flow.pth" })
+        foreach (var name in new[] { "scene.png", "target_flow.png", "result.png", "achieved_flow.png", "ground_truth.png", "regions.png", "summary.png", "metrics.json", "run.json", "target_flow.pth" })
             Assert.True(File.Exists(Path.Combine(output, name)), $"{name} is missing");
         var summary = ImageReader.Read(Path.Combine(output, "summary.png"));
         Assert.Equal(5 * 128 + 4 * 4, summary.Width);

@@ -23,7 +23,7 @@ public class ReducedBenchTests(ITestOutputHelper output)
     {
         using var models = ToyModels.Load();
         using var dir = new TempDir();
-        var rows = ToyBenchBatch.Run(models, dir.Path, 5, 0, new MotionGuidanceOptions());   // the model's preset
+        var rows = ToyBenchBatch.Run(models, dir.Path, ToyCaseSets.Random(5), new MotionGuidanceOptions());   // the model's preset
         var summary = ToyBench.Summarise(rows);
         var mg = summary.Single(s => s.Method == ToyEdit.MotionGuidanceName);
         var ng = summary.Single(s => s.Method == ToyEdit.NoGuidanceName);

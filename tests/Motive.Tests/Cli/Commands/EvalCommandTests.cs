@@ -15,6 +15,17 @@ public class EvalCommandTests
     }
 
     [Fact]
+    public void EvalToy_RefusesAnUnknownSet_AndTheRegionsSetForTextEdits()
+    {
+        var (code, _, e) = CliRunner.Run("eval", "toy", "--set", "spin");
+        Assert.Equal(2, code);
+        Assert.Equal("motive: --set must be random or regions, not 'spin'", e.Trim());
+        (code, _, e) = CliRunner.Run("eval", "toy", "--set", "regions", "--method", "gar");
+        Assert.Equal(2, code);
+        Assert.Equal("motive: --set regions runs with --method motion-guidance or drag, not gar", e.Trim());
+    }
+
+    [Fact]
     public void BenchToy_StillRuns_AndNamesTheNewSpellingOnStderr()
     {
         var (code, _, e) = CliRunner.Run("bench", "toy", "--n", "0");

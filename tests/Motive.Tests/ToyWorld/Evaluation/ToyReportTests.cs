@@ -35,13 +35,12 @@ public class ToyReportTests
     [Fact]
     public void WithTruth_AddsEachItemsColumns_AndTheSection_InTheBatchFormat()
     {
-        var items = new[] { "case-1-g", "case-1-u", "case-3-g", "case-3-u" }
+        var items = new[] { 1, 3 }.SelectMany(seed => new[] { ToyEdit.MotionGuidanceName, ToyEdit.NoGuidanceName }.Select(m => ToyBenchBatch.ItemId(seed, m)))
             .Select(id => new BatchReport.Row(id, "motion-guidance", new Dictionary<string, string>(), new Dictionary<string, double>(), 1.0)).ToList();
         var report = new BatchReport.Report([], [], items, []);
-        var cases = new[] { new ToyBenchBatch.Case(1, "case-1-g", "case-1-u"), new ToyBenchBatch.Case(3, "case-3-g", "case-3-u") };
-        var with = ToyBenchBatch.WithTruth(report, Rows, cases);
-        Assert.Equal(2.5, with.Items.Single(i => i.Id == "case-3-g").Metrics["truth_centroid_error"]);
-        Assert.Equal(9, with.Items.Single(i => i.Id == "case-1-u").Metrics["truth_centroid_error"]);
+        var with = ToyBenchBatch.WithTruth(report, Rows);
+        Assert.Equal(2.5, with.Items.Single(i => i.Id == "case-3-motion-guidance").Metrics["truth_centroid_error"]);
+        Assert.Equal(9, with.Items.Single(i => i.Id == "case-1-no-guidance").Metrics["truth_centroid_error"]);
         Assert.Contains("truth_iou", with.MetricColumns);
         var md = BatchReport.Markdown(with);
         Assert.Contains("Against the toy world's truth (2 cases", md);
