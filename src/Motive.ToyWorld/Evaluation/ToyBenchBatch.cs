@@ -2,6 +2,7 @@ using Motive.IO.Images;
 using Motive.IO.Json;
 using Motive.Methods.Editing;
 using Motive.Methods.MotionGuidance;
+using Motive.Methods.WarpInpaint;
 using Motive.Models.Raft;
 using Motive.ToyWorld.Scenes;
 using Motive.Batch;
@@ -12,7 +13,7 @@ namespace Motive.ToyWorld.Evaluation;
 /// <summary>
 /// The toy-world bench as a batch (`motive eval toy`): a manifest of held-out cases, each a batch item per method that
 /// runs as an edit (<see cref="Methods"/>: Motion Guidance with the case's exact flow and its no-guidance twin, guidance
-/// weight 0, same seed); run like any manifest (resumable, shardable); then every item scored against the world's
+/// weight 0, same seed, and warp + inpaint on the same inputs); run like any manifest (resumable, shardable); then every item scored against the world's
 /// truth, with the methods computed from the truth (the forward warp) beside them. The folder holds toy-bench.json
 /// (which case each item is, with its edit), so `motive batch report` adds the truth's measures.
 /// </summary>
@@ -44,7 +45,11 @@ public static class ToyBenchBatch
         new(ToyEdit.MotionGuidanceName, Item: mg => mg),
         new(ToyEdit.NoGuidanceName, Item: mg => mg with { Settings = mg.Settings with { GuidanceWeight = 0 } }),
         new(ToyEdit.ForwardWarpName, Picture: ToyEdit.ForwardWarped),
+        new(WarpInpaintName, Item: mg => new WarpInpaintRequest { Model = mg.Model, Seed = mg.Seed, Image = ((ImageSource)mg.Source).Image, Motion = mg.Motion, Prompt = mg.Prompt }),
     ];
+
+    /// <summary>The warp-then-inpaint method at the model's preset, on the case's picture, exact flow and caption.</summary>
+    public const string WarpInpaintName = "warp-inpaint";
 
     /// <summary>The batch item of a case and method.</summary>
     public static string ItemId(int seed, string method) => $"case-{seed}-{method}";
