@@ -9,7 +9,8 @@ namespace Motive.Methods.WarpInpaint;
 /// The forward warp of an edit, made at plan time (no model): the source at the run size (1,3,H,W) in [-1,1], the
 /// target flow (2,H,W), the source splatted along it (<see cref="ForwardSplat.Planar"/>: each moving pixel to its
 /// nearest target pixel; the holes still show the source) and the holes (1,1,H,W), 1 where nothing lands
-/// (<see cref="ForwardSplat.Holes"/>).
+/// (<see cref="ForwardSplat.Holes"/>), less the one-pixel cracks, which are filled from their neighbours
+/// (<see cref="ForwardSplat.CloseCracks"/>).
 /// </summary>
 public sealed record WarpedPicture(Tensor Source, Tensor Flow, Tensor Warped, Tensor Hole) : IDisposable
 {
@@ -22,8 +23,10 @@ public sealed record WarpedPicture(Tensor Source, Tensor Flow, Tensor Warped, Te
         var source = resized.contiguous().clone();
         var f = flow.to(float32).contiguous().data<float>().ToArray();
         var planar = source.data<float>().ToArray();
-        var warped = tensor(ForwardSplat.Planar(planar, f, 3, w, h)).view(1, 3, h, w);
+        var splat = ForwardSplat.Planar(planar, f, 3, w, h);
         var holes = ForwardSplat.Holes(f, w, h);
+        ForwardSplat.CloseCracks(splat, holes, 3, w, h);   // a turn's one-pixel cracks would otherwise make its whole object a hole
+        var warped = tensor(splat).view(1, 3, h, w);
         var hole = tensor(Array.ConvertAll(holes, b => b ? 1f : 0f)).view(1, 1, h, w);
         return new WarpedPicture(source, flow, warped, hole);
     }

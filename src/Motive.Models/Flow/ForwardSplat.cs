@@ -46,6 +46,42 @@ public static class ForwardSplat
         return Array.ConvertAll(landed, l => !l);
     }
 
+    /// <summary>
+    /// Closes the cracks of a nearest-pixel splat: a turn or a zoom lands its pixels unevenly, leaving hole pixels one
+    /// pixel thin inside what moved (both left and right neighbours landed, or both above and below). Each such pixel
+    /// of <paramref name="holes"/> gets the mean of the landed pair(s) of <paramref name="planar"/> (channels × h × w, the
+    /// warped picture) and stops being a hole; holes thicker than that (what a move uncovers) stay. One pass over the
+    /// holes as given, so a crack is filled from landed pixels only. Returns how many pixels it closed.
+    /// </summary>
+    public static int CloseCracks(float[] planar, bool[] holes, int channels, int width, int height)
+    {
+        int n = width * height;
+        if (holes.Length != n || planar.Length != channels * n) throw new ArgumentException($"the picture and holes must be {channels}x{width}x{height} and {width}x{height}");
+        var original = (bool[])holes.Clone();
+        bool Landed(int x, int y) => x >= 0 && y >= 0 && x < width && y < height && !original[y * width + x];
+        int closed = 0;
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                int i = y * width + x;
+                if (!original[i]) continue;
+                bool across = Landed(x - 1, y) && Landed(x + 1, y), down = Landed(x, y - 1) && Landed(x, y + 1);
+                if (!across && !down) continue;
+                for (int ch = 0; ch < channels; ch++)
+                {
+                    int c = ch * n;
+                    float sum = 0;
+                    int count = 0;
+                    if (across) { sum += planar[c + i - 1] + planar[c + i + 1]; count += 2; }
+                    if (down) { sum += planar[c + i - width] + planar[c + i + width]; count += 2; }
+                    planar[c + i] = sum / count;
+                }
+                holes[i] = false;
+                closed++;
+            }
+        return closed;
+    }
+
     /// <summary>Each moving pixel and the pixel it lands on (row-major indices), in source order; landings off the picture are dropped.</summary>
     private static IEnumerable<(int From, int To)> Moves(float[] flow, int width, int height)
     {

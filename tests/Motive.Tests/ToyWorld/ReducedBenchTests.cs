@@ -36,9 +36,10 @@ public class ReducedBenchTests(ITestOutputHelper output)
         var (code, _, err) = CliRunner.Run("batch", "report", dir.Path);
         Assert.True(code == 0, err);
         var md = File.ReadAllText(Path.Combine(dir.Path, "report.md"));
-        Assert.Contains("10 done, 0 failed", md);
+        Assert.Contains($"{5 * ToyBenchBatch.ItemsPerCase} done, 0 failed", md);
         Assert.Contains("Against the toy world's truth (5 cases", md);
         Assert.Contains($"| {ToyEdit.ForwardWarpName} |", md);
+        Assert.Contains($"| {ToyBenchBatch.WarpInpaintName} |", md);
         Assert.Contains($"| {ToyEdit.MotionGuidanceName} | {mg.MedianCentroidError.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)} |", md);
     }
 }

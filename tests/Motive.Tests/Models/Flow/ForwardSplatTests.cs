@@ -57,4 +57,49 @@ public class ForwardSplatTests
     {
         Assert.Contains("2x8x8", Assert.Throws<ArgumentException>(() => ForwardSplat.Holes(new float[10], 8, 8)).Message);
     }
+
+    /// <summary>A w×h flow turning the disc of radius r about (cx, cy) by <paramref name="degrees"/>.</summary>
+    private static float[] Turn(int w, int h, double cx, double cy, double r, double degrees)
+    {
+        var flow = new float[2 * w * h];
+        double c = Math.Cos(degrees * Math.PI / 180), s = Math.Sin(degrees * Math.PI / 180);
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+            {
+                double dx = x - cx, dy = y - cy;
+                if (dx * dx + dy * dy > r * r) continue;
+                flow[y * w + x] = (float)(c * dx - s * dy - dx);
+                flow[w * h + y * w + x] = (float)(s * dx + c * dy - dy);
+            }
+        return flow;
+    }
+
+    [Fact]
+    public void CloseCracks_FillsATurnsOnePixelGaps_FromTheirNeighbours()
+    {
+        const int w = 32, h = 32;
+        var flow = Turn(w, h, 15.5, 15.5, 12, 30);
+        var image = new float[w * h];
+        Array.Fill(image, 0.5f);
+        var warped = ForwardSplat.Planar(image, flow, 1, w, h);
+        var holes = ForwardSplat.Holes(flow, w, h);
+        int inside = Enumerable.Range(0, w * h).Count(i => holes[i] && Math.Pow(i % w - 15.5, 2) + Math.Pow(i / w - 15.5, 2) < 9 * 9);
+        Assert.True(inside > 0, "a 30° turn by nearest-pixel splatting should leave gaps inside the disc");
+        int closed = ForwardSplat.CloseCracks(warped, holes, 1, w, h);
+        Assert.True(closed >= inside, $"closed {closed} of the {inside} gaps inside");
+        Assert.DoesNotContain(Enumerable.Range(0, w * h), i => holes[i] && Math.Pow(i % w - 15.5, 2) + Math.Pow(i / w - 15.5, 2) < 9 * 9);
+        Assert.All(warped, v => Assert.Equal(0.5f, v));    // every crack took its neighbours' value
+    }
+
+    [Fact]
+    public void CloseCracks_LeavesWhatAMoveUncovers()
+    {
+        const int w = 16, h = 12;
+        var flow = Square(w, h, 4, 3, 5, 3, 0);
+        var holes = ForwardSplat.Holes(flow, w, h);
+        var before = (bool[])holes.Clone();
+        var image = Enumerable.Range(0, w * h).Select(i => (float)i).ToArray();
+        Assert.Equal(0, ForwardSplat.CloseCracks(ForwardSplat.Planar(image, flow, 1, w, h), holes, 1, w, h));
+        Assert.Equal(before, holes);
+    }
 }
