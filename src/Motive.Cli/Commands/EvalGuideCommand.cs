@@ -49,8 +49,7 @@ public static class EvalGuideCommand
             var err = r.InvocationConfiguration.Error;
             var points = GuidanceSweep.Run(request, list, dir, models, note: line => err.WriteLine(line), cancel: cancel, reuse: r.GetValue(reuse));
             var md = new StringBuilder();
-            // The settings every scale ran with: the command's, over the model's preset, over the method's reference.
-            var resolved = SettingsLayers.Over(request.Settings, new ClassifierGuidanceMethod().Defaults(null));
+            var resolved = GuidanceSweep.Resolved(request);   // what every scale ran with
             md.AppendLine($"# Classifier guidance on the toy model: target {request.Target}, prompt \"{request.Prompt}\", {resolved.Samples} samples a scale (seeds {request.Seed}…)");
             md.AppendLine();
             md.AppendLine($"Settings (scale swept): `{SettingsLayers.ToJson(resolved with { Scale = null }).ToJsonString()}`");

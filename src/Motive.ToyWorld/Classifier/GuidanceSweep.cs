@@ -21,6 +21,10 @@ public sealed record SweepPoint(double Scale, int Samples, double JudgeRate, dou
 /// </summary>
 public static class GuidanceSweep
 {
+    /// <summary>The settings a sweep's scales run with (on the embedded model): the request's, over the model's preset, over the method's reference.</summary>
+    public static ClassifierGuidanceOptions Resolved(ClassifierGuidanceRequest request) =>
+        SettingsLayers.Over(request.Settings, new ClassifierGuidanceMethod().Defaults(null));
+
     public static List<SweepPoint> Run(ClassifierGuidanceRequest request, IReadOnlyList<double> scales, string outDir, EditModels models,
         Action<string>? note = null, Action<EditProgress>? progress = null, CancellationToken cancel = default, bool reuse = false)
     {

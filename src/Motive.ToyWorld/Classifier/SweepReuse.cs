@@ -20,7 +20,7 @@ public static class SweepReuse
         try { run = JsonNode.Parse(File.ReadAllText(path)); }
         catch (System.Text.Json.JsonException) { return null; }
         if (run is null) return null;
-        var settings = SettingsLayers.ToJson(SettingsLayers.Over(request.Settings, new ClassifierGuidanceMethod().Defaults(null)));
+        var settings = SettingsLayers.ToJson(GuidanceSweep.Resolved(request));
         bool same = JsonNode.DeepEquals(run["settings"], settings)
             && run["target"]?.GetValue<string>() == request.Target && (run["prompt"]?.GetValue<string>() ?? "") == request.Prompt
             && run["seed"]?.GetValue<long>() == request.Seed && run["classifier"]?.GetValue<string>() == request.Classifier;

@@ -26,10 +26,9 @@ public sealed record ToyAttribute(string Name, IReadOnlyList<string> Classes)
     /// <summary>The class index of a rendered scene: its largest object's colour or shape.</summary>
     public int Label(Scene scene, SceneRender render)
     {
-        var seen = new int[scene.Objects.Count];
-        foreach (var l in render.Labels) if (l >= 0) seen[l]++;
         if (this == Shape)
         {
+            var seen = ObjectPixels(scene, render);
             int largest = Array.IndexOf(seen, seen.Max());
             return Classes.ToList().IndexOf(Captions.ShapeWord(scene.Objects[largest].Shape));
         }
@@ -40,9 +39,16 @@ public sealed record ToyAttribute(string Name, IReadOnlyList<string> Classes)
     /// <summary>A rendered scene's pixels of each palette colour (<see cref="Palette.ObjectNames"/>' order), every object of a colour counted.</summary>
     public static long[] ColourPixels(Scene scene, SceneRender render)
     {
+        var seen = ObjectPixels(scene, render);
+        return [.. Palette.ObjectNames.Select(c => scene.Objects.Select((o, k) => o.Colour == c ? seen[k] : 0).Sum())];
+    }
+
+    /// <summary>How many pixels of the render show each object.</summary>
+    private static long[] ObjectPixels(Scene scene, SceneRender render)
+    {
         var seen = new long[scene.Objects.Count];
         foreach (var l in render.Labels) if (l >= 0) seen[l]++;
-        return [.. Palette.ObjectNames.Select(c => scene.Objects.Select((o, k) => o.Colour == c ? seen[k] : 0).Sum())];
+        return seen;
     }
 
     /// <summary>

@@ -30,7 +30,7 @@ public static class ToyCaseSheet
             foreach (var m in methods)
             {
                 var image = rows.FirstOrDefault(r => r.Seed == c.Seed && r.Method == m)?.Image;
-                cells.Add(image is null ? Blank(c.Width, c.Height) : Rgb(image, c.Width, c.Height));
+                cells.Add(image is null ? Blank(c.Width, c.Height) : SceneRender.Rgb(image, c.Width, c.Height));
             }
         }
         PngWriter.Write(Path.Combine(dir, SheetFile), ImageGrid.Sheet(cells, side: Math.Max(cases[0].Width, cases[0].Height), columns: 3 + methods.Count));
@@ -40,17 +40,6 @@ public static class ToyCaseSheet
     {
         var px = new byte[w * h * 3];
         Array.Fill(px, (byte)255);
-        return new RgbImage(w, h, px);
-    }
-
-    /// <summary>Planar RGB in [0,1] as 8-bit pixels.</summary>
-    private static RgbImage Rgb(float[] planar, int w, int h)
-    {
-        int n = w * h;
-        var px = new byte[3 * n];
-        for (int i = 0; i < n; i++)
-            for (int c = 0; c < 3; c++)
-                px[3 * i + c] = (byte)Math.Round(Math.Clamp(planar[c * n + i], 0f, 1f) * 255);
         return new RgbImage(w, h, px);
     }
 }

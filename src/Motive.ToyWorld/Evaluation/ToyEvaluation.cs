@@ -72,9 +72,10 @@ public static class ToyEvaluation
     /// How localised the UNet's cross-attention is: over <paramref name="count"/> held-out scenes noised at t = 250, 500
     /// and 750 (fixed noise), the mean share of each caption object word's attention that falls in the object's cells
     /// (<see cref="AttentionSupervision.InsideShares"/>, every down and up cross-attention), beside the objects' mean
-    /// area share, which is what maps flat over the picture give, and the share of attention on the end token and padding.
+    /// area share, which is what maps flat over the picture give, and the share of attention on the end token and padding;
+    /// with them the text encoder's word leak on the same captions (<see cref="WordLeak.Ratio"/>).
     /// </summary>
-    public static (double Inside, double Area, double End) AttentionInside(StableDiffusionModel model, int count)
+    public static (double Inside, double Area, double End, double Leak) AttentionInside(StableDiffusionModel model, int count)
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
@@ -109,7 +110,8 @@ public static class ToyEvaluation
             calls += shares.Count;
         }
         double area = ((data.CaptionCover.mean([2, 3]) * present).sum() / present.sum()).item<float>();
-        return (inside / calls, area, end / calls);
+        double leak = WordLeak.Ratio(model.TextEncoder.Forward, data.Ids, WordLeak.Groups(model.Tokenizer));
+        return (inside / calls, area, end / calls, leak);
     }
 
     /// <summary>

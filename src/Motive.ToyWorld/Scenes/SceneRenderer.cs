@@ -8,14 +8,17 @@ namespace Motive.ToyWorld.Scenes;
 /// </summary>
 public sealed record SceneRender(int Width, int Height, float[] Image, int[] Labels, bool[][] Amodal)
 {
-    public RgbImage ToRgb()
+    public RgbImage ToRgb() => Rgb(Image, Width, Height);
+
+    /// <summary>A planar RGB picture in [0,1] (the renders' layout) as 8-bit pixels, clamped.</summary>
+    public static RgbImage Rgb(float[] planar, int width, int height)
     {
-        int n = Width * Height;
+        int n = width * height;
         var px = new byte[n * 3];
         for (int i = 0; i < n; i++)
             for (int c = 0; c < 3; c++)
-                px[i * 3 + c] = (byte)Math.Round(Math.Clamp(Image[c * n + i], 0f, 1f) * 255);
-        return new RgbImage(Width, Height, px);
+                px[i * 3 + c] = (byte)Math.Round(Math.Clamp(planar[c * n + i], 0f, 1f) * 255);
+        return new RgbImage(width, height, px);
     }
 
     /// <summary>Where object <paramref name="k"/> is seen (its visible, modal mask).</summary>
