@@ -42,8 +42,11 @@ public sealed record ToyDrag(ToyCase Case, DragPair Drag, int Margin = 4)
         }
     }
 
-    /// <summary>Writes scene.png and region.png into <paramref name="dir"/> and returns the drag request on them (names relative to it).</summary>
-    public DragRequest Write(string dir, DragOptions? settings = null)
+    /// <summary>
+    /// Writes scene.png and region.png into <paramref name="dir"/> and returns the drag request on them (names relative
+    /// to it, behind <paramref name="prefix"/>: the folder as the request's reader sees it).
+    /// </summary>
+    public DragRequest Write(string dir, DragOptions? settings = null, string prefix = "")
     {
         Directory.CreateDirectory(dir);
         PngWriter.Write(Path.Combine(dir, SceneFile), Case.Truth.SourceRender.ToRgb());
@@ -55,7 +58,8 @@ public sealed record ToyDrag(ToyCase Case, DragPair Drag, int Margin = 4)
         PngWriter.Write(Path.Combine(dir, RegionFile), new RgbImage(w, h, px));
         return new DragRequest
         {
-            Image = SceneFile, Mask = RegionFile, Drags = [Drag], Prompt = Case.Caption, Seed = Case.Seed, Settings = settings ?? new(),
+            Image = Path.Combine(prefix, SceneFile), Mask = Path.Combine(prefix, RegionFile), Drags = [Drag], Prompt = Case.Caption, Seed = Case.Seed, Settings = settings ?? new(),
+
         };
     }
 }

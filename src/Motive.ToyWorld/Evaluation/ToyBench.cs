@@ -5,10 +5,12 @@ namespace Motive.ToyWorld.Evaluation;
 
 /// <summary>
 /// One method's score on one case; <paramref name="Kind"/> is the case's kind (<see cref="ToyCase.Kind"/>), and
-/// <paramref name="Image"/> the method's picture (planar RGB in [0,1]) for the report's contact sheet, not written to JSON.
+/// <paramref name="Image"/> the method's picture (planar RGB in [0,1]) for the report's contact sheet, not written to JSON;
+/// <paramref name="Seconds"/> how long its edit ran (null for pictures computed from the truth).
 /// </summary>
 public sealed record ToyBenchRow(int Seed, string Edit, string Method, ToyEditScore Score, string? Kind = null,
-    [property: System.Text.Json.Serialization.JsonIgnore] float[]? Image = null);
+    [property: System.Text.Json.Serialization.JsonIgnore] float[]? Image = null, double? Seconds = null);
+
 
 /// <summary>One method's numbers over the bench: the median centroid error and the means of the rest (∞ PSNRs count as 99 dB).</summary>
 public sealed record ToyBenchSummary(string Method, int Cases, double MedianCentroidError, [property: System.Text.Json.Serialization.JsonPropertyName("iou")] double IoU, double Psnr, double Ssim, double PsnrOutside, double SsimOutside, double Epe, double EpeMoving)

@@ -6,6 +6,8 @@ using Motive.Methods.WarpInpaint;
 using Motive.Models.Raft;
 using Motive.ToyWorld.Scenes;
 using Motive.Batch;
+using System.Text.Json.Nodes;
+
 using static TorchSharp.torch;
 
 namespace Motive.ToyWorld.Evaluation;
@@ -13,8 +15,9 @@ namespace Motive.ToyWorld.Evaluation;
 /// <summary>
 /// The toy-world bench as a batch (`motive eval toy`): a manifest of held-out cases, each a batch item per method that
 /// runs as an edit (<see cref="Methods"/>: Motion Guidance with the case's exact flow and its no-guidance twin, guidance
-/// weight 0, same seed, and warp + inpaint on the same inputs); run like any manifest (resumable, shardable); then every item scored against the world's
-/// truth, with the methods computed from the truth (the forward warp) beside them. The folder holds toy-bench.json
+/// weight 0, same seed; warp + inpaint on the same inputs; DragDiffusion on the moves); run like any manifest
+/// (resumable, shardable); then every item scored against the world's truth, with its seconds, and the methods computed
+/// from the truth (the forward warp) beside them. The folder holds toy-bench.json
 /// (which case each item is, with its edit), so `motive batch report` adds the truth's measures.
 /// </summary>
 public static class ToyBenchBatch
@@ -33,19 +36,27 @@ public static class ToyBenchBatch
 
     public sealed record Spec(IReadOnlyList<Case> Cases);
 
+    /// <summary>What a method's batch item is made from: the case, its Motion Guidance request (its inputs, caption, seed and settings) and the folder of its inputs, relative to the bench folder <paramref name="Dir"/>.</summary>
+    public sealed record ItemInputs(ToyCase Case, MotionGuidanceRequest Guided, string Dir, string Inputs);
+
     /// <summary>
-    /// A method the bench scores: a batch item per case, its request made from the case's Motion Guidance request (its
-    /// inputs, caption, seed and settings), or a picture computed from the case's truth.
+    /// A method the bench scores: a batch item per case it <see cref="AppliesTo"/>, or a picture computed from the case's truth.
+    /// <paramref name="Applies"/> null: every case.
     /// </summary>
-    public sealed record Method(string Name, Func<MotionGuidanceRequest, EditRequest>? Item = null, Func<ToyCase, float[]>? Picture = null);
+    public sealed record Method(string Name, Func<ItemInputs, EditRequest>? Item = null, Func<ToyCase, float[]>? Picture = null, Func<ToyCase, bool>? Applies = null)
+    {
+        public bool AppliesTo(ToyCase c) => Applies?.Invoke(c) ?? true;
+    }
 
     /// <summary>The methods, in the tables' order. A method is one line here; its item is case-SEED-NAME.</summary>
     public static readonly IReadOnlyList<Method> Methods =
     [
-        new(ToyEdit.MotionGuidanceName, Item: mg => mg),
-        new(ToyEdit.NoGuidanceName, Item: mg => mg with { Settings = mg.Settings with { GuidanceWeight = 0 } }),
+        new(ToyEdit.MotionGuidanceName, Item: i => i.Guided),
+        new(ToyEdit.NoGuidanceName, Item: i => i.Guided with { Settings = i.Guided.Settings with { GuidanceWeight = 0 } }),
         new(ToyEdit.ForwardWarpName, Picture: ToyEdit.ForwardWarped),
-        new(WarpInpaintName, Item: mg => new WarpInpaintRequest { Model = mg.Model, Seed = mg.Seed, Image = ((ImageSource)mg.Source).Image, Motion = mg.Motion, Prompt = mg.Prompt }),
+        new(WarpInpaintName, Item: i => new WarpInpaintRequest { Model = i.Guided.Model, Seed = i.Guided.Seed, Image = ((ImageSource)i.Guided.Source).Image, Motion = i.Guided.Motion, Prompt = i.Guided.Prompt }),
+        // DragDiffusion drags a point, so it takes the moves only, at the model's drag preset.
+        new(ToyBench.DragName, Item: i => ToyDrag.Of(i.Case).Write(Path.Combine(i.Dir, i.Inputs), prefix: i.Inputs) with { Model = i.Guided.Model }, Applies: c => c.Edit.Kind == EditKind.Move),
     ];
 
     /// <summary>The warp-then-inpaint method at the model's preset, on the case's picture, exact flow and caption.</summary>
@@ -54,8 +65,8 @@ public static class ToyBenchBatch
     /// <summary>The batch item of a case and method.</summary>
     public static string ItemId(int seed, string method) => $"case-{seed}-{method}";
 
-    /// <summary>How many batch items a case has.</summary>
-    public static int ItemsPerCase => Methods.Count(m => m.Item is not null);
+    /// <summary>How many batch items the cases have.</summary>
+    public static int ItemCount(IEnumerable<ToyCase> cases) => cases.Sum(c => Methods.Count(m => m.Item is not null && m.AppliesTo(c)));
 
     /// <summary>Writes each case's inputs (cases/SEED/), the manifest and the spec into <paramref name="dir"/>; the items.</summary>
     public static IReadOnlyList<ManifestItem> Write(string dir, ToyModels models, IReadOnlyList<ToyCase> cases, MotionGuidanceOptions settings)
@@ -68,7 +79,7 @@ public static class ToyBenchBatch
             ToyEdit.WriteInputs(c, Path.Combine(dir, inputs));
             var guided = ToyEdit.RequestFor(models, c, settings, inputs);
             foreach (var m in Methods)
-                if (m.Item is { } item) items.Add(new ManifestItem(ItemId(c.Seed, m.Name), item(guided)));
+                if (m.Item is { } item && m.AppliesTo(c)) items.Add(new ManifestItem(ItemId(c.Seed, m.Name), item(new ItemInputs(c, guided, dir, inputs))));
             spec.Add(new Case(c.Seed, ItemId(c.Seed, ToyEdit.MotionGuidanceName), ItemId(c.Seed, ToyEdit.NoGuidanceName), c.Set, c.Edit));
         }
         Manifest.Write(Path.Combine(dir, ManifestFile), items);
@@ -91,18 +102,19 @@ public static class ToyBenchBatch
         foreach (var entry in Cases(dir))
         {
             string ItemDir(string method) => BatchRun.ItemDir(dir, ItemId(entry.Seed, method));
-            if (Methods.Any(m => m.Item is not null && !File.Exists(Path.Combine(ItemDir(m.Name), "run.json")))) continue;
             var c = entry.ToCase();
+            var methods = Methods.Where(m => m.AppliesTo(c)).ToList();
+            if (methods.Any(m => m.Item is not null && !File.Exists(Path.Combine(ItemDir(m.Name), "run.json")))) continue;
             var request = (MotionGuidanceRequest)EditJson.Read(Path.Combine(ItemDir(ToyEdit.MotionGuidanceName), "run.json"));
             var settings = request.Settings.ToSettings(name => Path.Combine(dir, name));
             using var scope = NewDisposeScope();
             var source = ImageTensors.ToTensorPm1(c.Truth.SourceRender.ToRgb());
             var flow = tensor(c.Truth.Flow).view(2, c.Height, c.Width);
-            foreach (var m in Methods)
+            foreach (var m in methods)
             {
                 var image = m.Item is not null ? Picture(ItemDir(m.Name)) : m.Picture!(c);
                 using var outcome = ToyEdit.Measure(raft, c, m.Name, image, source, flow, settings);
-                rows.Add(new ToyBenchRow(c.Seed, c.Description, m.Name, outcome.Score, c.Kind, image));
+                rows.Add(new ToyBenchRow(c.Seed, c.Description, m.Name, outcome.Score, c.Kind, image, m.Item is not null ? Seconds(ItemDir(m.Name)) : null));
             }
         }
         return rows;
@@ -156,4 +168,8 @@ public static class ToyBenchBatch
     }
 
     private static float[] Picture(string itemDir) => ToyEdit.Planar(ImageReader.Read(Path.Combine(itemDir, "result.png")));
+
+    /// <summary>How long an item's edit ran (its run.json's elapsed_seconds).</summary>
+    private static double? Seconds(string itemDir) =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(itemDir, "run.json")))?[EditJson.ResultKey]?["elapsed_seconds"] is JsonValue v && v.TryGetValue<double>(out var s) ? s : null;
 }

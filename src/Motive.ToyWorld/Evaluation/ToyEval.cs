@@ -15,7 +15,7 @@ public sealed class ToyEval : IDisposable
     /// <summary>The evaluations, by name: what each one compares (for help texts).</summary>
     public static readonly IReadOnlyDictionary<string, string> Kinds = new Dictionary<string, string>
     {
-        ["motion-guidance"] = "moves, scalings, turns (--set); Motion Guidance beside no guidance and a forward warp (run as a resumable batch in the report folder)",
+        ["motion-guidance"] = "moves, scalings, turns (--set); Motion Guidance beside no guidance, a forward warp, warp + inpaint and, on the moves, DragDiffusion (run as a resumable batch in the report folder)",
         ["drag"] = "moves (--set), DragDiffusion beside Motion Guidance on each",
         ["gar"] = "recolourings by caption, Guide-and-Rescale beside the unguided baseline",
         ["p2p"] = "colour word swaps by caption, generated and as pictures (null-text inversion), Prompt-to-Prompt beside regenerating without attention control",
@@ -72,7 +72,8 @@ public sealed class ToyEval : IDisposable
     /// <summary>Progress is counted in these: batch items for the Motion Guidance bench, cases otherwise.</summary>
     public long Total => kind switch
     {
-        DefaultKind => ToyBenchBatch.ItemsPerCase * toyCases.Count,
+        DefaultKind => ToyBenchBatch.ItemCount(toyCases),
+
         "p2p" => 2 * cases,
         "drag" => toyCases.Count,
         _ => cases,

@@ -4,10 +4,10 @@ using Motive.ToyWorld.Scenes;
 namespace Motive.ToyWorld.Evaluation;
 
 /// <summary>One recolouring of the bench: the scene, the captions, which run (Guide-and-Rescale or the unguided baseline) and its score.</summary>
-public sealed record RecolourRow(int Seed, string Source, string Target, string Method, RecolourScore Score);
+public sealed record RecolourRow(int Seed, string Source, string Target, string Method, RecolourScore Score, double Seconds = double.NaN);
 
-/// <summary>A run's summary over the cases: colour judged right (share), mean recoloured share, mean PSNR and SSIM outside the object.</summary>
-public sealed record RecolourSummary(string Method, int Cases, double ColourRight, double Recoloured, double PsnrOutside, double SsimOutside);
+/// <summary>A run's summary over the cases: colour judged right (share), mean recoloured share, mean PSNR and SSIM outside the object, mean seconds per edit.</summary>
+public sealed record RecolourSummary(string Method, int Cases, double ColourRight, double Recoloured, double PsnrOutside, double SsimOutside, double Seconds);
 
 /// <summary>
 /// Toy text edits with truth (<see cref="ToyRecolour"/>) on held-out scenes: Guide-and-Rescale at the model's preset,
@@ -31,7 +31,7 @@ public static class ToyRecolourBench
             foreach (var (name, s) in new[] { (GarName, settings), (BaselineName, Unguided(settings)) })
             {
                 using var result = c.Run(models, s, cancel: cancel);
-                rows.Add(new RecolourRow(c.Seed, c.SourceCaption, c.TargetCaption, name, c.Score(ToyEdit.Planar(result.Image))));
+                rows.Add(new RecolourRow(c.Seed, c.SourceCaption, c.TargetCaption, name, c.Score(ToyEdit.Planar(result.Image)), result.Elapsed.TotalSeconds));
             }
             onCase?.Invoke(i + 1, cases);
         }
@@ -40,5 +40,6 @@ public static class ToyRecolourBench
 
     public static List<RecolourSummary> Summarise(IEnumerable<RecolourRow> rows) =>
         rows.GroupBy(r => r.Method).Select(g => new RecolourSummary(g.Key, g.Count(), g.Average(r => r.Score.ColourRight ? 1.0 : 0.0),
-            g.Average(r => r.Score.Recoloured), g.Average(r => Math.Min(r.Score.PsnrOutside, 99)), g.Average(r => r.Score.SsimOutside))).ToList();
+            g.Average(r => r.Score.Recoloured), g.Average(r => Math.Min(r.Score.PsnrOutside, 99)), g.Average(r => r.Score.SsimOutside), g.Average(r => r.Seconds))).ToList();
+
 }

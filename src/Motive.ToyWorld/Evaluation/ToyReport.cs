@@ -41,7 +41,8 @@ public static class ToyReport
         var regions = ToyRegionTable.Summarise(rows);
         Directory.CreateDirectory(dir);
         var md = new StringBuilder();
-        md.AppendLine($"# Toy edit benchmark: {summary[0].Cases} held-out {(summary.Any(x => x.Method == ToyBench.DragName) ? "moves (DragDiffusion at the model's drag preset beside Motion Guidance)" : "edits")}, {settings.Steps} steps × {settings.Recursions} recursions, guidance weight {settings.GuidanceWeight}, CFG {settings.Cfg}, clip {settings.ClipGrad}, edit-mask margin {settings.MaskMargin}{(settings.OracleFlow == true ? ", oracle flow" : "")}");
+        var drag = summary.FirstOrDefault(x => x.Method == ToyBench.DragName);
+        md.AppendLine($"# Toy edit benchmark: {summary[0].Cases} held-out edits{(drag is null ? "" : $" (DragDiffusion at the model's drag preset on the {drag.Cases} moves)")}; Motion Guidance at {settings.Steps} steps × {settings.Recursions} recursions, guidance weight {settings.GuidanceWeight}, CFG {settings.Cfg}, clip {settings.ClipGrad}, edit-mask margin {settings.MaskMargin}, schedule {settings.GuidanceSchedule}{(settings.OracleFlow == true ? ", oracle flow" : "")}");
         md.AppendLine();
         md.Append(Table(summary, v => v.ToString("0.000", CultureInfo.InvariantCulture)));
         md.AppendLine();
@@ -57,6 +58,11 @@ public static class ToyReport
         md.AppendLine(RegionsLegend);
         md.AppendLine();
         md.Append(ToyRegionTable.Markdown(regions));
+        md.AppendLine($"Per kind, the best method at each measure (the object's place: median centroid error; each region: mean PSNR), and {ToyEdit.MotionGuidanceName}'s number and rank where it is not the best:");
+        md.AppendLine();
+        md.Append(ToyRegionTable.Verdicts(regions, ToyEdit.MotionGuidanceName));
+        md.AppendLine();
+
         md.AppendLine($"cases.png: a row per case: {ToyCaseSheet.Panels(summary.Select(s => s.Method).ToList())}.");
         foreach (var (metric, i) in summary[0].Metrics.Select((m, i) => (m.Name, i)))
             BarChart.Write(Path.Combine(dir, $"metric{i}.png"), metric, summary.Select(s => s.Method).ToList(), summary.Select(s => s.Metrics[i].Value).ToList());
@@ -82,10 +88,10 @@ public static class ToyReport
         var md = new StringBuilder();
         md.AppendLine($"# Toy text-edit benchmark: {summary[0].Cases} held-out recolourings by caption, Guide-and-Rescale ({settings.Preset}, {settings.Steps} steps, CFG {settings.Cfg?.ToString(CultureInfo.InvariantCulture) ?? "7.5"}) beside the unguided baseline");
         md.AppendLine();
-        md.AppendLine("| method | colour right | recoloured share | PSNR outside (dB) | SSIM outside |");
-        md.AppendLine("|---|---|---|---|---|");
+        md.AppendLine("| method | colour right | recoloured share | PSNR outside (dB) | SSIM outside | s / edit |");
+        md.AppendLine("|---|---|---|---|---|---|");
         foreach (var s in summary)
-            md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {s.Method} | {s.ColourRight:0.00} | {s.Recoloured:0.000} | {s.PsnrOutside:0.00} | {s.SsimOutside:0.000} |"));
+            md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {s.Method} | {s.ColourRight:0.00} | {s.Recoloured:0.000} | {s.PsnrOutside:0.00} | {s.SsimOutside:0.000} | {s.Seconds:0.0} |"));
         File.WriteAllText(Path.Combine(dir, "report.md"), md.ToString());
         MotiveJson.Write(Path.Combine(dir, "report.json"), new { settings, summary, rows });
         return md.ToString();
@@ -99,10 +105,13 @@ public static class ToyReport
         md.AppendLine();
         md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Settings: {settings.Steps} steps, CFG {settings.Cfg}, cross-replace {settings.CrossReplace}, self-replace {settings.SelfReplace} ({settings.SelfReplaceLevels ?? "by source"} levels), LocalBlend at the {settings.BlendLevel} level, threshold {settings.BlendThreshold}, from {settings.BlendStart} of the run, null-text {settings.InnerSteps} inner steps."));
         md.AppendLine();
-        md.AppendLine("| source | method | cases | colour right | IoU with the source's object | PSNR outside (dB) | reconstruction PSNR (dB) |");
-        md.AppendLine("|---|---|---|---|---|---|---|");
+        md.AppendLine("| source | method | cases | colour right | IoU with the source's object | PSNR outside (dB) | reconstruction PSNR (dB) | s / edit |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var s in ToyWordSwap.Summarise(rows))
-            md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {s.Mode} | {s.Method} | {s.Cases} | {s.ColourRight:0.00} | {s.IoU:0.000} | {s.PsnrOutside:0.00} | {(s.Reconstruction is { } x ? x.ToString("0.00", CultureInfo.InvariantCulture) : "")} |"));
+            md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {s.Mode} | {s.Method} | {s.Cases} | {s.ColourRight:0.00} | {s.IoU:0.000} | {s.PsnrOutside:0.00} | {(s.Reconstruction is { } x ? x.ToString("0.00", CultureInfo.InvariantCulture) : "")} | {s.Seconds:0.0} |"));
+        md.AppendLine();
+        md.AppendLine("s / edit: the edit's own time; a picture's first edit (Prompt-to-Prompt) includes its null-text inversion, which the baseline then reads from the cache.");
+
         File.WriteAllText(Path.Combine(dir, "report.md"), md.ToString());
         MotiveJson.Write(Path.Combine(dir, "report.json"), new { settings, rows });
         return md.ToString();

@@ -18,7 +18,8 @@ public static class ToyWordSwap
     public const string P2pName = "prompt-to-prompt", BaselineName = "no attention control", PlainInversionName = "plain DDIM inversion";
 
     /// <summary>One edit's score: colour judged right, IoU of the object's masks (edit's new colour vs the source's object), PSNR outside both, the reconstruction PSNR.</summary>
-    public sealed record Score(int Seed, string Edit, string Mode, string Method, bool ColourRight, double Recoloured, double IoU, double PsnrOutside, double? ReconstructionPsnr);
+    public sealed record Score(int Seed, string Edit, string Mode, string Method, bool ColourRight, double Recoloured, double IoU, double PsnrOutside, double? ReconstructionPsnr,
+        double Seconds = double.NaN);
 
     /// <summary>The baseline's settings: <paramref name="s"/> with no attention control.</summary>
     public static P2pSettings Uncontrolled(P2pSettings s) => s with { CrossReplace = 0, SelfReplace = 0, CrossReplaceWords = null, BlendWords = null };
@@ -84,7 +85,7 @@ public static class ToyWordSwap
         var outside = ImageMeasures.Grow(union, w, h, c.Margin).Select(v => !v).ToArray();
         double? reconstruction = result.Metrics.TryGetValue("reconstruction_psnr_db", out var r) && r is double d ? d : null;
         return new Score(c.Seed, $"{c.SourceCaption} → {c.Colour}", picture ? "picture" : "generated", name, before.Any(v => v) && recoloured >= 0.5 && old <= 0.1, recoloured,
-            ImageMeasures.IoU(before, after), Math.Min(ImageMeasures.Psnr(edited, source, w, h, outside), 99), reconstruction);
+            ImageMeasures.IoU(before, after), Math.Min(ImageMeasures.Psnr(edited, source, w, h, outside), 99), reconstruction, result.Elapsed.TotalSeconds);
     }
 
     /// <summary>The largest 4-connected part of a mask (the object, not stray pixels of its colour elsewhere).</summary>
@@ -142,7 +143,9 @@ public static class ToyWordSwap
     }
 
     /// <summary>Per mode and method: cases, colour right (share), mean IoU, mean PSNR outside, mean reconstruction PSNR.</summary>
-    public static List<(string Mode, string Method, int Cases, double ColourRight, double IoU, double PsnrOutside, double? Reconstruction)> Summarise(IEnumerable<Score> rows) =>
+    public static List<(string Mode, string Method, int Cases, double ColourRight, double IoU, double PsnrOutside, double? Reconstruction, double Seconds)> Summarise(IEnumerable<Score> rows) =>
         rows.GroupBy(r => (r.Mode, r.Method)).Select(g => (g.Key.Mode, g.Key.Method, g.Count(), g.Average(r => r.ColourRight ? 1.0 : 0.0),
-            g.Average(r => r.IoU), g.Average(r => r.PsnrOutside), g.All(r => r.ReconstructionPsnr is not null) ? g.Average(r => r.ReconstructionPsnr!.Value) : (double?)null)).ToList();
+            g.Average(r => r.IoU), g.Average(r => r.PsnrOutside), g.All(r => r.ReconstructionPsnr is not null) ? g.Average(r => r.ReconstructionPsnr!.Value) : (double?)null,
+            g.Average(r => r.Seconds))).ToList();
+
 }

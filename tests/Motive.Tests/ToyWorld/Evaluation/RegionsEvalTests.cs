@@ -14,7 +14,7 @@ namespace Motive.Tests.ToyWorld.Evaluation;
 /// `motive eval toy --set regions` end to end on the first seven cases of the set (one of each kind) at 6 DDIM steps ×
 /// 1 recursion (the pictures are poor; what is checked is the measuring): every method has every case, each region
 /// the truth has is scored with a number (∞ allowed for PSNR), the ones it has not are NaN, each case's regions.png is
-/// the truth's regions, and the report holds a table per kind and the contact sheet.
+/// the truth's regions, and the report holds a table per kind, the verdicts per kind and the contact sheet.
 /// </summary>
 [Trait(Tier.Category, Tier.Integration)]
 public class RegionsEvalTests(ITestOutputHelper output)
@@ -31,11 +31,13 @@ public class RegionsEvalTests(ITestOutputHelper output)
         Assert.Equal(ToyCaseSets.RegionKinds, cases.Select(c => c.Kind));
         var rows = JsonNode.Parse(File.ReadAllText(Path.Combine(dir.Path, "bench.json")))!["rows"].Deserialize<List<ToyBenchRow>>(MotiveJson.Options)!;
         var methods = ToyBenchBatch.Methods.Select(m => m.Name).ToList();
-        Assert.Equal(cases.Count * methods.Count, rows.Count);
+        Assert.Equal(cases.Sum(c => ToyBenchBatch.Methods.Count(m => m.AppliesTo(c))), rows.Count);
+        Assert.Equal(4, rows.Count(r => r.Method == ToyBench.DragName));   // the set's four moves
+        Assert.All(rows.Where(r => r.Method != ToyEdit.ForwardWarpName), r => Assert.True(r.Seconds > 0, $"{r.Method} on case {r.Seed}: no seconds"));
         foreach (var c in cases)
         {
             var regions = EditRegions.Of(c.Truth);
-            foreach (var method in methods)
+            foreach (var method in ToyBenchBatch.Methods.Where(m => m.AppliesTo(c)).Select(m => m.Name))
             {
                 var row = rows.Single(r => r.Seed == c.Seed && r.Method == method);
                 Assert.Equal(c.Kind, row.Kind);
@@ -62,6 +64,8 @@ public class RegionsEvalTests(ITestOutputHelper output)
         Assert.Contains("## By edit kind and region", md);
         foreach (var kind in ToyCaseSets.RegionKinds.Append(ToyRegionTable.AllKinds)) Assert.Contains($"**{kind}** (", md);
         Assert.Contains($"| {ToyEdit.ForwardWarpName} |", md);
+        foreach (var kind in ToyCaseSets.RegionKinds) Assert.Contains($"- **{kind}**: place ", md);
+
         var sheet = ImageReader.Read(Path.Combine(dir.Path, ToyCaseSheet.SheetFile));
         Assert.Equal(((3 + methods.Count) * 128 + (2 + methods.Count) * 4, 7 * 128 + 6 * 4), (sheet.Width, sheet.Height));
     }
