@@ -37,14 +37,21 @@ public static class EvalToyCommand
             Description = "Which cases: " + string.Join("; ", ToyEval.Sets.Select(k => $"{k.Key}: {k.Value}")) + ".",
         };
         var output = new Option<string>("--out") { DefaultValueFactory = _ => Path.Combine("out", "eval-toy"), Description = "Report folder." };
+        var methods = new Option<string?>("--methods")
+        {
+            Description = $"With --method {ToyEval.DefaultKind}: which of its methods run beside Motion Guidance, comma-separated " +
+                          $"(default all: {string.Join(", ", ToyBenchBatch.Methods.Select(m => m.Name))}).",
+        };
         var cmd = new Command("toy", "Ground-truth edit evaluation on held-out toy scenes: a method beside its baselines, scored against the exact truth.")
-            { n, first, method, set, output };
+            { n, first, method, set, output, methods };
         var toy = new ToyRunOptions();
         toy.AddTo(cmd);
         cmd.SetAction((r, cancel) =>
         {
             if (oldSpelling) r.InvocationConfiguration.Error.WriteLine("motive: 'bench toy' is now 'eval toy' (bench measures speed); running it");
-            using var eval = ToyEval.Prepare(r.GetValue(method)!, r.GetValue(n), r.GetValue(first), toy.Overrides(r), r.GetValue(set)!);
+            var chosen = r.GetValue(methods)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            using var eval = ToyEval.Prepare(r.GetValue(method)!, r.GetValue(n), r.GetValue(first), toy.Overrides(r), r.GetValue(set)!, chosen);
+
             var markdown = ConsoleProgress.Run("eval toy", eval.Total, eval.Unit, r.InvocationConfiguration.Error,
                 p => eval.Run(r.GetValue(output)!, k => p.Report(k), cancel));
             r.InvocationConfiguration.Output.Write(markdown);

@@ -34,7 +34,8 @@ public static class ToyBenchBatch
         public ToyCase ToCase() => Edit is { } edit ? ToyCase.Of(Seed, edit, Kind) : ToyCase.Random(Seed);
     }
 
-    public sealed record Spec(IReadOnlyList<Case> Cases);
+    /// <summary>The bench's cases and which of <see cref="Methods"/> it runs (null, as folders written before the choice: all).</summary>
+    public sealed record Spec(IReadOnlyList<Case> Cases, IReadOnlyList<string>? Methods = null);
 
     /// <summary>What a method's batch item is made from: the case, its Motion Guidance request (its inputs, caption, seed and settings) and the folder of its inputs, relative to the bench folder <paramref name="Dir"/>.</summary>
     public sealed record ItemInputs(ToyCase Case, MotionGuidanceRequest Guided, string Dir, string Inputs);
@@ -65,12 +66,27 @@ public static class ToyBenchBatch
     /// <summary>The batch item of a case and method.</summary>
     public static string ItemId(int seed, string method) => $"case-{seed}-{method}";
 
-    /// <summary>How many batch items the cases have.</summary>
-    public static int ItemCount(IEnumerable<ToyCase> cases) => cases.Sum(c => Methods.Count(m => m.Item is not null && m.AppliesTo(c)));
-
-    /// <summary>Writes each case's inputs (cases/SEED/), the manifest and the spec into <paramref name="dir"/>; the items.</summary>
-    public static IReadOnlyList<ManifestItem> Write(string dir, ToyModels models, IReadOnlyList<ToyCase> cases, MotionGuidanceOptions settings)
+    /// <summary>
+    /// The methods named (null: all), in the tables' order; Motion Guidance is always among them (the bench measures
+    /// the others beside it). An unknown name is refused.
+    /// </summary>
+    public static IReadOnlyList<Method> Chosen(IReadOnlyList<string>? names)
     {
+        if (names is null) return Methods;
+        var unknown = names.Where(n => Methods.All(m => m.Name != n)).ToList();
+        if (unknown.Count > 0)
+            throw new ArgumentException($"the bench has no method '{unknown[0]}'; it runs {string.Join(", ", Methods.Select(m => m.Name))}");
+        return Methods.Where(m => m.Name == ToyEdit.MotionGuidanceName || names.Contains(m.Name)).ToList();
+    }
+
+    /// <summary>How many batch items the cases have with the methods named (null: all).</summary>
+    public static int ItemCount(IEnumerable<ToyCase> cases, IReadOnlyList<string>? methods = null) =>
+        cases.Sum(c => Chosen(methods).Count(m => m.Item is not null && m.AppliesTo(c)));
+
+    /// <summary>Writes each case's inputs (cases/SEED/), the manifest and the spec into <paramref name="dir"/>; the items of the methods named (null: all).</summary>
+    public static IReadOnlyList<ManifestItem> Write(string dir, ToyModels models, IReadOnlyList<ToyCase> cases, MotionGuidanceOptions settings, IReadOnlyList<string>? methods = null)
+    {
+        var chosen = Chosen(methods);
         var items = new List<ManifestItem>();
         var spec = new List<Case>();
         foreach (var c in cases)
@@ -78,12 +94,12 @@ public static class ToyBenchBatch
             var inputs = Path.Combine("cases", c.Seed.ToString());
             ToyEdit.WriteInputs(c, Path.Combine(dir, inputs));
             var guided = ToyEdit.RequestFor(models, c, settings, inputs);
-            foreach (var m in Methods)
+            foreach (var m in chosen)
                 if (m.Item is { } item && m.AppliesTo(c)) items.Add(new ManifestItem(ItemId(c.Seed, m.Name), item(new ItemInputs(c, guided, dir, inputs))));
             spec.Add(new Case(c.Seed, ItemId(c.Seed, ToyEdit.MotionGuidanceName), ItemId(c.Seed, ToyEdit.NoGuidanceName), c.Set, c.Edit));
         }
         Manifest.Write(Path.Combine(dir, ManifestFile), items);
-        MotiveJson.Write(Path.Combine(dir, SpecFile), new Spec(spec));
+        MotiveJson.Write(Path.Combine(dir, SpecFile), new Spec(spec, methods is null ? null : chosen.Select(m => m.Name).ToList()));
         return items;
     }
 
@@ -92,6 +108,9 @@ public static class ToyBenchBatch
     /// <summary>The cases of a bench folder (its spec).</summary>
     public static IReadOnlyList<Case> Cases(string dir) => MotiveJson.Read<Spec>(Path.Combine(dir, SpecFile)).Cases;
 
+    /// <summary>The methods a bench folder runs (its spec).</summary>
+    public static IReadOnlyList<Method> MethodsOf(string dir) => Chosen(MotiveJson.Read<Spec>(Path.Combine(dir, SpecFile)).Methods);
+
     /// <summary>
     /// Every finished case of a bench folder scored against its truth: each method's picture (its item's result, or
     /// computed), measured by <paramref name="raft"/> at the run's own settings.
@@ -99,11 +118,12 @@ public static class ToyBenchBatch
     public static List<ToyBenchRow> Score(string dir, RaftModel raft)
     {
         var rows = new List<ToyBenchRow>();
+        var chosen = MethodsOf(dir);
         foreach (var entry in Cases(dir))
         {
             string ItemDir(string method) => BatchRun.ItemDir(dir, ItemId(entry.Seed, method));
             var c = entry.ToCase();
-            var methods = Methods.Where(m => m.AppliesTo(c)).ToList();
+            var methods = chosen.Where(m => m.AppliesTo(c)).ToList();
             if (methods.Any(m => m.Item is not null && !File.Exists(Path.Combine(ItemDir(m.Name), "run.json")))) continue;
             var request = (MotionGuidanceRequest)EditJson.Read(Path.Combine(ItemDir(ToyEdit.MotionGuidanceName), "run.json"));
             var settings = request.Settings.ToSettings(name => Path.Combine(dir, name));
@@ -121,10 +141,11 @@ public static class ToyBenchBatch
     }
 
     /// <summary>The bench from start to end in <paramref name="dir"/>: write, run (what is already there is kept), score.</summary>
-    public static List<ToyBenchRow> Run(ToyModels models, string dir, IReadOnlyList<ToyCase> cases, MotionGuidanceOptions settings,
+    public static List<ToyBenchRow> Run(ToyModels models, string dir, IReadOnlyList<ToyCase> cases, MotionGuidanceOptions settings, IReadOnlyList<string>? methods = null,
         Action<int, int, ManifestItem>? report = null, Action<EditProgress>? progress = null, CancellationToken cancel = default)
     {
-        var items = Write(dir, models, cases, settings);
+        var items = Write(dir, models, cases, settings, methods);
+
         var summary = BatchRun.Run(items, dir, Shard.All, models.Models, new FileInputs(dir), report, progress, cancel);
         if (summary.Items.FirstOrDefault(i => i.Outcome == ItemOutcome.Failed) is { Id: not null } failed)
             throw new InvalidOperationException($"toy bench item {failed.Id} failed: {failed.Error}");

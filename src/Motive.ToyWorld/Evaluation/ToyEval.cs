@@ -37,16 +37,19 @@ public sealed class ToyEval : IDisposable
     private readonly ToyModels models;
     private readonly IReadOnlyList<ToyCase> toyCases;   // the Motion Guidance and drag evaluations' cases; the others pick their own
 
-    private ToyEval(string kind, int cases, int first, ToyOverrides overrides, ToyModels models, IReadOnlyList<ToyCase> toyCases)
+    private readonly IReadOnlyList<string>? methods;   // which of the bench's methods run beside Motion Guidance (null: all)
+
+    private ToyEval(string kind, int cases, int first, ToyOverrides overrides, ToyModels models, IReadOnlyList<ToyCase> toyCases, IReadOnlyList<string>? methods)
     {
-        (this.kind, this.cases, this.first, this.overrides, this.models, this.toyCases) = (kind, cases, first, overrides, models, toyCases);
+        (this.kind, this.cases, this.first, this.overrides, this.models, this.toyCases, this.methods) = (kind, cases, first, overrides, models, toyCases, methods);
     }
 
     /// <summary>
     /// Checks the evaluation's inputs and settings (one error naming the option), then loads the toy models.
-    /// <paramref name="set"/> picks the cases of the Motion Guidance and drag evaluations (<see cref="Sets"/>).
+    /// <paramref name="set"/> picks the cases of the Motion Guidance and drag evaluations (<see cref="Sets"/>);
+    /// <paramref name="methods"/> which of the Motion Guidance bench's methods run beside it (null: all).
     /// </summary>
-    public static ToyEval Prepare(string kind, int cases, int first, ToyOverrides overrides, string set = ToyCaseSets.RandomSet)
+    public static ToyEval Prepare(string kind, int cases, int first, ToyOverrides overrides, string set = ToyCaseSets.RandomSet, IReadOnlyList<string>? methods = null)
     {
         if (cases < 1) throw new ArgumentException("--n must be at least 1");
         if (first < 0) throw new ArgumentException("--seed must be at least 0");
@@ -54,6 +57,10 @@ public sealed class ToyEval : IDisposable
         if (!Sets.ContainsKey(set)) throw new ArgumentException($"--set must be {string.Join(" or ", Sets.Keys)}, not '{set}'");
         if (set != ToyCaseSets.RandomSet && kind is not (DefaultKind or "drag"))
             throw new ArgumentException($"--set {set} runs with --method {DefaultKind} or drag, not {kind}");
+        if (methods is not null && kind != DefaultKind) throw new ArgumentException($"--methods chooses among the {DefaultKind} bench's methods, not {kind}'s");
+        try { ToyBenchBatch.Chosen(methods); }
+        catch (ArgumentException e) { throw new ArgumentException("--methods: " + e.Message); }
+
         if (kind == "gar") RecolourSettings(overrides.Model).ToConfig();
         else if (kind == "p2p") WordSwapSettings(overrides.Model);
         else overrides.Resolved();
@@ -66,13 +73,13 @@ public sealed class ToyEval : IDisposable
             _ => [],
         };
         if (kind == "drag" && toyCases.Count == 0) throw new ArgumentException($"--set {set} --n {cases} --seed {first} holds no move for drag to run");
-        return new ToyEval(kind, cases, first, overrides, ToyModels.Load(overrides.Model, overrides.Raft), toyCases);
+        return new ToyEval(kind, cases, first, overrides, ToyModels.Load(overrides.Model, overrides.Raft), toyCases, methods);
     }
 
     /// <summary>Progress is counted in these: batch items for the Motion Guidance bench, cases otherwise.</summary>
     public long Total => kind switch
     {
-        DefaultKind => ToyBenchBatch.ItemCount(toyCases),
+        DefaultKind => ToyBenchBatch.ItemCount(toyCases, methods),
 
         "p2p" => 2 * cases,
         "drag" => toyCases.Count,
@@ -108,7 +115,8 @@ public sealed class ToyEval : IDisposable
             {
                 // Motion Guidance's bench is a batch: a manifest of the cases in DIR, run (and resumed) like any, reported with the truth.
                 var settings = overrides.Resolved();
-                var rows = ToyBenchBatch.Run(models, dir, toyCases, settings, (k, _, _) => progress?.Invoke(k), cancel: cancel);
+                var rows = ToyBenchBatch.Run(models, dir, toyCases, settings, methods, (k, _, _) => progress?.Invoke(k), cancel: cancel);
+
                 ToyBenchBatch.Report(dir, rows);
                 return ToyReport.WriteBench(dir, rows, settings, toyCases);
             }

@@ -26,7 +26,21 @@ public class EvalCommandTests
     }
 
     [Fact]
+    public void EvalToy_RefusesAnUnknownMethodOfTheBench_AndMethodsForOtherEvaluations()
+    {
+        var (code, _, e) = CliRunner.Run("eval", "toy", "--methods", "forward-warp,teleport");
+        Assert.Equal(2, code);
+        Assert.Equal("motive: --methods: the bench has no method 'teleport'; it runs motion-guidance, no-guidance, forward-warp, warp-inpaint, drag", e.Trim());
+        (code, _, e) = CliRunner.Run("eval", "toy", "--method", "gar", "--methods", "forward-warp");
+        Assert.Equal(2, code);
+        Assert.Equal("motive: --methods chooses among the motion-guidance bench's methods, not gar's", e.Trim());
+        // Motion Guidance always runs: the others are measured beside it.
+        Assert.Equal(["motion-guidance", "drag"], Motive.ToyWorld.Evaluation.ToyBenchBatch.Chosen(["drag"]).Select(m => m.Name));
+    }
+
+    [Fact]
     public void BenchToy_StillRuns_AndNamesTheNewSpellingOnStderr()
+
     {
         var (code, _, e) = CliRunner.Run("bench", "toy", "--n", "0");
         Assert.Equal(2, code);
