@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Motive.IO.Images;
 using Motive.IO.Json;
+using Motive.Models.Loading;
 using Motive.ToyWorld;
 using Motive.ToyWorld.Evaluation;
 using Motive.ToyWorld.Scenes;
@@ -12,7 +13,8 @@ namespace Motive.Tests.ToyWorld.Evaluation;
 
 /// <summary>
 /// `motive eval toy --set regions` end to end on the first seven cases of the set (one of each kind) at 6 DDIM steps ×
-/// 1 recursion (the pictures are poor; what is checked is the measuring): every method has every case, each region
+/// 1 recursion, on a copy of the embedded model whose drag preset is as short (the pictures are poor; what is checked
+/// is the measuring): every method has every case it runs (DragDiffusion: the moves), each region
 /// the truth has is scored with a number (∞ allowed for PSNR), the ones it has not are NaN, each case's regions.png is
 /// the truth's regions, and the report holds a table per kind, the verdicts per kind and the contact sheet.
 /// </summary>
@@ -23,13 +25,15 @@ public class RegionsEvalTests(ITestOutputHelper output)
     public void RegionsSet_ScoresEveryRegion_OfEveryMethod()
     {
         using var dir = new TempDir();
-        var (code, md, err) = CliRunner.Run("eval", "toy", "--set", "regions", "--n", "7", "--steps", "6", "--recursions", "1", "--out", dir.Path);
+        var model = ShortDragModel(dir.File("model"));
+        var bench = dir.File("bench");
+        var (code, md, err) = CliRunner.Run("eval", "toy", "--set", "regions", "--n", "7", "--steps", "6", "--recursions", "1", "--model", model, "--out", bench);
         Assert.True(code == 0, err);
         output.WriteLine(md);
 
-        var cases = ToyBenchBatch.Cases(dir.Path).Select(c => c.ToCase()).ToList();
+        var cases = ToyBenchBatch.Cases(bench).Select(c => c.ToCase()).ToList();
         Assert.Equal(ToyCaseSets.RegionKinds, cases.Select(c => c.Kind));
-        var rows = JsonNode.Parse(File.ReadAllText(Path.Combine(dir.Path, "bench.json")))!["rows"].Deserialize<List<ToyBenchRow>>(MotiveJson.Options)!;
+        var rows = JsonNode.Parse(File.ReadAllText(Path.Combine(bench, "bench.json")))!["rows"].Deserialize<List<ToyBenchRow>>(MotiveJson.Options)!;
         var methods = ToyBenchBatch.Methods.Select(m => m.Name).ToList();
         Assert.Equal(cases.Sum(c => ToyBenchBatch.Methods.Count(m => m.AppliesTo(c))), rows.Count);
         Assert.Equal(4, rows.Count(r => r.Method == ToyBench.DragName));   // the set's four moves
@@ -55,7 +59,7 @@ public class RegionsEvalTests(ITestOutputHelper output)
                     if (HasWindow(regions.Mask(region), c.Width, c.Height)) Assert.InRange(score.Ssim, -1, 1);
                 }
             }
-            var picture = ImageReader.Read(Path.Combine(dir.Path, "cases", c.Seed.ToString(), ToyCaseSheet.RegionsFile));
+            var picture = ImageReader.Read(Path.Combine(bench, "cases", c.Seed.ToString(), ToyCaseSheet.RegionsFile));
             Assert.Equal(regions.Picture(c.Truth.TargetRender.Image).Pixels, picture.Pixels);
         }
         // The reveal cases reveal, and every method is scored there.
@@ -66,11 +70,27 @@ public class RegionsEvalTests(ITestOutputHelper output)
         Assert.Contains($"| {ToyEdit.ForwardWarpName} |", md);
         foreach (var kind in ToyCaseSets.RegionKinds) Assert.Contains($"- **{kind}**: place ", md);
 
-        var sheet = ImageReader.Read(Path.Combine(dir.Path, ToyCaseSheet.SheetFile));
+        var sheet = ImageReader.Read(Path.Combine(bench, ToyCaseSheet.SheetFile));
         Assert.Equal(((3 + methods.Count) * 128 + (2 + methods.Count) * 4, 7 * 128 + 6 * 4), (sheet.Width, sheet.Height));
     }
 
+    /// <summary>A copy of the embedded model whose drag preset is a few steps of everything.</summary>
+    private static string ShortDragModel(string dir)
+    {
+        foreach (var file in Directory.GetFiles(EmbeddedModel.Dir, "*", SearchOption.AllDirectories))
+        {
+            var to = Path.Combine(dir, Path.GetRelativePath(EmbeddedModel.Dir, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(file, to);
+        }
+        var presets = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "motive.json")))!.AsObject();
+        presets["drag"] = new JsonObject { ["steps"] = 10, ["lora_steps"] = 4, ["max_iterations"] = 4 };
+        File.WriteAllText(Path.Combine(dir, "motive.json"), presets.ToJsonString());
+        return dir;
+    }
+
     /// <summary>Whether SSIM has a window to average: a pixel of the mask at least 3 px from every border.</summary>
+
     private static bool HasWindow(bool[] mask, int w, int h) =>
         Enumerable.Range(0, mask.Length).Any(i => mask[i] && i % w >= 3 && i % w < w - 3 && i / w >= 3 && i / w < h - 3);
 }
