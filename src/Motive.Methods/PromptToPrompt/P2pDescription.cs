@@ -31,9 +31,6 @@ public static class P2pDescription
             { Min = 16, Advanced = true },
         new("settings.inner_steps", Integer, "Null-text inversion: Adam iterations per step (a picture only).") { Min = 0, Max = 1000, Advanced = true },
         new("settings.early_stop", Number, "Null-text inversion: stop a step's iterations under this loss.") { Min = 0, Advanced = true },
-        new("settings.edited_span", Integer, "A word swap's tokens after each changed word that read the edited prompt; later ones read the source's (a causal text encoder carries a swapped word into every later token). Default: all (the reference).")
-            { Min = 0, Max = 76, Advanced = true },
-
         new("seed", Integer, "Seed of the source's noise (a generated source).") { Min = 0 },
     ])
     {

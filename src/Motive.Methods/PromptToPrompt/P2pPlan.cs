@@ -40,10 +40,7 @@ public sealed class P2pPlan(P2pRequest request, ModelRef model, string edit, Rgb
         var (w, h) = RunSize;
         var schedule = DdimSchedule.From(sd.SchedulerConfig);
         var timesteps = schedule.Timesteps(steps);
-        var sourceEmbedding = Prompts.Encode(sd, Request.SourcePrompt!);
-        var targetEmbedding = Prompts.Encode(sd, Request.TargetPrompt!);
-        if (s.EditedSpan is { } span) targetEmbedding = WithSourceContext(sd, span, sourceEmbedding, targetEmbedding);
-        var cond = cat([sourceEmbedding, targetEmbedding], 0);
+        var cond = cat([Prompts.Encode(sd, Request.SourcePrompt!), Prompts.Encode(sd, Request.TargetPrompt!)], 0);
         var empty = Prompts.Encode(sd, "");
         Tensor xT, uncond;
         string inversion = "none";
@@ -77,18 +74,7 @@ public sealed class P2pPlan(P2pRequest request, ModelRef model, string edit, Rgb
         return result;
     }
 
-    /// <summary>The edited prompt's embedding with the source's beyond <paramref name="span"/> tokens after each changed one (<see cref="SourceContext"/>).</summary>
-    private Tensor WithSourceContext(StableDiffusionModel sd, int span, Tensor source, Tensor target)
-    {
-        var sourceIds = sd.Tokenizer.Encode(Request.SourcePrompt!);
-        var targetIds = sd.Tokenizer.Encode(Request.TargetPrompt!);
-        if (!SourceContext.Aligned(sourceIds, targetIds, sd.Tokenizer.EndId))
-            throw new ArgumentException($"edited_span needs swapped words of as many tokens; \"{Request.SourcePrompt}\" and \"{Request.TargetPrompt}\" differ in length once tokenised");
-        return SourceContext.Apply(source, target, SourceContext.Positions(sourceIds, targetIds, span));
-    }
-
     /// <summary>x_T and the per-step unconditional embeddings of the picture: from the cache, or null-text inversion (then cached).</summary>
-
     private (Tensor XT, Tensor Uncond, string How) Invert(StableDiffusionModel sd, DdimSchedule schedule, EditSession session, Tensor pixels, Tensor cond, Tensor empty)
     {
         var s = Request.Settings;

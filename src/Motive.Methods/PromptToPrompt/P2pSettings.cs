@@ -44,12 +44,6 @@ public sealed record P2pSettings
     public int? InnerSteps { get; init; }
     /// <summary>Null-text inversion's early stop on the loss (a picture only).</summary>
     public double? EarlyStop { get; init; }
-    /// <summary>
-    /// A word swap's tokens after each changed word that read the edited prompt's embedding; the later ones (the same
-    /// words in both prompts) read the source's (<see cref="SourceContext"/>). Null: every token reads the edited
-    /// prompt's, as the reference does.
-    /// </summary>
-    public int? EditedSpan { get; init; }
 
     public static P2pSettings Reference { get; } = new()
     {
@@ -75,7 +69,6 @@ public sealed record P2pSettings
             if (v is { } x && (!double.IsFinite(x) || x < 0 || x > 1)) throw new ArgumentException($"{name} is a fraction of the run: 0 to 1, got {x}");
         if (Cfg is { } c && (!double.IsFinite(c) || c < 1)) throw new ArgumentException($"cfg must be a finite number ≥ 1, got {c}");
         if (InnerSteps is < 0 or > 1000) throw new ArgumentException($"inner_steps must be between 0 and 1000, got {InnerSteps}");
-        if (EditedSpan is < 0 or > 76) throw new ArgumentException($"edited_span must be between 0 and 76 tokens, got {EditedSpan}");
         WordWindows();
         var weights = WordWeights();
         bool sameWords = source.Split(' ').Length == target.Split(' ').Length;
@@ -85,8 +78,6 @@ public sealed record P2pSettings
         if (!Edits.Contains(edit)) throw new ArgumentException($"edit must be one of {string.Join(", ", Edits)}, not '{edit}'");
         if (edit == "replace" && !sameWords)
             throw new ArgumentException($"a word swap (replace) needs prompts with as many words; \"{source}\" and \"{target}\" differ: use refine");
-        if (EditedSpan is not null && edit != "replace") throw new ArgumentException($"edited_span takes a word swap (replace), not {edit}");
-
         // Words are found as whole words of the prompts split at spaces (get_word_inds), so they can be checked here.
         var sourceWords = source.Split(' ');
         var targetWords = target.Split(' ');

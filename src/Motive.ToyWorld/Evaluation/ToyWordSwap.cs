@@ -21,9 +21,8 @@ public static class ToyWordSwap
     public sealed record Score(int Seed, string Edit, string Mode, string Method, bool ColourRight, double Recoloured, double IoU, double PsnrOutside, double? ReconstructionPsnr,
         double Seconds = double.NaN);
 
-    /// <summary>The baseline's settings: <paramref name="s"/> with no attention control, the edited prompt as it is (no source context).</summary>
-    public static P2pSettings Uncontrolled(P2pSettings s) => s with { CrossReplace = 0, SelfReplace = 0, CrossReplaceWords = null, BlendWords = null, EditedSpan = null };
-
+    /// <summary>The baseline's settings: <paramref name="s"/> with no attention control.</summary>
+    public static P2pSettings Uncontrolled(P2pSettings s) => s with { CrossReplace = 0, SelfReplace = 0, CrossReplaceWords = null, BlendWords = null };
 
     /// <summary>
     /// The edit and its baseline (and, for a picture, plain inversion's reconstruction) of case <paramref name="c"/>;
