@@ -6,7 +6,8 @@ namespace Motive.Tests.ToyWorld.Evaluation;
 
 /// <summary>
 /// The per-kind, per-region summary on hand-made scores: an empty region (NaN) is left out of the means and counted
-/// out of the cases, a region no case has is "—", ∞ dB counts as 99, and there is a table per kind and one for all.
+/// out of the cases, a region no case has is "—", ∞ dB counts as 99, there is a table per kind and one for all, and
+/// a verdict line per kind.
 /// </summary>
 [Trait(Tier.Category, Tier.Unit)]
 public class ToyRegionTableTests
@@ -19,8 +20,8 @@ public class ToyRegionTableTests
 
     private static readonly ToyBenchRow[] Rows =
     [
-        new(1, "e", "a", Score(1, R("uncovered", 100, 20, 0.5), None("revealed")), "hole"),
-        new(3, "e", "a", Score(3, R("uncovered", 300, 30, 0.7), None("revealed")), "hole"),
+        new(1, "e", "a", Score(1, R("uncovered", 100, 20, 0.5), None("revealed")), "hole", Seconds: 2),
+        new(3, "e", "a", Score(3, R("uncovered", 300, 30, 0.7), None("revealed")), "hole", Seconds: 4),
         new(5, "e", "a", Score(2, None("uncovered"), R("revealed", 50, double.PositiveInfinity, 1)), "reveal-back"),
         new(1, "e", "b", Score(9, R("uncovered", 100, 10, 0.1), None("revealed")), "hole"),
         new(3, "e", "b", Score(9, R("uncovered", 300, 12, 0.3), None("revealed")), "hole"),
@@ -53,8 +54,17 @@ public class ToyRegionTableTests
         var md = ToyRegionTable.Markdown(ToyRegionTable.Summarise(Rows));
         Assert.Contains("**hole** (2 cases):", md);
         Assert.Contains("**all** (3 cases):", md);
-        Assert.Contains("| method | centroid px (median) | IoU | uncovered (2, 200 px) PSNR / SSIM | revealed (none) |", md);
-        Assert.Contains("| a | 2.00 | 0.500 | 25.00 / 0.600 | — |", md);
-        Assert.Contains("| b | 9.00 | 0.500 | — | 15.00 / 0.200 |", md);
+        Assert.Contains("| method | cases | s / edit | centroid px (median) | IoU | uncovered (2, 200 px) PSNR / SSIM | revealed (none) |", md);
+        Assert.Contains("| a | 2 | 3.0 | 2.00 | 0.500 | 25.00 / 0.600 | — |", md);       // seconds: the mean of the rows that have them
+        Assert.Contains("| b | 1 | — | 9.00 | 0.500 | — | 15.00 / 0.200 |", md);
+    }
+
+    [Fact]
+    public void Verdicts_NameTheBestPerMeasure_AndTheFocusMethodsRankWhenItIsNot()
+    {
+        var lines = ToyRegionTable.Verdicts(ToyRegionTable.Summarise(Rows), "b").TrimEnd().Split('\n');
+        Assert.Equal("- **hole**: place a 2.0 px (b 9.0, 2nd of 2); uncovered a 25.0 dB (b 11.0, 2nd of 2)", lines[0]);
+        Assert.Equal("- **reveal-back**: place a 2.0 px (b 9.0, 2nd of 2); revealed a 99.0 dB (b 15.0, 2nd of 2)", lines[1]);
+        Assert.Equal("- **hole**: place a 2.0 px", ToyRegionTable.Verdicts(ToyRegionTable.Summarise(Rows), "a").Split(';')[0]);   // the best: no rank
     }
 }
