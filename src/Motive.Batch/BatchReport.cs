@@ -43,7 +43,7 @@ public static class BatchReport
             if (!File.Exists(runFile)) continue;
             var run = Parse(runFile);
             var flat = new Dictionary<string, string>();
-            var result = run[Motive.Methods.Editing.EditJson.ResultKey] as JsonObject;
+            double? seconds = Motive.Methods.Editing.EditJson.ElapsedSeconds(run);
             run.Remove(Motive.Methods.Editing.EditJson.ResultKey);
             run.Remove(Motive.Methods.Editing.EditJson.VersionKey);
             Flatten(run, "", flat);
@@ -53,8 +53,8 @@ public static class BatchReport
             if (File.Exists(metricsFile))
                 foreach (var (k, v) in Parse(metricsFile))
                     if (v is JsonValue value && value.TryGetValue<double>(out var d)) metrics[k] = d;
-            double? seconds = result?["elapsed_seconds"] is JsonValue e && e.TryGetValue<double>(out var s) ? s : null;
-            rows.Add(new Row(Path.GetFileName(dir), flat.GetValueOrDefault("method", "?"), flat, metrics, seconds));
+            rows.Add(
+new Row(Path.GetFileName(dir), flat.GetValueOrDefault("method", "?"), flat, metrics, seconds));
         }
         // The columns worth showing: settings whose values differ between items (all of them for a single item).
         var keys = flats.SelectMany(f => f.Keys).Distinct().Where(k => k != "method").Order(StringComparer.Ordinal).ToList();

@@ -51,7 +51,6 @@ public static class EvalToyCommand
             if (oldSpelling) r.InvocationConfiguration.Error.WriteLine("motive: 'bench toy' is now 'eval toy' (bench measures speed); running it");
             var chosen = r.GetValue(methods)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             using var eval = ToyEval.Prepare(r.GetValue(method)!, r.GetValue(n), r.GetValue(first), toy.Overrides(r), r.GetValue(set)!, chosen);
-
             var markdown = ConsoleProgress.Run("eval toy", eval.Total, eval.Unit, r.InvocationConfiguration.Error,
                 p => eval.Run(r.GetValue(output)!, k => p.Report(k), cancel));
             r.InvocationConfiguration.Output.Write(markdown);

@@ -14,8 +14,13 @@ namespace Motive.Methods.Editing;
 /// </summary>
 public static class EditJson
 {
-    /// <summary>Keys a result folder's run.json adds beside the request's own.</summary>
-    public const string VersionKey = "motive_version", ResultKey = "result";
+    /// <summary>Keys a result folder's run.json adds beside the request's own; the result holds the run's seconds under <see cref="ElapsedKey"/>.</summary>
+    public const string VersionKey = "motive_version", ResultKey = "result", ElapsedKey = "elapsed_seconds";
+
+    /// <summary>How long the edit of a parsed run.json ran; null when it records no time.</summary>
+    public static double? ElapsedSeconds(JsonNode? run) =>
+        run?[ResultKey]?[ElapsedKey] is JsonValue v && v.TryGetValue<double>(out var s) ? s : null;
+
 
     public static readonly JsonSerializerOptions Options = MotiveJson.Configure(new JsonSerializerOptions
     {

@@ -27,6 +27,7 @@ public static class SweepReuse
         if (!same || run["result"] is not { } result) return null;
         int n = result["metrics"]?["samples"]?.GetValue<int>() ?? 0;
         if (n < 1 || !Enumerable.Range(0, n).All(k => File.Exists(Path.Combine(dir, ClassifierGuidanceOutputs.SampleFile(k))))) return null;
-        return (n, result["metrics"]!["classifier_target_fraction"]!.GetValue<double>(), result["elapsed_seconds"]?.GetValue<double>() ?? 0);
+        return (n, result["metrics"]!["classifier_target_fraction"]!.GetValue<double>(), EditJson.ElapsedSeconds(run) ?? 0);
+
     }
 }

@@ -80,8 +80,12 @@ public static class ToyBenchBatch
     }
 
     /// <summary>How many batch items the cases have with the methods named (null: all).</summary>
-    public static int ItemCount(IEnumerable<ToyCase> cases, IReadOnlyList<string>? methods = null) =>
-        cases.Sum(c => Chosen(methods).Count(m => m.Item is not null && m.AppliesTo(c)));
+    public static int ItemCount(IEnumerable<ToyCase> cases, IReadOnlyList<string>? methods = null)
+    {
+        var chosen = Chosen(methods);
+        return cases.Sum(c => chosen.Count(m => m.Item is not null && m.AppliesTo(c)));
+    }
+
 
     /// <summary>Writes each case's inputs (cases/SEED/), the manifest and the spec into <paramref name="dir"/>; the items of the methods named (null: all).</summary>
     public static IReadOnlyList<ManifestItem> Write(string dir, ToyModels models, IReadOnlyList<ToyCase> cases, MotionGuidanceOptions settings, IReadOnlyList<string>? methods = null)
@@ -190,7 +194,6 @@ public static class ToyBenchBatch
 
     private static float[] Picture(string itemDir) => ToyEdit.Planar(ImageReader.Read(Path.Combine(itemDir, "result.png")));
 
-    /// <summary>How long an item's edit ran (its run.json's elapsed_seconds).</summary>
-    private static double? Seconds(string itemDir) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(itemDir, "run.json")))?[EditJson.ResultKey]?["elapsed_seconds"] is JsonValue v && v.TryGetValue<double>(out var s) ? s : null;
+    /// <summary>How long an item's edit ran (its run.json's record).</summary>
+    private static double? Seconds(string itemDir) => EditJson.ElapsedSeconds(JsonNode.Parse(File.ReadAllText(Path.Combine(itemDir, "run.json"))));
 }
