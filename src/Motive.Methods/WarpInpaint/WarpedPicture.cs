@@ -9,8 +9,8 @@ namespace Motive.Methods.WarpInpaint;
 /// The forward warp of an edit, made at plan time (no model): the source at the run size (1,3,H,W) in [-1,1], the
 /// target flow (2,H,W), the source splatted along it (<see cref="ForwardSplat.Planar"/>: each moving pixel to its
 /// nearest target pixel; the holes still show the source) and the holes (1,1,H,W), 1 where nothing lands
-/// (<see cref="ForwardSplat.Holes"/>), less the one-pixel cracks, which are filled from their neighbours
-/// (<see cref="ForwardSplat.CloseCracks"/>).
+/// (<see cref="ForwardSplat.Holes"/>), less those inside what moved, which a zoom or a turn leaves between the pixels
+/// it spreads apart: each takes the source pixel whose footprint covers it (<see cref="ForwardSplat.FillFootprints"/>).
 /// </summary>
 public sealed record WarpedPicture(Tensor Source, Tensor Flow, Tensor Warped, Tensor Hole) : IDisposable
 {
@@ -25,7 +25,8 @@ public sealed record WarpedPicture(Tensor Source, Tensor Flow, Tensor Warped, Te
         var planar = source.data<float>().ToArray();
         var splat = ForwardSplat.Planar(planar, f, 3, w, h);
         var holes = ForwardSplat.Holes(f, w, h);
-        ForwardSplat.CloseCracks(splat, holes, 3, w, h);   // a turn's one-pixel cracks would otherwise make its whole object a hole
+        ForwardSplat.FillFootprints(planar, splat, holes, f, 3, w, h);   // a zoom's or a turn's gaps, grown, would otherwise make its whole object a hole
+
         var warped = tensor(splat).view(1, 3, h, w);
         var hole = tensor(Array.ConvertAll(holes, b => b ? 1f : 0f)).view(1, 1, h, w);
         return new WarpedPicture(source, flow, warped, hole);

@@ -62,8 +62,9 @@ public class WarpInpaintToyTests(ITestOutputHelper output)
                         for (int ch = 0; ch < 3; ch++)
                             Assert.True(Math.Abs(result[ch * w * h + p] - warped[ch * w * h + p]) < 1.5f / 255, $"case {i}: pixel {p} is not the warp's");
                 var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "metrics.json"))).RootElement;
-                var open = (bool[])holes.Clone();    // the holes the method fills: one-pixel cracks are closed first
-                ForwardSplat.CloseCracks((float[])warp.Clone(), open, 3, w, h);
+                var open = (bool[])holes.Clone();    // the holes the method fills: the gaps inside what moved are filled first
+                ForwardSplat.FillFootprints(c.Truth.SourceRender.Image, (float[])warp.Clone(), open, c.Truth.Flow, 3, w, h);
+
                 Assert.Equal(open.Count(b => b) / (double)(w * h), metrics.GetProperty("hole_fraction").GetDouble(), 6);
             }
 
