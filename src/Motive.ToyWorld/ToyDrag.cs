@@ -1,5 +1,4 @@
 using Motive.IO.Images;
-using Motive.Methods.Editing;
 using Motive.Methods.DragDiffusion;
 using Motive.Models.Flow;
 using Motive.ToyWorld.Scenes;
@@ -21,25 +20,6 @@ public sealed record ToyDrag(ToyCase Case, DragPair Drag, int Margin = 4)
         var at = ImageMeasures.Centroid(c.Truth.SourceRender.Visible(c.Edit.Object), c.Width)
             ?? throw new ArgumentException($"toy case {c.Seed}: the edited object is not visible");
         return new ToyDrag(c, new DragPair(Math.Round(at.X), Math.Round(at.Y), Math.Round(at.X + c.Edit.Dx), Math.Round(at.Y + c.Edit.Dy)));
-    }
-
-    /// <summary>
-    /// The drag run through the seam as `motive drag` runs it (inputs written to a temporary folder, LoRAs cached under
-    /// <paramref name="cacheDir"/>); returns the result.
-    /// </summary>
-    public EditResult Run(ToyModels models, string cacheDir, DragOptions? settings = null, Action<EditProgress>? progress = null, CancellationToken cancel = default)
-    {
-        var dir = Directory.CreateTempSubdirectory("motive-toy-drag-").FullName;
-        try
-        {
-            var request = Write(dir, settings) with { Model = models.Model };
-            using var plan = new DragMethod().Plan(request, new FileInputs(dir));
-            return plan.Run(new EditSession(models.Models, null, progress, cancel, cacheDir));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
     }
 
     /// <summary>

@@ -104,14 +104,11 @@ public sealed class ToyEdit : IDisposable
         }
     }
 
-    /// <summary>The naive baseline: every source pixel splatted to its nearest target pixel along the exact flow; what nothing lands on keeps the source.</summary>
-    public ToyOutcome ForwardWarp() => Outcome(ForwardWarpName, ForwardWarped(Case), null);
-
-    /// <summary>The naive baseline's picture of a case (planar RGB in [0,1]).</summary>
+    /// <summary>The naive baseline's picture of a case (planar RGB in [0,1]): every source pixel splatted to its nearest target pixel along the exact flow; what nothing lands on keeps the source.</summary>
     public static float[] ForwardWarped(ToyCase c) => ForwardSplat.Planar(c.Truth.SourceRender.Image, c.Truth.Flow, 3, c.Width, c.Height);
 
-    /// <summary>Any method's picture of this case (planar RGB in [0,1]) measured as the others are: RAFT's flow from the source to it, and the score.</summary>
-    public ToyOutcome Outcome(string method, float[] image, EditResult? result) =>
+    /// <summary>A picture of this case (planar RGB in [0,1]) measured: RAFT's flow from the source to it, and the score.</summary>
+    private ToyOutcome Outcome(string method, float[] image, EditResult? result) =>
         Measure(session.Models.Raft(plan.Raft), Case, method, image, plan.PrepareSource(session).Image, plan.TargetFlow, Settings, result);
 
     /// <summary>

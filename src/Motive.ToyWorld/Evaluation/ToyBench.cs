@@ -28,10 +28,8 @@ public sealed record ToyBenchSummary(string Method, int Cases, double MedianCent
 }
 
 /// <summary>
-/// The ground-truth edit benchmark's measures, and its DragDiffusion variant: held-out toy scenes with a move (a random
-/// move of the largest object, or the moves of a case set); Motion Guidance against no guidance (same inversion, seed and settings, guidance weight 0),
-/// a naive forward warp of the pixels along the exact flow, and DragDiffusion dragging the object's centroid to its
-/// moved place. (Motion Guidance's own bench runs as a batch: ToyBenchBatch.)
+/// The ground-truth edit benchmark's measures over its rows (the bench itself runs as a batch: ToyBenchBatch), and the
+/// drag bench's cases: held-out toy scenes with a random move of the largest object.
 /// </summary>
 public static class ToyBench
 {
@@ -39,37 +37,7 @@ public static class ToyBench
     public static IReadOnlyList<ToyCase> Moves(int count, int first) =>
         Enumerable.Range(first, count).Select(i => ToyCase.RandomMove(HeldOut.SceneSeed(i))).ToList();
 
-    /// <summary>Runs <paramref name="cases"/> (moves: a drag is a move); <paramref name="settings"/> override the model's preset.</summary>
-    public static List<ToyBenchRow> RunWithDrag(ToyModels models, IReadOnlyList<ToyCase> cases, MotionGuidanceOptions settings, Methods.DragDiffusion.DragOptions drag,
-        Action<int, int>? onCase = null, CancellationToken cancel = default)
-    {
-        var rows = new List<ToyBenchRow>();
-        var cache = Directory.CreateTempSubdirectory("motive-bench-lora-").FullName;
-        try
-        {
-            for (int i = 0; i < cases.Count; i++)
-            {
-                cancel.ThrowIfCancellationRequested();
-                var c = cases[i];
-                if (c.Edit.Kind != EditKind.Move) throw new ArgumentException($"toy case {c.Seed}: a drag is a move, not a {c.Edit.Kind.ToString().ToLowerInvariant()}");
-                using var edit = new ToyEdit(models, c, settings, cancel: cancel);
-                void Add(ToyOutcome o) => rows.Add(new(c.Seed, c.Description, o.Method, o.Score, c.Kind, o.Image));
-                using (var mg = edit.Guided()) Add(mg);
-                using (var ng = edit.Guided(guidance: false)) Add(ng);
-                using (var fw = edit.ForwardWarp()) Add(fw);
-                var result = ToyDrag.Of(c).Run(models, cache, drag, cancel: cancel);
-                using var dragged = edit.Outcome(DragName, ToyEdit.Planar(result.Image), result);
-                Add(dragged);
-                onCase?.Invoke(i + 1, cases.Count);
-            }
-        }
-        finally
-        {
-            Directory.Delete(cache, recursive: true);
-        }
-        return rows;
-    }
-
+    /// <summary>DragDiffusion's name in the bench (its batch item: <see cref="ToyBenchBatch.Methods"/>).</summary>
     public const string DragName = "drag";
 
     public static List<ToyBenchSummary> Summarise(IEnumerable<ToyBenchRow> rows) =>

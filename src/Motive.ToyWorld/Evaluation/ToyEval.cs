@@ -1,5 +1,5 @@
-using Motive.Methods.DragDiffusion;
 using Motive.Methods.Editing;
+
 using Motive.Methods.GuideAndRescale;
 using Motive.Methods.PromptToPrompt;
 
@@ -16,7 +16,7 @@ public sealed class ToyEval : IDisposable
     public static readonly IReadOnlyDictionary<string, string> Kinds = new Dictionary<string, string>
     {
         ["motion-guidance"] = "moves, scalings, turns (--set); Motion Guidance beside no guidance, a forward warp, warp + inpaint and, on the moves, DragDiffusion (run as a resumable batch in the report folder)",
-        ["drag"] = "moves (--set), DragDiffusion beside Motion Guidance on each",
+        ["drag"] = "moves (--set), DragDiffusion beside Motion Guidance, no guidance and a forward warp on each (a resumable batch, as motion-guidance's)",
         ["gar"] = "recolourings by caption, Guide-and-Rescale beside the unguided baseline",
         ["p2p"] = "colour word swaps by caption, generated and as pictures (null-text inversion), Prompt-to-Prompt beside regenerating without attention control",
     };
@@ -73,20 +73,19 @@ public sealed class ToyEval : IDisposable
             _ => [],
         };
         if (kind == "drag" && toyCases.Count == 0) throw new ArgumentException($"--set {set} --n {cases} --seed {first} holds no move for drag to run");
+        if (kind == "drag") methods = [ToyEdit.NoGuidanceName, ToyEdit.ForwardWarpName, ToyBench.DragName];
         return new ToyEval(kind, cases, first, overrides, ToyModels.Load(overrides.Model, overrides.Raft), toyCases, methods);
     }
 
     /// <summary>Progress is counted in these: batch items for the Motion Guidance bench, cases otherwise.</summary>
     public long Total => kind switch
     {
-        DefaultKind => ToyBenchBatch.ItemCount(toyCases, methods),
-
+        DefaultKind or "drag" => ToyBenchBatch.ItemCount(toyCases, methods),
         "p2p" => 2 * cases,
-        "drag" => toyCases.Count,
         _ => cases,
     };
 
-    public string Unit => kind == DefaultKind ? "items" : kind == "p2p" ? "cases × sources" : "edits";
+    public string Unit => kind is DefaultKind or "drag" ? "items" : kind == "p2p" ? "cases × sources" : "edits";
 
     /// <summary>Runs the evaluation, writes its report into <paramref name="dir"/> and returns the report's Markdown.</summary>
     public string Run(string dir, Action<int>? progress = null, CancellationToken cancel = default)
@@ -105,15 +104,9 @@ public sealed class ToyEval : IDisposable
                 var rows = ToyWordSwap.RunAll(models, cases, first, settings, dir, progress, cancel);
                 return ToyReport.WriteWordSwap(dir, rows, settings);
             }
-            case "drag":
-            {
-                var settings = overrides.Resolved();
-                var rows = ToyBench.RunWithDrag(models, toyCases, settings, new DragOptions(), (d, _) => progress?.Invoke(d), cancel);
-                return ToyReport.WriteBench(dir, rows, settings, toyCases);
-            }
             default:
             {
-                // Motion Guidance's bench is a batch: a manifest of the cases in DIR, run (and resumed) like any, reported with the truth.
+                // Motion Guidance's bench (and drag's, its moves) is a batch: a manifest of the cases in DIR, run (and resumed) like any, reported with the truth.
                 var settings = overrides.Resolved();
                 var rows = ToyBenchBatch.Run(models, dir, toyCases, settings, methods, (k, _, _) => progress?.Invoke(k), cancel: cancel);
 
