@@ -9,8 +9,8 @@ namespace Motive.Tests.ToyWorld;
 
 /// <summary>
 /// CI's reduced toy bench: the first five held-out scenes with a random edit of their largest object (move, scale or
-/// turn), the model's preset (40 DDIM steps × 2 recursions: at 20 × 1 the centroid error was no better than
-/// unguided, 5.80 vs 5.52 px, though IoU was, 0.53 vs 0.41), through the bench's own path: a manifest, a batch run,
+/// turn), the model's preset (100 DDIM steps × 2 recursions since 2026-12-07, 40 × 2 before; at 20 × 1 the centroid
+/// error was no better than unguided, 5.80 vs 5.52 px, though IoU was, 0.53 vs 0.41), through the bench's own path: a manifest, a batch run,
 /// the truth's scores. Motion Guidance must beat the no-guidance baseline (same seed, guidance weight 0) on the edited
 /// object's centroid error and IoU; the message lists every metric where it is better. `motive batch report` on the
 /// folder gives the same numbers.
