@@ -7,7 +7,7 @@ namespace Motive.Methods.Editing;
 
 /// <summary>
 /// A model's own defaults for each method: <c>motive.json</c> beside model_index.json, e.g.
-/// <c>{"motion-guidance": {"steps": 40, "recursions": 2, "cfg": 3, "clip_grad": 50, "mask_margin": 0}}</c>. The
+/// <c>{"motion-guidance": {"steps": 100, "recursions": 2, "cfg": 3, "clip_grad": 200, "mask_margin": 0}}</c>. The
 /// embedded model carries its tuned toy preset; a model without the file (every Stable Diffusion checkpoint) runs
 /// each method at its reference's settings.
 /// </summary>

@@ -26,7 +26,6 @@ public sealed record WarpedPicture(Tensor Source, Tensor Flow, Tensor Warped, Te
         var splat = ForwardSplat.Planar(planar, f, 3, w, h);
         var holes = ForwardSplat.Holes(f, w, h);
         ForwardSplat.FillFootprints(planar, splat, holes, f, 3, w, h);   // a zoom's or a turn's gaps, grown, would otherwise make its whole object a hole
-
         var warped = tensor(splat).view(1, 3, h, w);
         var hole = tensor(Array.ConvertAll(holes, b => b ? 1f : 0f)).view(1, 1, h, w);
         return new WarpedPicture(source, flow, warped, hole);

@@ -93,7 +93,6 @@ public static class ForwardSplat
                         for (int ch = 0; ch < channels; ch++) warped[ch * n + t] = source[ch * n + corner[nearest]];
                         landed[t] = true;
                         holes[t] = false;
-
                         filled++;
                     }
             }

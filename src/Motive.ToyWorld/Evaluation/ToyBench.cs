@@ -1,4 +1,3 @@
-using Motive.Methods.MotionGuidance;
 using Motive.ToyWorld.Scenes;
 
 namespace Motive.ToyWorld.Evaluation;

@@ -1,5 +1,4 @@
 using Motive.Methods.Editing;
-
 using Motive.Methods.GuideAndRescale;
 using Motive.Methods.PromptToPrompt;
 
@@ -77,7 +76,7 @@ public sealed class ToyEval : IDisposable
         return new ToyEval(kind, cases, first, overrides, ToyModels.Load(overrides.Model, overrides.Raft), toyCases, methods);
     }
 
-    /// <summary>Progress is counted in these: batch items for the Motion Guidance bench, cases otherwise.</summary>
+    /// <summary>Progress is counted in these: batch items for the Motion Guidance and drag benches, cases otherwise.</summary>
     public long Total => kind switch
     {
         DefaultKind or "drag" => ToyBenchBatch.ItemCount(toyCases, methods),

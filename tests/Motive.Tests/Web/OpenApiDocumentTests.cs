@@ -53,7 +53,7 @@ public partial class OpenApiDocumentTests
         Assert.Equal("motion-guidance", mg["properties"]!["method"]!["const"]!.GetValue<string>());
         var steps = mg["properties"]!["settings"]!["properties"]!["steps"]!;
         Assert.Equal(1000, steps["maximum"]!.GetValue<double>());
-        Assert.Equal(40, steps["default"]!.GetValue<int>());   // the embedded model's preset, as GET /methods says
+        Assert.Equal(new Motive.Methods.MotionGuidance.MotionGuidanceMethod().Defaults(null).Steps, steps["default"]!.GetValue<int>());   // the embedded model's preset, as GET /methods says
         var gar = schemas.Component("GarRequest");
         Assert.Equal(["image", "source_prompt", "target_prompt"], gar["required"]!.AsArray().Select(r => r!.GetValue<string>()).Where(r => r != "method").Order());
         Assert.Contains("ours_nonstyle_best", gar["properties"]!["settings"]!["properties"]!["preset"]!["enum"]!.AsArray().Select(v => v?.GetValue<string>()));

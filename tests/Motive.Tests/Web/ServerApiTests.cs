@@ -29,7 +29,7 @@ public class ServerApiTests
         await using var h = await ServerHarness.Start();
         var info = JsonNode.Parse(await h.Client.GetStringAsync("api/v1/methods"))!;
         Assert.Equal(["motion-guidance", "drag", "guide-and-rescale", "prompt-to-prompt", "classifier-guidance", "warp-inpaint"], info["methods"]!.AsArray().Select(m => m!["name"]!.GetValue<string>()));
-        Assert.Equal(40, info["methods"]![0]!["defaults"]!["steps"]!.GetValue<int>());   // the embedded model's preset
+        Assert.Equal(new Motive.Methods.MotionGuidance.MotionGuidanceMethod().Defaults(null).Steps, info["methods"]![0]!["defaults"]!["steps"]!.GetValue<int>());   // the embedded model's preset
         Assert.Contains("ours_nonstyle_best", info["methods"]![2]!["presets"]!.AsArray().Select(p => p!.GetValue<string>()));
 
         var scene = await h.Scene(1);
