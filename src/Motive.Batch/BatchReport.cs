@@ -53,8 +53,7 @@ public static class BatchReport
             if (File.Exists(metricsFile))
                 foreach (var (k, v) in Parse(metricsFile))
                     if (v is JsonValue value && value.TryGetValue<double>(out var d)) metrics[k] = d;
-            rows.Add(
-new Row(Path.GetFileName(dir), flat.GetValueOrDefault("method", "?"), flat, metrics, seconds));
+            rows.Add(new Row(Path.GetFileName(dir), flat.GetValueOrDefault("method", "?"), flat, metrics, seconds));
         }
         // The columns worth showing: settings whose values differ between items (all of them for a single item).
         var keys = flats.SelectMany(f => f.Keys).Distinct().Where(k => k != "method").Order(StringComparer.Ordinal).ToList();

@@ -21,7 +21,6 @@ public static class EditJson
     public static double? ElapsedSeconds(JsonNode? run) =>
         run?[ResultKey]?[ElapsedKey] is JsonValue v && v.TryGetValue<double>(out var s) ? s : null;
 
-
     public static readonly JsonSerializerOptions Options = MotiveJson.Configure(new JsonSerializerOptions
     {
         TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { AddMethods } },

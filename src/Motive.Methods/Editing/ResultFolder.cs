@@ -68,7 +68,6 @@ public sealed class ResultFolder : IDisposable
         var record = EditJson.ToNode(request);
         record[EditJson.VersionKey] = version;
         var outcome = new JsonObject { [EditJson.ElapsedKey] = Math.Round(result.Elapsed.TotalSeconds, 3) };
-
         outcome["metrics"] = System.Text.Json.JsonSerializer.SerializeToNode(result.Metrics, MotiveJson.Options);
         foreach (var (k, v) in result.Record) outcome[k] = System.Text.Json.JsonSerializer.SerializeToNode(v, MotiveJson.Options);
         record[EditJson.ResultKey] = outcome;

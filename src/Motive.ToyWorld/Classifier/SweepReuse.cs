@@ -24,10 +24,9 @@ public static class SweepReuse
         bool same = JsonNode.DeepEquals(run["settings"], settings)
             && run["target"]?.GetValue<string>() == request.Target && (run["prompt"]?.GetValue<string>() ?? "") == request.Prompt
             && run["seed"]?.GetValue<long>() == request.Seed && run["classifier"]?.GetValue<string>() == request.Classifier;
-        if (!same || run["result"] is not { } result) return null;
+        if (!same || run[EditJson.ResultKey] is not { } result) return null;
         int n = result["metrics"]?["samples"]?.GetValue<int>() ?? 0;
         if (n < 1 || !Enumerable.Range(0, n).All(k => File.Exists(Path.Combine(dir, ClassifierGuidanceOutputs.SampleFile(k))))) return null;
         return (n, result["metrics"]!["classifier_target_fraction"]!.GetValue<double>(), EditJson.ElapsedSeconds(run) ?? 0);
-
     }
 }

@@ -86,7 +86,6 @@ public static class ToyBenchBatch
         return cases.Sum(c => chosen.Count(m => m.Item is not null && m.AppliesTo(c)));
     }
 
-
     /// <summary>Writes each case's inputs (cases/SEED/), the manifest and the spec into <paramref name="dir"/>; the items of the methods named (null: all).</summary>
     public static IReadOnlyList<ManifestItem> Write(string dir, ToyModels models, IReadOnlyList<ToyCase> cases, MotionGuidanceOptions settings, IReadOnlyList<string>? methods = null)
     {
