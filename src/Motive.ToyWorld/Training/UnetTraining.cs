@@ -124,11 +124,14 @@ public static class UnetTraining
     /// Trains the UNet and text encoder of a toy model folder whose VAE is trained (EMA weights are what is shipped).
     /// <paramref name="freshChannels"/>: block widths of a UNet made afresh before the first step (the folder's VAE and
     /// text encoder kept); only for a run at step 0, since a resumed run continues the UNet it has.
+    /// <paramref name="freezeTextEncoder"/>: train the UNet alone (a fine-tune that must not change what the words mean).
     /// </summary>
     public static IReadOnlyList<double> Train(string modelDir, TrainOptions o, int imageSize, double objectWeight = 1, double minSnrGamma = 5,
         int datasetSize = DefaultDatasetSize, Action<int, int, double>? onStep = null, Action<int, int>? onEncoded = null, CancellationToken cancel = default,
-        IReadOnlyList<int>? freshChannels = null, double attentionWeight = 0, double leakWeight = 0)
+        IReadOnlyList<int>? freshChannels = null, double attentionWeight = 0, double leakWeight = 0, bool freezeTextEncoder = false)
     {
+        if (freezeTextEncoder && leakWeight > 0)
+            throw new ArgumentException("the word-leak loss trains the text encoder: it cannot be frozen at the same time");
         var stateDir = ToyModelFolder.TrainingDir(modelDir, "unet");
         int step = TrainState.Load(stateDir).Step;
         if (freshChannels is not null)
@@ -145,6 +148,8 @@ public static class UnetTraining
         using var data = LatentDataset.LoadOrBuild(stateDir, datasetSize, imageSize, sd.Vae, vaeWeights, sd.Tokenizer, onEncoded, cancel);
         var emptyPrompt = sd.Tokenizer.Encode("");
         using var model = new ToyDenoiser(sd.Unet, sd.TextEncoder);
+        // A frozen encoder gets no gradient, so AdamW leaves it alone and its EMA stays what the folder had.
+        if (freezeTextEncoder) foreach (var p in sd.TextEncoder.parameters()) p.requires_grad = false;
         var device = torch.device(o.Device);
         var groups = WordLeak.Groups(sd.Tokenizer);
         return TrainLoop.Run(model, (_, g) => Loss(model, data, emptyPrompt, schedule.AlphasCumprod, sd.Vae.Config.ScalingFactor, o.Batch, g, device, objectWeight, minSnrGamma, attentionWeight, leakWeight, groups),

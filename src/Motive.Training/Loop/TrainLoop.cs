@@ -62,7 +62,8 @@ public static class TrainLoop
                         // diffusers' warm-up: early on the average follows the weights closely, so a short run does not ship its first steps
                         double decay = Math.Min(o.EmaDecay, (1.0 + step) / (10.0 + step));
                         using Scalar keep = decay, take = 1 - decay;   // explicit: see AdamW on implicit Scalars
-                        using (no_grad()) foreach (var (e, (_, p)) in ema.Zip(parameters)) e.mul_(keep).add_(p.detach(), alpha: take);
+                        // frozen parameters are skipped: averaging a weight with itself still moves it by rounding
+                        using (no_grad()) foreach (var (e, (_, p)) in ema.Zip(parameters)) if (p.requires_grad) e.mul_(keep).add_(p.detach(), alpha: take);
                     }
                     state.Losses.Add(current);
                 }

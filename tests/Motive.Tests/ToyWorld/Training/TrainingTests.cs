@@ -98,6 +98,27 @@ public class TrainingTests
         Assert.Throws<ArgumentException>(() => ToyModelFolder.WriteUnet(dir.Path, [16, 32, 30, 48]));
     }
 
+    /// <summary>
+    /// With the text encoder frozen, a fine-tune changes the UNet and leaves the encoder's weights byte for byte as
+    /// they were (no gradient reaches it, so neither AdamW nor the EMA moves it); the leak loss, which trains the
+    /// encoder, is refused beside it.
+    /// </summary>
+    [Fact]
+    public void UnetTraining_WithTheTextEncoderFrozen_ChangesOnlyTheUnet()
+    {
+        using var dir = new TempDir();
+        ToyModelFolder.Create(dir.Path, seed: 5);
+        string text = Path.Combine(dir.Path, "text_encoder", "model.safetensors"), unet = Path.Combine(dir.Path, "unet", "diffusion_pytorch_model.safetensors");
+        byte[] textBefore = File.ReadAllBytes(text), unetBefore = File.ReadAllBytes(unet);
+        var o = new TrainOptions(Steps: 3, Batch: 2, LearningRate: 1e-3, EmaDecay: 0.9, CheckpointEvery: 3, Seed: 5, GradientClip: 1);
+        var losses = UnetTraining.Train(dir.Path, o, imageSize: 128, datasetSize: 8, attentionWeight: 0.1, freezeTextEncoder: true);
+        Assert.Equal(3, losses.Count);
+        Assert.Equal(textBefore, File.ReadAllBytes(text));
+        Assert.NotEqual(unetBefore, File.ReadAllBytes(unet));
+        var refused = Assert.Throws<ArgumentException>(() => UnetTraining.Train(dir.Path, o with { Steps = 4 }, imageSize: 128, datasetSize: 8, leakWeight: 1, freezeTextEncoder: true));
+        Assert.Contains("text encoder", refused.Message);
+    }
+
     private static double HeldOutUnetLoss(string dir)
     {
         using var model = Motive.Models.Loading.StableDiffusionModel.Load(dir);
