@@ -46,7 +46,7 @@ public static class UnetTraining
 
     public static Tensor Loss(ToyDenoiser model, LatentDataset data, long[] emptyPrompt, float[] alphasCumprod, double scalingFactor,
         int batch, Generator g, Device device, double objectWeight = 1, double minSnrGamma = 0, double attentionWeight = 0,
-        double leakWeight = 0, IReadOnlyList<long[]>? wordGroups = null)
+        double leakWeight = 0, IReadOnlyList<long[]>? wordGroups = null, ColourPairs? pairs = null)
     {
         using var index = randint(0, data.Count, [batch], dtype: int64, generator: g);
         var x0 = (data.Latents[index] * scalingFactor).to(device);
@@ -54,11 +54,15 @@ public static class UnetTraining
         using var empty = tensor(emptyPrompt).view(1, -1).expand(batch, -1);
         var dropped = (drop < CaptionDropout).view(-1, 1);
         var ids = where(dropped, empty, data.Ids[index]);
-        var context = model.TextEncoder.Forward(ids.to(device));
         var t = randint(0, alphasCumprod.Length, [batch], dtype: int64, generator: g);
         var a = tensor(alphasCumprod)[t].view(-1, 1, 1, 1).to(device);
         var noise = randn(x0.shape, generator: g).to(device);
-        var xt = a.sqrt() * x0 + (1 - a).sqrt() * noise;
+        var (from, answer) = (x0, x0);
+        if (pairs is not null) (from, answer, ids) = pairs.Draw(index, x0, ids, dropped, t, scalingFactor, g, device);
+        var context = model.TextEncoder.Forward(ids.to(device));
+        var xt = a.sqrt() * from + (1 - a).sqrt() * noise;
+        // ε that takes x_t to the answer: the noise itself unless a colour pair's answer is the other picture.
+        if (pairs is not null) noise = (xt - a.sqrt() * answer) / (1 - a).sqrt();
         var maps = new List<Tensor>();
         var hooks = attentionWeight <= 0 ? null : new NetworkHooks
         {
@@ -128,8 +132,11 @@ public static class UnetTraining
     /// </summary>
     public static IReadOnlyList<double> Train(string modelDir, TrainOptions o, int imageSize, double objectWeight = 1, double minSnrGamma = 5,
         int datasetSize = DefaultDatasetSize, Action<int, int, double>? onStep = null, Action<int, int>? onEncoded = null, CancellationToken cancel = default,
-        IReadOnlyList<int>? freshChannels = null, double attentionWeight = 0, double leakWeight = 0, bool freezeTextEncoder = false)
+        IReadOnlyList<int>? freshChannels = null, double attentionWeight = 0, double leakWeight = 0, bool freezeTextEncoder = false,
+        double pairShare = 0, double pairsFrom = 0.3)
     {
+        if (!(pairShare >= 0 && pairShare <= 1)) throw new ArgumentException($"the colour pairs' share must be between 0 and 1 (got {pairShare})");
+        if (!(pairsFrom >= 0 && pairsFrom <= 1)) throw new ArgumentException($"the colour pairs start at a fraction of the schedule between 0 and 1 (got {pairsFrom})");
         if (freezeTextEncoder && leakWeight > 0)
             throw new ArgumentException("the word-leak loss trains the text encoder: it cannot be frozen at the same time");
         var stateDir = ToyModelFolder.TrainingDir(modelDir, "unet");
@@ -146,13 +153,15 @@ public static class UnetTraining
         var schedule = DdimSchedule.From(sd.SchedulerConfig);
         var vaeWeights = Path.Combine(modelDir, "vae", "diffusion_pytorch_model.safetensors");
         using var data = LatentDataset.LoadOrBuild(stateDir, datasetSize, imageSize, sd.Vae, vaeWeights, sd.Tokenizer, onEncoded, cancel);
+        using var recoloured = pairShare > 0 ? RecolourPairs.LoadOrBuild(stateDir, datasetSize, imageSize, sd.Vae, vaeWeights, sd.Tokenizer, onEncoded, cancel) : null;
+        var pairs = recoloured is null ? null : new ColourPairs(recoloured, pairShare, (int)Math.Round(pairsFrom * schedule.AlphasCumprod.Length));
         var emptyPrompt = sd.Tokenizer.Encode("");
         using var model = new ToyDenoiser(sd.Unet, sd.TextEncoder);
         // A frozen encoder gets no gradient, so AdamW leaves it alone and its EMA stays what the folder had.
         if (freezeTextEncoder) foreach (var p in sd.TextEncoder.parameters()) p.requires_grad = false;
         var device = torch.device(o.Device);
         var groups = WordLeak.Groups(sd.Tokenizer);
-        return TrainLoop.Run(model, (_, g) => Loss(model, data, emptyPrompt, schedule.AlphasCumprod, sd.Vae.Config.ScalingFactor, o.Batch, g, device, objectWeight, minSnrGamma, attentionWeight, leakWeight, groups),
+        return TrainLoop.Run(model, (_, g) => Loss(model, data, emptyPrompt, schedule.AlphasCumprod, sd.Vae.Config.ScalingFactor, o.Batch, g, device, objectWeight, minSnrGamma, attentionWeight, leakWeight, groups, pairs),
             o, stateDir, m => Export(modelDir, (ToyDenoiser)m), onStep, cancel);
     }
 

@@ -101,7 +101,7 @@ public class TrainingTests
     /// <summary>
     /// With the text encoder frozen, a fine-tune changes the UNet and leaves the encoder's weights byte for byte as
     /// they were (no gradient reaches it, so neither AdamW nor the EMA moves it); the leak loss, which trains the
-    /// encoder, is refused beside it.
+    /// encoder, is refused beside it. With colour pairs on, the recoloured scenes are encoded once beside the table.
     /// </summary>
     [Fact]
     public void UnetTraining_WithTheTextEncoderFrozen_ChangesOnlyTheUnet()
@@ -111,8 +111,9 @@ public class TrainingTests
         string text = Path.Combine(dir.Path, "text_encoder", "model.safetensors"), unet = Path.Combine(dir.Path, "unet", "diffusion_pytorch_model.safetensors");
         byte[] textBefore = File.ReadAllBytes(text), unetBefore = File.ReadAllBytes(unet);
         var o = new TrainOptions(Steps: 3, Batch: 2, LearningRate: 1e-3, EmaDecay: 0.9, CheckpointEvery: 3, Seed: 5, GradientClip: 1);
-        var losses = UnetTraining.Train(dir.Path, o, imageSize: 128, datasetSize: 8, attentionWeight: 0.1, freezeTextEncoder: true);
+        var losses = UnetTraining.Train(dir.Path, o, imageSize: 128, datasetSize: 8, attentionWeight: 0.1, freezeTextEncoder: true, pairShare: 0.5);
         Assert.Equal(3, losses.Count);
+        Assert.True(File.Exists(Path.Combine(dir.Path, "training", "unet", RecolourPairs.FileName)));
         Assert.Equal(textBefore, File.ReadAllBytes(text));
         Assert.NotEqual(unetBefore, File.ReadAllBytes(unet));
         var refused = Assert.Throws<ArgumentException>(() => UnetTraining.Train(dir.Path, o with { Steps = 4 }, imageSize: 128, datasetSize: 8, leakWeight: 1, freezeTextEncoder: true));
