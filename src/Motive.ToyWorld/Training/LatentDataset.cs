@@ -1,5 +1,3 @@
-using Motive.IO.Safetensors;
-using Motive.IO.StateDicts;
 using Motive.Models.Clip;
 using Motive.Models.Vae;
 using Motive.ToyWorld.Scenes;
@@ -46,19 +44,12 @@ public sealed class LatentDataset : IDisposable
         Action<int, int>? onEncoded = null, CancellationToken cancel = default)
     {
         var path = Path.Combine(stateDir, FileName);
-        var key = $"v2:{count}:{imageSize}:{File.GetLastWriteTimeUtc(vaeWeights).Ticks}:{new FileInfo(vaeWeights).Length}";
-        if (File.Exists(path))
-        {
-            using var sd = StateDict.Open(path);
-            if (sd.Metadata.TryGetValue("key", out var k) && k == key)
+        var key = EncodedTable.Key("v2", count, imageSize, vaeWeights);
+        using (var sd = EncodedTable.OpenCurrent(path, key))
+            if (sd is not null)
                 return new LatentDataset(sd.Load("latents", float32), sd.Load("ids", int64), sd.Load("object_cells", float32), sd.Load("caption_cover", float32));
-        }
         var data = Build(count, imageSize, vae, tokenizer, onEncoded, cancel);
-        Directory.CreateDirectory(stateDir);
-        using (var half = data.Latents.to(float16))
-            SafetensorsWriter.Write(path + ".tmp", [new("latents", half), new("ids", data.Ids), new("object_cells", data.ObjectCells), new("caption_cover", data.CaptionCover)],
-                new Dictionary<string, string> { ["key"] = key, ["world"] = "scenes from even seeds 0, 2, 4, …" });
-        File.Move(path + ".tmp", path, overwrite: true);
+        EncodedTable.Write(path, key, "scenes from even seeds 0, 2, 4, …", data.Latents, ("ids", data.Ids), ("object_cells", data.ObjectCells), ("caption_cover", data.CaptionCover));
         return data;
     }
 

@@ -1,5 +1,3 @@
-using Motive.IO.Safetensors;
-using Motive.IO.StateDicts;
 using Motive.Models.Clip;
 using Motive.Models.Vae;
 using Motive.ToyWorld.Scenes;
@@ -40,12 +38,9 @@ public sealed class RecolourPairs : IDisposable
         Action<int, int>? onEncoded = null, CancellationToken cancel = default)
     {
         var path = Path.Combine(stateDir, FileName);
-        var key = $"v1:{count}:{imageSize}:{File.GetLastWriteTimeUtc(vaeWeights).Ticks}:{new FileInfo(vaeWeights).Length}";
-        if (File.Exists(path))
-        {
-            using var sd = StateDict.Open(path);
-            if (sd.Metadata.TryGetValue("key", out var k) && k == key) return new RecolourPairs(sd.Load("latents", float32), sd.Load("ids", int64));
-        }
+        var key = EncodedTable.Key("v1", count, imageSize, vaeWeights);
+        using (var sd = EncodedTable.OpenCurrent(path, key))
+            if (sd is not null) return new RecolourPairs(sd.Load("latents", float32), sd.Load("ids", int64));
         var latents = new List<Tensor>();
         var ids = new List<long>();
         try
@@ -63,11 +58,7 @@ public sealed class RecolourPairs : IDisposable
                 onEncoded?.Invoke(start + seeds.Length, count);
             }
             var pairs = new RecolourPairs(cat(latents, 0), tensor(ids.ToArray()).view(count, -1));
-            Directory.CreateDirectory(stateDir);
-            using (var half = pairs.Latents.to(float16))
-                SafetensorsWriter.Write(path + ".tmp", [new("latents", half), new("ids", pairs.Ids)],
-                    new Dictionary<string, string> { ["key"] = key, ["world"] = "scenes from even seeds 0, 2, 4, …, one object recoloured" });
-            File.Move(path + ".tmp", path, overwrite: true);
+            EncodedTable.Write(path, key, "scenes from even seeds 0, 2, 4, …, one object recoloured", pairs.Latents, ("ids", pairs.Ids));
             return pairs;
         }
         finally
