@@ -37,7 +37,8 @@ public sealed class ToyDenoiser : nn.Module
 /// guidance has an unconditional branch to use. Two weightings: min-SNR-γ (Hang et al., ICCV 2023: a step's ε error
 /// weighs min(SNR, γ) / SNR, so the nearly clean timesteps, whose ε is hard to tell and matters little for the
 /// picture, stop dominating the gradient), and latent cells an object touches weighing <c>objectWeight</c> times more.
-/// With <c>attentionWeight</c> > 0, <see cref="AttentionSupervision"/>'s loss on the cross-attention maps is added at that weight.
+/// With <c>attentionWeight</c> > 0, <see cref="AttentionSupervision"/>'s loss on the cross-attention maps is added at that weight;
+/// with colour pairs (<see cref="ColourPairs"/>), some items are noised from one picture and answered with its recoloured twin.
 /// </summary>
 public static class UnetTraining
 {
