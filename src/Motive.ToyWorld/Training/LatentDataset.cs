@@ -53,9 +53,12 @@ public sealed class LatentDataset : IDisposable
         return data;
     }
 
-    /// <summary>Encodes <paramref name="count"/> scenes: training seeds by default, or those <paramref name="seedOf"/> gives (e.g. held-out ones).</summary>
+    /// <summary>
+    /// Encodes <paramref name="count"/> scenes: training seeds by default, or those <paramref name="seedOf"/> gives (e.g.
+    /// held-out ones), each first changed by <paramref name="alter"/> (scene, seed) when given.
+    /// </summary>
     public static LatentDataset Build(int count, int imageSize, AutoencoderKL vae, ClipTokenizer tokenizer, Action<int, int>? onEncoded = null,
-        CancellationToken cancel = default, Func<int, int>? seedOf = null)
+        CancellationToken cancel = default, Func<int, int>? seedOf = null, Func<Scene, int, Scene>? alter = null)
     {
         seedOf ??= Seed;
         var latents = new List<Tensor>();
@@ -69,6 +72,7 @@ public sealed class LatentDataset : IDisposable
                 cancel.ThrowIfCancellationRequested();
                 var seeds = Enumerable.Range(start, Math.Min(EncodeBatch, count - start)).Select(seedOf).ToArray();
                 var scenes = SceneBatches.Generate(seeds, imageSize);
+                if (alter is not null) scenes = scenes.Select((scene, i) => alter(scene, seeds[i])).ToList();
                 foreach (var s in scenes) ids.AddRange(tokenizer.Encode(Captions.Of(s)));
                 using var scope = NewDisposeScope();
                 using var _ = no_grad();

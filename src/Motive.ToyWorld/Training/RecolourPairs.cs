@@ -15,7 +15,6 @@ namespace Motive.ToyWorld.Training;
 public sealed class RecolourPairs : IDisposable
 {
     public const string FileName = "recoloured.safetensors";
-    private const int EncodeBatch = 32;
 
     public RecolourPairs(Tensor latents, Tensor ids) => (Latents, Ids) = (latents, ids);
 
@@ -41,30 +40,10 @@ public sealed class RecolourPairs : IDisposable
         var key = EncodedTable.Key("v1", count, imageSize, vaeWeights);
         using (var sd = EncodedTable.OpenCurrent(path, key))
             if (sd is not null) return new RecolourPairs(sd.Load("latents", float32), sd.Load("ids", int64));
-        var latents = new List<Tensor>();
-        var ids = new List<long>();
-        try
-        {
-            for (int start = 0; start < count; start += EncodeBatch)
-            {
-                cancel.ThrowIfCancellationRequested();
-                var seeds = Enumerable.Range(start, Math.Min(EncodeBatch, count - start)).Select(LatentDataset.Seed).ToArray();
-                var scenes = SceneBatches.Generate(seeds, imageSize).Select((s, i) => Recolour(s, new Random(seeds[i]))).ToList();
-                foreach (var s in scenes) ids.AddRange(tokenizer.Encode(Captions.Of(s)));
-                using var scope = NewDisposeScope();
-                using var _ = no_grad();
-                var images = SceneBatches.Images(scenes);
-                latents.Add(vae.Encode(images.to(vae.parameters().First().device)).Mean.cpu().MoveToOuterDisposeScope());
-                onEncoded?.Invoke(start + seeds.Length, count);
-            }
-            var pairs = new RecolourPairs(cat(latents, 0), tensor(ids.ToArray()).view(count, -1));
-            EncodedTable.Write(path, key, "scenes from even seeds 0, 2, 4, …, one object recoloured", pairs.Latents, ("ids", pairs.Ids));
-            return pairs;
-        }
-        finally
-        {
-            foreach (var t in latents) t.Dispose();
-        }
+        using var data = LatentDataset.Build(count, imageSize, vae, tokenizer, onEncoded, cancel, alter: (scene, seed) => Recolour(scene, new Random(seed)));
+        var pairs = new RecolourPairs(data.Latents.clone(), data.Ids.clone());
+        EncodedTable.Write(path, key, "scenes from even seeds 0, 2, 4, …, one object recoloured", pairs.Latents, ("ids", pairs.Ids));
+        return pairs;
     }
 
     public void Dispose()
