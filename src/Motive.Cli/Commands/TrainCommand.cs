@@ -24,7 +24,7 @@ public static class TrainCommand
         var freeze = new Option<bool>("--freeze-text-encoder") { Description = "Train the UNet alone, the text encoder left as the folder has it (a fine-tune that must not change what the words mean)." };
         var pairs = new Option<double>("--colour-pairs") { DefaultValueFactory = _ => 0, Description = "Share of the captioned items made colour pairs: noised from a scene, answered with it one object recoloured and its caption (0 = off; Prompt-to-Prompt's colour swaps need the layout not to follow the noise's colour)." };
         var pairsFrom = new Option<double>("--colour-pairs-from") { DefaultValueFactory = _ => 0.3, Description = "Colour pairs only at timesteps from this fraction of the schedule up (the noisy ones, where the layout is decided)." };
-        var channels = new Option<string?>("--unet-channels") { Description = "Start from a fresh UNet with these 4 block widths, e.g. 64,64,64,64 (a run at step 0 only; the folder's VAE and text encoder are kept; the embedded model's: " + string.Join(",", ToyModelFolder.UnetChannels) + ")." };
+        var channels = new Option<string?>("--unet-channels") { Description = "Start from a fresh UNet with these 4 block widths, e.g. 64,64,64,64 (at step 0; a run already started goes on if the widths are its own; the folder's VAE and text encoder are kept; the embedded model's: " + string.Join(",", ToyModelFolder.UnetChannels) + ")." };
         var unet = Make("unet", "Train the UNet and text encoder on captioned toy scenes (needs the folder's trained VAE; EMA weights are shipped).", "--model-dir", "The toy model folder.",
             steps: 4000, batch: 16, lr: 3e-4, ema: 0.999, clip: 1, (path, o, size, r, report, cancel) =>
             {

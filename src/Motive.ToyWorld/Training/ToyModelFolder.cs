@@ -86,6 +86,10 @@ public static class ToyModelFolder
         ModuleWeights.Save(Path.Combine(dir, "unet", "diffusion_pytorch_model.safetensors"), unet);
     }
 
+    /// <summary>The block widths of the folder's UNet, as its config gives them.</summary>
+    public static int[] UnetWidths(string dir) =>
+        UnetConfig.From(JsonConfig.Load(Path.Combine(dir, "unet", "config.json"))).BlockOutChannels.Select(c => (int)c).ToArray();
+
     private static void WriteUnetConfig(string dir, IReadOnlyList<int> channels)
     {
         if (channels.Count != 4 || channels.Any(c => c < 8 || c % 8 != 0))

@@ -71,10 +71,11 @@ public class TrainingTests
 
     /// <summary>
     /// A run started with other UNet widths rewrites the UNet (config and weights, the text encoder kept), trains it,
-    /// and loads back at those widths; once it has steps, asking for a fresh UNet again is refused, naming the run.
+    /// and loads back at those widths; once it has steps, the same command resumes it and other widths are refused,
+    /// naming the run's.
     /// </summary>
     [Fact]
-    public void UnetTraining_FromAFreshUnetOfOtherWidths_TrainsIt_AndRefusesOnceStarted()
+    public void UnetTraining_FromAFreshUnetOfOtherWidths_TrainsIt_ResumesWithTheSame_AndRefusesOthersOnceStarted()
     {
         using var dir = new TempDir();
         ToyModelFolder.Create(dir.Path, seed: 4);
@@ -93,8 +94,11 @@ public class TrainingTests
         }
         Assert.NotEqual(textBefore, File.ReadAllBytes(Path.Combine(dir.Path, "text_encoder", "model.safetensors")));   // trained beside it, not replaced
 
-        var refused = Assert.Throws<ArgumentException>(() => UnetTraining.Train(dir.Path, o with { Steps = 6 }, imageSize: 128, datasetSize: 8, freshChannels: widths));
-        Assert.Contains("at step 4", refused.Message);
+        var refused = Assert.Throws<ArgumentException>(() => UnetTraining.Train(dir.Path, o with { Steps = 6 }, imageSize: 128, datasetSize: 8, freshChannels: [16, 32, 32, 32]));
+        Assert.Contains("at step 4 with widths 16,32,32,48", refused.Message);
+        var resumed = UnetTraining.Train(dir.Path, o with { Steps = 6 }, imageSize: 128, datasetSize: 8, freshChannels: widths);   // the same command goes on
+        Assert.Equal(6, resumed.Count);
+        Assert.Equal(losses, resumed.Take(4));
         Assert.Throws<ArgumentException>(() => ToyModelFolder.WriteUnet(dir.Path, [16, 32, 30, 48]));
     }
 
