@@ -144,8 +144,8 @@ public static class UnetTraining
         int step = TrainState.Load(stateDir).Step;
         if (freshChannels is not null && step == 0)
             ToyModelFolder.WriteUnet(modelDir, freshChannels, o.Seed);
-        else if (freshChannels is not null && !freshChannels.SequenceEqual(ToyModelFolder.UnetWidths(modelDir)))
-            throw new ArgumentException($"the UNet run in {modelDir} is at step {step} with widths {string.Join(",", ToyModelFolder.UnetWidths(modelDir))}: a fresh UNet of other widths starts at step 0 (remove {Path.Combine(stateDir, "state.json")} to start over)");
+        else if (freshChannels is not null && ToyModelFolder.UnetWidths(modelDir) is var widths && !freshChannels.SequenceEqual(widths))
+            throw new ArgumentException($"the UNet run in {modelDir} is at step {step} with widths {string.Join(",", widths)}: a fresh UNet of other widths starts at step 0 (remove {Path.Combine(stateDir, "state.json")} to start over)");
         if (step == 0)
             using (var fresh = VaeTraining.Load(modelDir)) CalibrateScalingFactor(modelDir, fresh, imageSize);
         using var sd = StableDiffusionModel.Load(modelDir, new LoadOptions(Device: o.Device));
