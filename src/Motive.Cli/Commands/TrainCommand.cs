@@ -23,6 +23,7 @@ public static class TrainCommand
         var leak = new Option<double>("--leak-loss") { DefaultValueFactory = _ => 0, Description = "Weight of the word-leak loss: swapping one object word (a colour or a shape) may change the text encoder's output at that word only (0 = off; Prompt-to-Prompt needs it to keep the layout)." };
         var freeze = new Option<bool>("--freeze-text-encoder") { Description = "Train the UNet alone, the text encoder left as the folder has it (a fine-tune that must not change what the words mean)." };
         var pairs = new Option<double>("--colour-pairs") { DefaultValueFactory = _ => 0, Description = "Share of the captioned items made colour pairs: noised from a scene, answered with it one object recoloured and its caption (0 = off; Prompt-to-Prompt's colour swaps need the layout not to follow the noise's colour)." };
+        var swap = new Option<double>("--swap-consistency") { DefaultValueFactory = _ => 0, Description = "Weight of a loss that keeps the cross-attention maps where they are when a colour word is swapped (the colour pairs' twin caption on the same noisy latent; 0 = off; Prompt-to-Prompt gives the edited prompt the source's maps). Needs --colour-pairs." };
         var pairsFrom = new Option<double>("--colour-pairs-from") { DefaultValueFactory = _ => 0.3, Description = "Colour pairs only at timesteps from this fraction of the schedule up (the noisy ones, where the layout is decided)." };
         var channels = new Option<string?>("--unet-channels") { Description = "Start from a fresh UNet with these 4 block widths, e.g. 64,64,64,64 (at step 0; a run already started goes on if the widths are its own; the folder's VAE and text encoder are kept; the embedded model's: " + string.Join(",", ToyModelFolder.UnetChannels) + ")." };
         var unet = Make("unet", "Train the UNet and text encoder on captioned toy scenes (needs the folder's trained VAE; EMA weights are shipped).", "--model-dir", "The toy model folder.",
@@ -31,7 +32,7 @@ public static class TrainCommand
                 if (r.GetValue(dataset) < 1) throw new ArgumentException("--dataset must be at least 1");
                 return UnetTraining.Train(path, o, size, r.GetValue(objectWeight), r.GetValue(minSnr), r.GetValue(dataset), report,
                     (done, total) => { if (done == total || done % 1024 == 0) r.InvocationConfiguration.Error.WriteLine($"encoded {done}/{total} training scenes"); }, cancel,
-                    Widths(r.GetValue(channels)), r.GetValue(attention), r.GetValue(leak), r.GetValue(freeze), r.GetValue(pairs), r.GetValue(pairsFrom));
+                    Widths(r.GetValue(channels)), r.GetValue(attention), r.GetValue(leak), r.GetValue(freeze), r.GetValue(pairs), r.GetValue(pairsFrom), r.GetValue(swap));
             }, path => ToyModelFolder.TrainingDir(path, "unet"));
         unet.Add(objectWeight);
         unet.Add(minSnr);
@@ -42,6 +43,7 @@ public static class TrainCommand
         unet.Add(freeze);
         unet.Add(pairs);
         unet.Add(pairsFrom);
+        unet.Add(swap);
         cmd.Add(unet);
         var inputScale = new Option<int?>("--input-scale") { Description = $"Enlarge the scenes this many times before RAFT sees them ({string.Join(", ", Motive.Models.Raft.RaftInputScale.Supported)}; the checkpoint records it; default: the checkpoint's own, 1 for a new one)." };
         var turnShare = new Option<double>("--turn-share") { DefaultValueFactory = _ => 0, Description = "Make this share of the training pairs turns, on top of the 2/9 the world draws (0..1)." };

@@ -72,4 +72,18 @@ public static class AttentionSupervision
         var end = (EndShare(probs, ends) * given).sum() / given.sum().clamp_min(1);
         return (words + end).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// How far one cross-attention call's maps move when a colour word is swapped: the total-variation distance between
+    /// each query's distributions over the tokens under the two captions (<paramref name="probs"/>, <paramref name="twin"/>:
+    /// [B, heads, Q, K], the same noisy latent), averaged over heads and queries and over the captions given
+    /// (<paramref name="given"/>: [B], 1 or 0). 0 when the swap leaves every map where it was, which is what
+    /// Prompt-to-Prompt assumes when it gives the edited prompt the source's maps; 1 when they share no mass.
+    /// </summary>
+    public static Tensor SwapDistance(Tensor probs, Tensor twin, Tensor given)
+    {
+        using var scope = NewDisposeScope();
+        var distance = 0.5 * (probs - twin).abs().sum(dim: 3).mean([1, 2]);          // [B]
+        return ((distance * given).sum() / given.sum().clamp_min(1)).MoveToOuterDisposeScope();
+    }
 }

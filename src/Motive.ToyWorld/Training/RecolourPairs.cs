@@ -60,8 +60,11 @@ public sealed class RecolourPairs : IDisposable
 /// </summary>
 public sealed record ColourPairs(RecolourPairs Table, double Share, int FromTimestep)
 {
-    /// <summary>Per item: the latent x_t is made from, the latent ε must lead to, and the caption ids (all unchanged for items not paired).</summary>
-    public (Tensor From, Tensor Answer, Tensor Ids) Draw(Tensor index, Tensor x0, Tensor ids, Tensor dropped, Tensor t, double scalingFactor, Generator g, Device device)
+    /// <summary>
+    /// Per item: the latent x_t is made from, the latent ε must lead to, the caption ids (all unchanged for items not
+    /// paired), and the twin's caption ids (the other picture's caption: the one a colour word swap gives).
+    /// </summary>
+    public (Tensor From, Tensor Answer, Tensor Ids, Tensor Twin) Draw(Tensor index, Tensor x0, Tensor ids, Tensor dropped, Tensor t, double scalingFactor, Generator g, Device device)
     {
         long n = index.shape[0];
         var other = (Table.Latents[index] * scalingFactor).to(device);
@@ -71,6 +74,7 @@ public sealed record ColourPairs(RecolourPairs Table, double Share, int FromTime
         var backward = paired.logical_and(toOther.logical_not());
         var from = where(backward.view(-1, 1, 1, 1).to(device), other, x0);
         var answer = where(forward.view(-1, 1, 1, 1).to(device), other, x0);
-        return (from, answer, where(forward.view(-1, 1), Table.Ids[index], ids));
+        var twinIds = Table.Ids[index];
+        return (from, answer, where(forward.view(-1, 1), twinIds, ids), where(forward.view(-1, 1), ids, twinIds));
     }
 }

@@ -47,7 +47,7 @@ public static class UnetTraining
 
     public static Tensor Loss(ToyDenoiser model, LatentDataset data, long[] emptyPrompt, float[] alphasCumprod, double scalingFactor,
         int batch, Generator g, Device device, double objectWeight = 1, double minSnrGamma = 0, double attentionWeight = 0,
-        double leakWeight = 0, IReadOnlyList<long[]>? wordGroups = null, ColourPairs? pairs = null)
+        double leakWeight = 0, IReadOnlyList<long[]>? wordGroups = null, ColourPairs? pairs = null, double swapWeight = 0)
     {
         using var index = randint(0, data.Count, [batch], dtype: int64, generator: g);
         var x0 = (data.Latents[index] * scalingFactor).to(device);
@@ -59,18 +59,14 @@ public static class UnetTraining
         var a = tensor(alphasCumprod)[t].view(-1, 1, 1, 1).to(device);
         var noise = randn(x0.shape, generator: g).to(device);
         var (from, answer) = (x0, x0);
-        if (pairs is not null) (from, answer, ids) = pairs.Draw(index, x0, ids, dropped, t, scalingFactor, g, device);
+        Tensor? twin = null;
+        if (pairs is not null) (from, answer, ids, twin) = pairs.Draw(index, x0, ids, dropped, t, scalingFactor, g, device);
         var context = model.TextEncoder.Forward(ids.to(device));
         var xt = a.sqrt() * from + (1 - a).sqrt() * noise;
         // ε that takes x_t to the answer: the noise itself unless a colour pair's answer is the other picture.
         if (pairs is not null) noise = (xt - a.sqrt() * answer) / (1 - a).sqrt();
         var maps = new List<Tensor>();
-        var hooks = attentionWeight <= 0 ? null : new NetworkHooks
-        {
-            // The levels' cross-attention (the mid block's 2² maps say little about where a word is).
-            CaptureProbs = site => site.IsCross && site.Place != "mid",
-            OnAttentionProbs = (_, probs) => { maps.Add(probs); return probs; },
-        };
+        var hooks = attentionWeight <= 0 && swapWeight <= 0 ? null : Capture(maps);
         var error = (model.Unet.Forward(xt, t.to(device), context, hooks) - noise).square();
         var cells = LatentCellWeights(data.ObjectCells[index], 1, objectWeight).to(device);
         var loss = WeightedLoss.Mean(error * MinSnrWeights(a, minSnrGamma), cells);   // weights 1: the plain MSE
@@ -81,14 +77,29 @@ public static class UnetTraining
             loss += leakWeight * WordLeak.Loss(context, model.TextEncoder.Forward(swapped.to(device)), kept.to(device));
         }
         if (maps.Count == 0) return loss;
-        var cover = data.CaptionCover[index].to(device);
         var given = (~dropped).to(float32).view(-1).to(device);
+        if (swapWeight > 0)
+        {
+            // The same x_t under the twin's caption (one colour word swapped): its maps should be these.
+            var twinMaps = new List<Tensor>();
+            model.Unet.Forward(xt, t.to(device), model.TextEncoder.Forward(twin!.to(device)), Capture(twinMaps));
+            loss += swapWeight * stack(maps.Zip(twinMaps, (p, q) => AttentionSupervision.SwapDistance(p, q, given))).mean();
+        }
+        if (attentionWeight <= 0) return loss;
+        var cover = data.CaptionCover[index].to(device);
         var counts = (cover.sum([2, 3]) > 0).to(float32) * given.unsqueeze(1);
         using var endToken = emptyPrompt[1].ToScalar();
         var ends = ids.eq(endToken).to(float32).to(device);                            // the end token pads the ids
         var attention = stack(maps.Select(p => AttentionSupervision.Loss(p, cover, counts, ends, given))).mean();
         return loss + attentionWeight * attention;
     }
+
+    /// <summary>Hooks that collect the levels' cross-attention probabilities (the mid block's 2² maps say little about where a word is).</summary>
+    private static NetworkHooks Capture(List<Tensor> maps) => new()
+    {
+        CaptureProbs = site => site.IsCross && site.Place != "mid",
+        OnAttentionProbs = (_, probs) => { maps.Add(probs); return probs; },
+    };
 
     /// <summary>min(SNR, γ) / SNR per sample, SNR = ᾱ / (1 − ᾱ) (ε-prediction's form of min-SNR-γ); γ ≤ 0 gives 1.</summary>
     public static Tensor MinSnrWeights(Tensor alphaBar, double gamma)
@@ -134,8 +145,9 @@ public static class UnetTraining
     public static IReadOnlyList<double> Train(string modelDir, TrainOptions o, int imageSize, double objectWeight = 1, double minSnrGamma = 5,
         int datasetSize = DefaultDatasetSize, Action<int, int, double>? onStep = null, Action<int, int>? onEncoded = null, CancellationToken cancel = default,
         IReadOnlyList<int>? freshChannels = null, double attentionWeight = 0, double leakWeight = 0, bool freezeTextEncoder = false,
-        double pairShare = 0, double pairsFrom = 0.3)
+        double pairShare = 0, double pairsFrom = 0.3, double swapWeight = 0)
     {
+        if (swapWeight > 0 && pairShare <= 0) throw new ArgumentException("the swap-consistency loss reads the colour pairs' twin captions: give colour pairs a share above 0");
         if (!(pairShare >= 0 && pairShare <= 1)) throw new ArgumentException($"the colour pairs' share must be between 0 and 1 (got {pairShare})");
         if (!(pairsFrom >= 0 && pairsFrom <= 1)) throw new ArgumentException($"the colour pairs start at a fraction of the schedule between 0 and 1 (got {pairsFrom})");
         if (freezeTextEncoder && leakWeight > 0)
@@ -160,7 +172,7 @@ public static class UnetTraining
         if (freezeTextEncoder) foreach (var p in sd.TextEncoder.parameters()) p.requires_grad = false;
         var device = torch.device(o.Device);
         var groups = WordLeak.Groups(sd.Tokenizer);
-        return TrainLoop.Run(model, (_, g) => Loss(model, data, emptyPrompt, schedule.AlphasCumprod, sd.Vae.Config.ScalingFactor, o.Batch, g, device, objectWeight, minSnrGamma, attentionWeight, leakWeight, groups, pairs),
+        return TrainLoop.Run(model, (_, g) => Loss(model, data, emptyPrompt, schedule.AlphasCumprod, sd.Vae.Config.ScalingFactor, o.Batch, g, device, objectWeight, minSnrGamma, attentionWeight, leakWeight, groups, pairs, swapWeight),
             o, stateDir, m => Export(modelDir, (ToyDenoiser)m), onStep, cancel);
     }
 

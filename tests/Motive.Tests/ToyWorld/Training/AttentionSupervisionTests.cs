@@ -85,4 +85,24 @@ public class AttentionSupervisionTests
         onStart[.., .., .., 0] = tensor(1f);
         Assert.Equal(0, AttentionSupervision.Loss(onStart, cover, none, ends, ones(1)).item<float>(), 6);
     }
+
+    [Fact]
+    public void SwapDistance_IsZeroForTheSameMaps_OneForDisjointOnes_AndCountsOnlyGivenCaptions()
+    {
+        using var scope = NewDisposeScope();
+        var onStart = zeros(2, 2, 4, 6);
+        onStart[.., .., .., 0] = tensor(1f);
+        var onWord = zeros(2, 2, 4, 6);
+        onWord[.., .., .., 2] = tensor(1f);
+        var half = 0.5f * (onStart + onWord);
+        var both = ones(2);
+        Assert.Equal(0, AttentionSupervision.SwapDistance(onStart, onStart.clone(), both).item<float>(), 6);
+        Assert.Equal(1, AttentionSupervision.SwapDistance(onStart, onWord, both).item<float>(), 6);
+        Assert.Equal(0.5, AttentionSupervision.SwapDistance(onStart, half, both).item<float>(), 6);
+        // The second caption was dropped (classifier-free guidance's empty prompt): its maps do not count.
+        var mixed = onStart.clone();
+        mixed[1] = onWord[1];
+        Assert.Equal(0, AttentionSupervision.SwapDistance(onStart, mixed, tensor(new float[] { 1, 0 })).item<float>(), 6);
+        Assert.Equal(0.5, AttentionSupervision.SwapDistance(onStart, mixed, both).item<float>(), 6);
+    }
 }

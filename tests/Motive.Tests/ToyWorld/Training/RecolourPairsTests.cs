@@ -28,7 +28,7 @@ public class RecolourPairsTests
     /// <summary>
     /// Latents 1 for the scenes and 2 for their recoloured twins, ids 10 and 20: an item at an early timestep or without
     /// its caption stays as it was; with every later item drawn (share 1), each is noised from one and answered with
-    /// the other, its caption the answer's, and both directions occur.
+    /// the other, its caption the answer's, and both directions occur; the twin caption is always the other one.
     /// </summary>
     [Fact]
     public void Draw_PairsOnlyCaptionedItemsFromTheTimestep_InBothDirections()
@@ -42,12 +42,13 @@ public class RecolourPairsTests
         var dropped = tensor(Enumerable.Range(0, n).Select(i => i % 5 == 0).ToArray()).view(-1, 1);
         var t = tensor(Enumerable.Range(0, n).Select(i => (long)(i * 997 % 1000)).ToArray());
         using var g = new Generator(3);
-        var (from, answer, drawnIds) = pairs.Draw(index, x0, ids, dropped, t, 1.0, g, CPU);
+        var (from, answer, drawnIds, twinIds) = pairs.Draw(index, x0, ids, dropped, t, 1.0, g, CPU);
         int forward = 0, backward = 0;
         for (int i = 0; i < n; i++)
         {
             float f = from[i].mean().item<float>(), a = answer[i].mean().item<float>();
-            long id = drawnIds[i, 0].item<long>();
+            long id = drawnIds[i, 0].item<long>(), twin = twinIds[i, 0].item<long>();
+            Assert.Equal(30L, id + twin);   // the twin's caption is always the other picture's
             if (i % 5 == 0 || t[i].item<long>() < 300) Assert.Equal((1f, 1f, 10L), (f, a, id));
             else
             {
