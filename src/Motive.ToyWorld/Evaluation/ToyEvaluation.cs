@@ -73,21 +73,25 @@ public static class ToyEvaluation
     /// and 750 (fixed noise), the mean share of each caption object word's attention that falls in the object's cells
     /// (<see cref="AttentionSupervision.InsideShares"/>, every down and up cross-attention), beside the objects' mean
     /// area share, which is what maps flat over the picture give, and the share of attention on the end token and padding;
-    /// with them the text encoder's word leak on the same captions (<see cref="WordLeak.Ratio"/>).
+    /// the maps' move in an object's cells when its colour word is swapped (<see cref="AttentionSupervision.SwapDistance"/>,
+    /// the recoloured twin's caption on the same x_t: what Prompt-to-Prompt's replace assumes is 0); with them the text
+    /// encoder's word leak on the same captions (<see cref="WordLeak.Ratio"/>).
     /// </summary>
-    public static (double Inside, double Area, double End, double Leak) AttentionInside(StableDiffusionModel model, int count)
+    public static (double Inside, double Area, double End, double Swap, double Leak) AttentionInside(StableDiffusionModel model, int count)
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         using var data = LatentDataset.Build(count, 128, model.Vae, model.Tokenizer, seedOf: HeldOut.SceneSeed);
         var alphas = DdimSchedule.From(model.SchedulerConfig).AlphasCumprod;
+        using var twins = LatentDataset.Build(count, 128, model.Vae, model.Tokenizer, seedOf: HeldOut.SceneSeed, alter: (scene, seed) => RecolourPairs.Recolour(scene, new Random(seed)));
         var context = model.TextEncoder.Forward(data.Ids);
+        var twinContext = model.TextEncoder.Forward(twins.Ids);
         var x0 = data.Latents * model.Vae.Config.ScalingFactor;
         using var endToken = model.Tokenizer.Encode("")[1].ToScalar();
         var ends = data.Ids.eq(endToken).to(float32);                                  // the end token pads the ids
         var present = (data.CaptionCover.sum([2, 3]) > 0).to(float32);                 // [N, Slots]
         double inside = 0;
-        double end = 0;
+        double end = 0, swap = 0;
         int calls = 0;
         foreach (var t in new[] { 250, 500, 750 })
         {
@@ -95,23 +99,29 @@ public static class ToyEvaluation
             var noise = randn(x0.shape, generator: g);
             var xt = Math.Sqrt(alphas[t]) * x0 + Math.Sqrt(1 - alphas[t]) * noise;
             var shares = new List<Tensor>();
+            var maps = new List<Tensor>();
             var hooks = new NetworkHooks
             {
                 CaptureProbs = s => s.IsCross && s.Place != "mid",
                 OnAttentionProbs = (_, p) =>
                 {
+                    maps.Add(p);
                     shares.Add(AttentionSupervision.InsideShares(p, data.CaptionCover));
                     end += AttentionSupervision.EndShare(p, ends).mean().item<float>();
                     return p;
                 },
             };
             model.Unet.Forward(xt, full([count], t, int64), context, hooks);
+            var twinMaps = new List<Tensor>();
+            model.Unet.Forward(xt, full([count], t, int64), twinContext, new NetworkHooks { CaptureProbs = hooks.CaptureProbs, OnAttentionProbs = (_, p) => { twinMaps.Add(p); return p; } });
+            var cells = AttentionSupervision.SwappedCells(data.CaptionCover, data.Ids, twins.Ids);
+            swap += maps.Zip(twinMaps, (p, q) => AttentionSupervision.SwapDistance(p, q, cells, ones(count)).item<float>()).Sum();
             foreach (var s in shares) inside += ((s * present.unsqueeze(2)).sum() / (2 * present.sum())).item<float>();
             calls += shares.Count;
         }
         double area = ((data.CaptionCover.mean([2, 3]) * present).sum() / present.sum()).item<float>();
         double leak = WordLeak.Ratio(model.TextEncoder.Forward, data.Ids, WordLeak.Groups(model.Tokenizer));
-        return (inside / calls, area, end / calls, leak);
+        return (inside / calls, area, end / calls, swap / calls, leak);
     }
 
     /// <summary>

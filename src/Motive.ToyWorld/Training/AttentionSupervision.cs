@@ -76,14 +76,32 @@ public static class AttentionSupervision
     /// <summary>
     /// How far one cross-attention call's maps move when a colour word is swapped: the total-variation distance between
     /// each query's distributions over the tokens under the two captions (<paramref name="probs"/>, <paramref name="twin"/>:
-    /// [B, heads, Q, K], the same noisy latent), averaged over heads and queries and over the captions given
-    /// (<paramref name="given"/>: [B], 1 or 0). 0 when the swap leaves every map where it was, which is what
-    /// Prompt-to-Prompt assumes when it gives the edited prompt the source's maps; 1 when they share no mass.
+    /// [B, heads, Q, K], the same noisy latent), averaged over heads, over the queries in the swapped object's cells
+    /// (<paramref name="cells"/>: [B, S, S], the share of each latent cell it covers, S a multiple of the level's side;
+    /// elsewhere the swap hardly moves anything) and over the captions given (<paramref name="given"/>: [B], 1 or 0).
+    /// 0 when the swap leaves every map where it was, which is what Prompt-to-Prompt assumes when it gives the edited
+    /// prompt the source's maps; 1 when they share no mass.
     /// </summary>
-    public static Tensor SwapDistance(Tensor probs, Tensor twin, Tensor given)
+    public static Tensor SwapDistance(Tensor probs, Tensor twin, Tensor cells, Tensor given)
     {
         using var scope = NewDisposeScope();
-        var distance = 0.5 * (probs - twin).abs().sum(dim: 3).mean([1, 2]);          // [B]
-        return ((distance * given).sum() / given.sum().clamp_min(1)).MoveToOuterDisposeScope();
+        long side = (long)Math.Round(Math.Sqrt(probs.shape[2]));
+        int down = (int)(cells.shape[1] / side);
+        var weights = (down == 1 ? cells : F.avg_pool2d(cells.unsqueeze(1), down, down).squeeze(1)).flatten(1);   // [B, Q]
+        var distance = 0.5 * (probs - twin).abs().sum(dim: 3).mean([1]);              // [B, Q]
+        var inside = (distance * weights).sum(dim: 1) / weights.sum(dim: 1).clamp_min(1e-12);
+        return ((inside * given).sum() / given.sum().clamp_min(1)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The cells of the object a colour swap recoloured: of caption object 0 where the two captions' first colour
+    /// words differ, else of object 1 (<paramref name="cover"/>: [B, Slots, S, S]; <paramref name="ids"/>,
+    /// <paramref name="twin"/>: [B, L] token ids) → [B, S, S].
+    /// </summary>
+    public static Tensor SwappedCells(Tensor cover, Tensor ids, Tensor twin)
+    {
+        int colour = Tokens(0).Colour;
+        var first = ids[.., colour].ne(twin[.., colour]).view(-1, 1, 1).to(cover.device);
+        return where(first, cover[.., 0], cover[.., 1]);
     }
 }

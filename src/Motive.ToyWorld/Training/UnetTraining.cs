@@ -78,15 +78,16 @@ public static class UnetTraining
         }
         if (maps.Count == 0) return loss;
         var given = (~dropped).to(float32).view(-1).to(device);
+        var cover = data.CaptionCover[index].to(device);
         if (swapWeight > 0)
         {
             // The same x_t under the twin's caption (one colour word swapped): its maps should be these.
             var twinMaps = new List<Tensor>();
             model.Unet.Forward(xt, t.to(device), model.TextEncoder.Forward(twin!.to(device)), Capture(twinMaps));
-            loss += swapWeight * stack(maps.Zip(twinMaps, (p, q) => AttentionSupervision.SwapDistance(p, q, given))).mean();
+            var swapped = AttentionSupervision.SwappedCells(cover, ids, twin);
+            loss += swapWeight * stack(maps.Zip(twinMaps, (p, q) => AttentionSupervision.SwapDistance(p, q, swapped, given))).mean();
         }
         if (attentionWeight <= 0) return loss;
-        var cover = data.CaptionCover[index].to(device);
         var counts = (cover.sum([2, 3]) > 0).to(float32) * given.unsqueeze(1);
         using var endToken = emptyPrompt[1].ToScalar();
         var ends = ids.eq(endToken).to(float32).to(device);                            // the end token pads the ids

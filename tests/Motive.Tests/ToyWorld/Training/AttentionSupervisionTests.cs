@@ -87,22 +87,52 @@ public class AttentionSupervisionTests
     }
 
     [Fact]
-    public void SwapDistance_IsZeroForTheSameMaps_OneForDisjointOnes_AndCountsOnlyGivenCaptions()
+    public void SwapDistance_IsZeroForTheSameMaps_OneForDisjointOnes_InTheObjectsCellsOnly_AndCountsOnlyGivenCaptions()
     {
         using var scope = NewDisposeScope();
+        // A 2×2 level (4 queries), 6 tokens; the swapped object covers every cell.
         var onStart = zeros(2, 2, 4, 6);
         onStart[.., .., .., 0] = tensor(1f);
         var onWord = zeros(2, 2, 4, 6);
         onWord[.., .., .., 2] = tensor(1f);
         var half = 0.5f * (onStart + onWord);
+        var everywhere = ones(2, 4, 4);
         var both = ones(2);
-        Assert.Equal(0, AttentionSupervision.SwapDistance(onStart, onStart.clone(), both).item<float>(), 6);
-        Assert.Equal(1, AttentionSupervision.SwapDistance(onStart, onWord, both).item<float>(), 6);
-        Assert.Equal(0.5, AttentionSupervision.SwapDistance(onStart, half, both).item<float>(), 6);
+        Assert.Equal(0, AttentionSupervision.SwapDistance(onStart, onStart.clone(), everywhere, both).item<float>(), 6);
+        Assert.Equal(1, AttentionSupervision.SwapDistance(onStart, onWord, everywhere, both).item<float>(), 6);
+        Assert.Equal(0.5, AttentionSupervision.SwapDistance(onStart, half, everywhere, both).item<float>(), 6);
+        // Maps that move only at query 3 (the bottom-right cell): all of it inside an object there, none elsewhere.
+        var corner = onStart.clone();
+        corner[.., .., 3] = onWord[.., .., 3];
+        var bottomRight = zeros(2, 4, 4);
+        bottomRight[.., 2.., 2..] = tensor(1f);
+        var topLeft = zeros(2, 4, 4);
+        topLeft[.., ..2, ..2] = tensor(1f);
+        Assert.Equal(1, AttentionSupervision.SwapDistance(onStart, corner, bottomRight, both).item<float>(), 6);
+        Assert.Equal(0, AttentionSupervision.SwapDistance(onStart, corner, topLeft, both).item<float>(), 6);
+        Assert.Equal(0.25, AttentionSupervision.SwapDistance(onStart, corner, everywhere, both).item<float>(), 6);
         // The second caption was dropped (classifier-free guidance's empty prompt): its maps do not count.
         var mixed = onStart.clone();
         mixed[1] = onWord[1];
-        Assert.Equal(0, AttentionSupervision.SwapDistance(onStart, mixed, tensor(new float[] { 1, 0 })).item<float>(), 6);
-        Assert.Equal(0.5, AttentionSupervision.SwapDistance(onStart, mixed, both).item<float>(), 6);
+        Assert.Equal(0, AttentionSupervision.SwapDistance(onStart, mixed, everywhere, tensor(new float[] { 1, 0 })).item<float>(), 6);
+        Assert.Equal(0.5, AttentionSupervision.SwapDistance(onStart, mixed, everywhere, both).item<float>(), 6);
+    }
+
+    [Fact]
+    public void SwappedCells_AreTheObjectWhoseColourWordDiffers()
+    {
+        using var scope = NewDisposeScope();
+        var cover = zeros(2, 2, 4, 4);
+        cover[.., 0, ..2] = tensor(1f);   // object 0: top half
+        cover[.., 1, 2..] = tensor(1f);   // object 1: bottom half
+        var (c0, _) = AttentionSupervision.Tokens(0);
+        var (c1, _) = AttentionSupervision.Tokens(1);
+        var ids = zeros([2, 12], int64);
+        var twin = ids.clone();
+        twin[0, c0] = tensor(5L);         // caption 0: the first object's colour swapped
+        twin[1, c1] = tensor(5L);         // caption 1: the second's
+        var cells = AttentionSupervision.SwappedCells(cover, ids, twin);
+        Assert.True(cells[0].equal(cover[0, 0]).item<bool>());
+        Assert.True(cells[1].equal(cover[1, 1]).item<bool>());
     }
 }
