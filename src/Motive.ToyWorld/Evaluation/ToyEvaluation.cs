@@ -90,6 +90,7 @@ public static class ToyEvaluation
         using var endToken = model.Tokenizer.Encode("")[1].ToScalar();
         var ends = data.Ids.eq(endToken).to(float32);                                  // the end token pads the ids
         var present = (data.CaptionCover.sum([2, 3]) > 0).to(float32);                 // [N, Slots]
+        var cells = AttentionSupervision.SwappedCells(data.CaptionCover, data.Ids, twins.Ids);
         double inside = 0;
         double end = 0, swap = 0;
         int calls = 0;
@@ -114,7 +115,6 @@ public static class ToyEvaluation
             model.Unet.Forward(xt, full([count], t, int64), context, hooks);
             var twinMaps = new List<Tensor>();
             model.Unet.Forward(xt, full([count], t, int64), twinContext, new NetworkHooks { CaptureProbs = hooks.CaptureProbs, OnAttentionProbs = (_, p) => { twinMaps.Add(p); return p; } });
-            var cells = AttentionSupervision.SwappedCells(data.CaptionCover, data.Ids, twins.Ids);
             swap += maps.Zip(twinMaps, (p, q) => AttentionSupervision.SwapDistance(p, q, cells, ones(count)).item<float>()).Sum();
             foreach (var s in shares) inside += ((s * present.unsqueeze(2)).sum() / (2 * present.sum())).item<float>();
             calls += shares.Count;

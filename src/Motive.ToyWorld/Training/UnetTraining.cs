@@ -38,7 +38,9 @@ public sealed class ToyDenoiser : nn.Module
 /// weighs min(SNR, γ) / SNR, so the nearly clean timesteps, whose ε is hard to tell and matters little for the
 /// picture, stop dominating the gradient), and latent cells an object touches weighing <c>objectWeight</c> times more.
 /// With <c>attentionWeight</c> > 0, <see cref="AttentionSupervision"/>'s loss on the cross-attention maps is added at that weight;
-/// with colour pairs (<see cref="ColourPairs"/>), some items are noised from one picture and answered with its recoloured twin.
+/// with colour pairs (<see cref="ColourPairs"/>), some items are noised from one picture and answered with its recoloured twin;
+/// with <c>swapWeight</c> > 0 the twin's caption also runs on the same x_t and its cross-attention maps are pulled to
+/// these (<see cref="AttentionSupervision.SwapDistance"/>; measured: the maps stay, the swaps do not get better, the samples worse).
 /// </summary>
 public static class UnetTraining
 {
