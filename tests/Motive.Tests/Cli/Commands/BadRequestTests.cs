@@ -31,6 +31,7 @@ public class BadRequestTests
         { "train evaluate with both parts alone", ["train", "evaluate", "--model-dir", "{out}", "--raft-only", "--captions-only"], 2, "--raft-only, --captions-only and --attention-only each measure one part" },
         { "train unet with a width that is not a number", ["train", "unet", "--model-dir", "{out}", "--unet-channels", "64,x,64,64"], 2, "--unet-channels: 'x' is not a whole number" },
         { "train unet with three widths", ["train", "unet", "--model-dir", "{out}", "--unet-channels", "64,64,64"], 2, "the UNet needs 4 block widths" },
+        { "train unet with swap consistency but no colour pairs", ["train", "unet", "--model-dir", "{out}", "--swap-consistency", "1"], 2, "give colour pairs a share above 0" },
         { "move with a bad memory limit", ["move", "--size", "512x512", "--translate", "4,0", "--max-memory", "-1", "--save-dir", "{out}"], 2, "--max-memory must be a number of GiB above 0" },
     };
 
