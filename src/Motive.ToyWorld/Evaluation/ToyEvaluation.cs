@@ -99,25 +99,18 @@ public static class ToyEvaluation
             using var g = new Generator((ulong)t);
             var noise = randn(x0.shape, generator: g);
             var xt = Math.Sqrt(alphas[t]) * x0 + Math.Sqrt(1 - alphas[t]) * noise;
-            var shares = new List<Tensor>();
             var maps = new List<Tensor>();
-            var hooks = new NetworkHooks
-            {
-                CaptureProbs = s => s.IsCross && s.Place != "mid",
-                OnAttentionProbs = (_, p) =>
-                {
-                    maps.Add(p);
-                    shares.Add(AttentionSupervision.InsideShares(p, data.CaptionCover));
-                    end += AttentionSupervision.EndShare(p, ends).mean().item<float>();
-                    return p;
-                },
-            };
-            model.Unet.Forward(xt, full([count], t, int64), context, hooks);
             var twinMaps = new List<Tensor>();
-            model.Unet.Forward(xt, full([count], t, int64), twinContext, new NetworkHooks { CaptureProbs = hooks.CaptureProbs, OnAttentionProbs = (_, p) => { twinMaps.Add(p); return p; } });
-            swap += maps.Zip(twinMaps, (p, q) => AttentionSupervision.SwapDistance(p, q, cells, ones(count)).item<float>()).Sum();
-            foreach (var s in shares) inside += ((s * present.unsqueeze(2)).sum() / (2 * present.sum())).item<float>();
-            calls += shares.Count;
+            model.Unet.Forward(xt, full([count], t, int64), context, AttentionSupervision.Capture(maps));
+            model.Unet.Forward(xt, full([count], t, int64), twinContext, AttentionSupervision.Capture(twinMaps));
+            foreach (var (p, q) in maps.Zip(twinMaps))
+            {
+                var shares = AttentionSupervision.InsideShares(p, data.CaptionCover);
+                inside += ((shares * present.unsqueeze(2)).sum() / (2 * present.sum())).item<float>();
+                end += AttentionSupervision.EndShare(p, ends).mean().item<float>();
+                swap += AttentionSupervision.SwapDistance(p, q, cells, ones(count)).item<float>();
+            }
+            calls += maps.Count;
         }
         double area = ((data.CaptionCover.mean([2, 3]) * present).sum() / present.sum()).item<float>();
         double leak = WordLeak.Ratio(model.TextEncoder.Forward, data.Ids, WordLeak.Groups(model.Tokenizer));

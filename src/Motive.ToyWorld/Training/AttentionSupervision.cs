@@ -1,3 +1,4 @@
+using Motive.Models.Blocks;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -19,6 +20,16 @@ public static class AttentionSupervision
 {
     /// <summary>Caption objects a scene can have (the world draws one or two).</summary>
     public const int Slots = 2;
+
+    /// <summary>
+    /// Hooks that collect into <paramref name="maps"/> the probabilities of the cross-attention calls supervised and
+    /// measured: the levels' (the mid block's 2² maps say little about where a word is).
+    /// </summary>
+    public static NetworkHooks Capture(List<Tensor> maps) => new()
+    {
+        CaptureProbs = site => site.IsCross && site.Place != "mid",
+        OnAttentionProbs = (_, probs) => { maps.Add(probs); return probs; },
+    };
 
     /// <summary>
     /// Token positions of caption object <paramref name="j"/>'s colour and shape words: the start token, then

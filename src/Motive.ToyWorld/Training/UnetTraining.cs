@@ -68,7 +68,7 @@ public static class UnetTraining
         // ε that takes x_t to the answer: the noise itself unless a colour pair's answer is the other picture.
         if (pairs is not null) noise = (xt - a.sqrt() * answer) / (1 - a).sqrt();
         var maps = new List<Tensor>();
-        var hooks = attentionWeight <= 0 && swapWeight <= 0 ? null : Capture(maps);
+        var hooks = attentionWeight <= 0 && swapWeight <= 0 ? null : AttentionSupervision.Capture(maps);
         var error = (model.Unet.Forward(xt, t.to(device), context, hooks) - noise).square();
         var cells = LatentCellWeights(data.ObjectCells[index], 1, objectWeight).to(device);
         var loss = WeightedLoss.Mean(error * MinSnrWeights(a, minSnrGamma), cells);   // weights 1: the plain MSE
@@ -85,7 +85,7 @@ public static class UnetTraining
         {
             // The same x_t under the twin's caption (one colour word swapped): its maps should be these.
             var twinMaps = new List<Tensor>();
-            model.Unet.Forward(xt, t.to(device), model.TextEncoder.Forward(twin!.to(device)), Capture(twinMaps));
+            model.Unet.Forward(xt, t.to(device), model.TextEncoder.Forward(twin!.to(device)), AttentionSupervision.Capture(twinMaps));
             var swapped = AttentionSupervision.SwappedCells(cover, ids, twin);
             loss += swapWeight * stack(maps.Zip(twinMaps, (p, q) => AttentionSupervision.SwapDistance(p, q, swapped, given))).mean();
         }
@@ -96,13 +96,6 @@ public static class UnetTraining
         var attention = stack(maps.Select(p => AttentionSupervision.Loss(p, cover, counts, ends, given))).mean();
         return loss + attentionWeight * attention;
     }
-
-    /// <summary>Hooks that collect the levels' cross-attention probabilities (the mid block's 2² maps say little about where a word is).</summary>
-    private static NetworkHooks Capture(List<Tensor> maps) => new()
-    {
-        CaptureProbs = site => site.IsCross && site.Place != "mid",
-        OnAttentionProbs = (_, probs) => { maps.Add(probs); return probs; },
-    };
 
     /// <summary>min(SNR, γ) / SNR per sample, SNR = ᾱ / (1 − ᾱ) (ε-prediction's form of min-SNR-γ); γ ≤ 0 gives 1.</summary>
     public static Tensor MinSnrWeights(Tensor alphaBar, double gamma)
