@@ -69,7 +69,17 @@ public static class DdimSampler
 {
     public static Tensor Sample(StableDiffusionModel model, DdimSchedule schedule, long[] timesteps, Tensor latents, Conditioning cond,
         double eta = 0, Generator? generator = null, Action<int, int>? onStep = null, CancellationToken cancel = default,
-        Action<int, Tensor>? onLatent = null, NetworkHooks? hooks = null)
+        Action<int, Tensor>? onLatent = null, NetworkHooks? hooks = null) =>
+        Sample(model, schedule, timesteps, latents, (i, x) => cond.Predict(model, x, timesteps[i], hooks), eta, generator, onStep, cancel, onLatent);
+
+    /// <summary>
+    /// The same loop with the model output of step i for latents x given by <paramref name="predict"/> (in the
+    /// scheduler dtype; its intermediates are freed with the step): a text that changes per step, as null-text
+    /// inversion's.
+    /// </summary>
+    public static Tensor Sample(StableDiffusionModel model, DdimSchedule schedule, long[] timesteps, Tensor latents, Func<int, Tensor, Tensor> predict,
+        double eta = 0, Generator? generator = null, Action<int, int>? onStep = null, CancellationToken cancel = default,
+        Action<int, Tensor>? onLatent = null)
     {
         using var _ = no_grad();
         using var quiet = Motive.Models.Runtime.QuietGc.Loop();   // leaves the no-GC region of the last step, however the loop ends
@@ -81,7 +91,7 @@ public static class DdimSampler
             using var scope = NewDisposeScope();
             onLatent?.Invoke(i, x);                                        // the latent entering step i
             long t = timesteps[i];
-            var output = cond.Predict(model, x.to(model.DType), t, hooks);
+            var output = predict(i, x.to(model.DType));
             var noise = eta > 0 ? randn(x.shape, generator: generator).to(model.Device) : null;
             var (prev, _) = DdimMath.Step(x, output, schedule.Alpha(t), schedule.Alpha(DdimSchedule.Previous(timesteps, i)),
                 eta, schedule.PredictionType, noise);

@@ -90,6 +90,23 @@ public static class NullTextInversion
         }
     }
 
+    /// <summary>
+    /// Samples the picture back from <see cref="NullTextResult.XT"/> under guidance <paramref name="guidance"/> (the
+    /// inversion's), step i with its optimised unconditional embedding: the reconstruction the method edits from.
+    /// Returns the clean latents [1, 4, h, w].
+    /// </summary>
+    public static Tensor Reconstruct(StableDiffusionModel model, DdimSchedule schedule, NullTextResult inverted, Tensor cond, double guidance,
+        Action<int, int>? onStep = null, CancellationToken cancel = default)
+    {
+        var c = cond.to(model.DType, model.Device);
+        return DdimSampler.Sample(model, schedule, inverted.Timesteps, inverted.XT, (i, x) =>
+        {
+            var output = model.Unet.Forward(cat([x, x], 0), tensor(inverted.Timesteps[i], device: model.Device),
+                cat([inverted.Uncond[i].to(model.DType, model.Device), c], 0)).to(model.SchedulerDType).chunk(2, 0);
+            return Conditioning.Mix(output[0], output[1], guidance);
+        }, onStep: onStep, cancel: cancel);
+    }
+
     private static Tensor Optimise(StableDiffusionModel model, DdimSchedule schedule, long[] timesteps, Tensor pivot, Tensor cond, Tensor uncond,
         NullTextSettings s, NullTextRecords records, bool keep, Action<int> onStep, CancellationToken cancel)
     {

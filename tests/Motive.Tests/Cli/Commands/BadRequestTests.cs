@@ -32,6 +32,8 @@ public class BadRequestTests
         { "train unet with a width that is not a number", ["train", "unet", "--model-dir", "{out}", "--unet-channels", "64,x,64,64"], 2, "--unet-channels: 'x' is not a whole number" },
         { "train unet with three widths", ["train", "unet", "--model-dir", "{out}", "--unet-channels", "64,64,64"], 2, "the UNet needs 4 block widths" },
         { "train unet with swap consistency but no colour pairs", ["train", "unet", "--model-dir", "{out}", "--swap-consistency", "1"], 2, "give colour pairs a share above 0" },
+        { "invert --null-text without guidance", ["invert", "--null-text", "--guidance", "1", "--image", "scene.png", "--out", "{out}"], 2, "null-text inversion needs --guidance above 1" },
+        { "invert --null-text with refinements", ["invert", "--null-text", "--refinements", "2", "--image", "scene.png", "--out", "{out}"], 2, "null-text inversion's pivot is classic DDIM inversion: drop --refinements" },
         { "move with a bad memory limit", ["move", "--size", "512x512", "--translate", "4,0", "--max-memory", "-1", "--save-dir", "{out}"], 2, "--max-memory must be a number of GiB above 0" },
     };
 
