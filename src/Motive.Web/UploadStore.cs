@@ -50,6 +50,8 @@ public sealed class UploadStore(string dir, int maxSide, IReadOnlyCollection<str
                 return name;
             case InputKind.Model or InputKind.Folder:
                 throw new MotiveFormatException(name, "is not served here: this server edits with the models its operator started it with; leave model files out of the request");
+            case InputKind.Latents:
+                throw new MotiveFormatException(name, "cannot be sent to this server (a latents file): give a seed");
             default:
                 throw new MotiveFormatException(name, $"cannot be sent to this server (a {kind.ToString().ToLowerInvariant()} file): describe the motion with strokes");
         }

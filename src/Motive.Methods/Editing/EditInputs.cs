@@ -12,7 +12,7 @@ public interface IEditInputs
     string Resolve(string name, InputKind kind);
 }
 
-public enum InputKind { Image, Flow, Mask, Folder, Model }
+public enum InputKind { Image, Flow, Mask, Folder, Model, Latents }
 
 /// <summary>Input names are paths on this machine (relative to the working folder, or to a base folder).</summary>
 public sealed class FileInputs(string? baseDir = null) : IEditInputs

@@ -32,6 +32,7 @@ public static class P2pDescription
         new("settings.inner_steps", Integer, "Null-text inversion: Adam iterations per step (a picture only).") { Min = 0, Max = 1000, Advanced = true },
         new("settings.early_stop", Number, "Null-text inversion: stop a step's iterations under this loss.") { Min = 0, Advanced = true },
         new("seed", Integer, "Seed of the source's noise (a generated source).") { Min = 0 },
+        new("latents", Widget.File, "A given x_T instead of the seed's noise: a .safetensors with 'latents' or 'zT' [1,4,h,w] (as motive invert writes); the run is 8h x 8w."),
     ])
     {
         Title = "Prompt-to-Prompt",

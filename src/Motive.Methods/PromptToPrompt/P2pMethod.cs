@@ -1,5 +1,7 @@
 using Motive.IO.Images;
 using Motive.Methods.Editing;
+using Motive.Sampling.Pipelines;
+using static TorchSharp.torch;
 
 namespace Motive.Methods.PromptToPrompt;
 
@@ -33,6 +35,14 @@ public sealed class P2pMethod : EditMethod<P2pRequest, P2pSettings>
             EditLimits.CheckSize($"the image {image}", picture.Width, picture.Height);
             run = RunSize.Of(picture.Width, picture.Height, width);
         }
-        return new P2pPlan(request with { Settings = settings with { Width = width, Edit = edit } }, model, edit, picture, run);
+        Tensor? start = null;
+        if (request.Latents is { } latents)
+        {
+            start = Latents.Read(inputs.Resolve(latents, InputKind.Latents), "latents", "zT");
+            run = ((int)start.shape[3] * 8, (int)start.shape[2] * 8);
+            EditLimits.CheckSize($"the latents {latents} (x8)", run.Width, run.Height);
+            width = run.Width;
+        }
+        return new P2pPlan(request with { Settings = settings with { Width = width, Edit = edit } }, model, edit, picture, run, start);
     }
 }

@@ -37,7 +37,7 @@ public static class P2pOutputs
                 + (reconstructionPsnr is { } p ? $"; the picture's reconstruction: {p:0.0} dB" : ""),
             Metrics = new Dictionary<string, object?>
             {
-                ["edit"] = plan.Edit, ["steps"] = trace.Latents.Count, ["source"] = plan.Picture is null ? "generated" : "picture",
+                ["edit"] = plan.Edit, ["steps"] = trace.Latents.Count, ["source"] = plan.Picture is not null ? "picture" : plan.Request.Latents is null ? "generated" : "generated from the given x_T",
                 ["inversion"] = inversion, ["reconstruction_psnr_db"] = reconstructionPsnr is { } q ? Math.Round(q, 2) : null,
                 ["blend_mask_fraction"] = blendCover, ["attention_words"] = maps.Select(m => m.Word).ToList(),
             },

@@ -13,7 +13,7 @@ namespace Motive.Methods.PromptToPrompt;
 /// <see cref="Run"/> makes the source's x_T (the seed's noise, or null-text inversion of the picture, cached), runs
 /// the source and edited prompts together under the controller, and decodes both.
 /// </summary>
-public sealed class P2pPlan(P2pRequest request, ModelRef model, string edit, RgbImage? picture, (int Width, int Height) runSize) : IEditPlan
+public sealed class P2pPlan(P2pRequest request, ModelRef model, string edit, RgbImage? picture, (int Width, int Height) runSize, Tensor? start = null) : IEditPlan
 {
     public P2pRequest Request { get; } = request;
     EditRequest IEditPlan.Request => Request;
@@ -53,7 +53,7 @@ public sealed class P2pPlan(P2pRequest request, ModelRef model, string edit, Rgb
         else
         {
             using var generator = new Generator((ulong)Request.Seed);
-            xT = randn([1, 4, h / 8, w / 8], generator: generator);
+            xT = start?.clone() ?? randn([1, 4, h / 8, w / 8], generator: generator);
             uncond = empty.unsqueeze(0).expand(steps, -1, -1, -1);
         }
         using var control = P2pControls.Build(sd.Tokenizer, Request.SourcePrompt!, Request.TargetPrompt!, s, steps, h / 8, w / 8, Picture is not null);
@@ -91,5 +91,5 @@ public sealed class P2pPlan(P2pRequest request, ModelRef model, string edit, Rgb
     /// <summary>PSNR in dB of two pictures [1,3,H,W] in [0,1].</summary>
     private static double Psnr(Tensor a, Tensor b) => 10 * Math.Log10(1 / Math.Max((a - b).square().mean().item<float>(), 1e-12));
 
-    public void Dispose() { }
+    public void Dispose() => start?.Dispose();
 }

@@ -25,4 +25,26 @@ public static class Latents
         var x = model.Vae.Decode(latents.to(model.DType, model.Device) / model.Vae.Config.ScalingFactor).to(float32);
         return (x / 2 + 0.5).clamp(0, 1).to(CPU).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// A starting latent from a .safetensors file: the first of <paramref name="names"/> it holds ('latents' as
+    /// `motive generate --latents` reads, 'zT' as `motive invert` writes), float32 [1, 4, h, w], every value finite.
+    /// </summary>
+    public static Tensor Read(string path, params string[] names)
+    {
+        var head = new byte[9];
+        using (var stream = File.OpenRead(path)) stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        if (!Motive.IO.Safetensors.SafetensorsFile.Sniff(head)) throw new Motive.IO.MotiveFormatException(path, "is not a .safetensors file of latents");
+        using var f = Motive.IO.Safetensors.SafetensorsFile.Open(path);
+        var found = names.Select(n => f.Tensors.FirstOrDefault(t => t.Name == n)).FirstOrDefault(t => t is not null) ?? f.Require(names[0]);
+        if (found.Shape.Length != 4 || found.Shape[0] != 1 || found.Shape[1] != 4)
+            throw new Motive.IO.MotiveFormatException(path, $"'{found.Name}' is [{string.Join(", ", found.Shape)}], not latents [1, 4, h, w]");
+        var l = found.Load(float32);
+        if (!l.isfinite().all().item<bool>())
+        {
+            l.Dispose();
+            throw new Motive.IO.MotiveFormatException(path, $"'{found.Name}' holds NaN or infinite values");
+        }
+        return l;
+    }
 }

@@ -24,12 +24,32 @@ public class P2pCommandTests
         { "missing picture", ["p2p", "--image", "{dir}/nope.png", "--source-prompt", Src, "--target-prompt", Trg, "--out", "{out}"], "nope.png: no such file" },
         { "corrupt picture", ["p2p", "--image", "{dir}/bad.png", "--source-prompt", Src, "--target-prompt", Trg, "--out", "{out}"], "bad.png" },
         { "blend word in neither prompt", ["p2p", "--source-prompt", Src, "--target-prompt", Trg, "--blend-words", "circle", "--steps", "2", "--out", "{out}"], "neither prompt has the word \"circle\"" },
+        { "picture and latents", ["p2p", "--image", "{image}", "--latents", "{dir}/zt.safetensors", "--source-prompt", Src, "--target-prompt", Trg, "--out", "{out}"], "give a picture or a starting latent, not both" },
+        { "missing latents", ["p2p", "--latents", "{dir}/zt.safetensors", "--source-prompt", Src, "--target-prompt", Trg, "--out", "{out}"], "zt.safetensors: no such file" },
+        { "latents that are a picture", ["p2p", "--latents", "{image}", "--source-prompt", Src, "--target-prompt", Trg, "--out", "{out}"], "in.png: is not a .safetensors file of latents" },
         { "over the memory limit", ["p2p", "--source-prompt", Src, "--target-prompt", Trg, "--max-memory", "0.001", "--out", "{out}"], "more than the 1 MiB allowed on cpu" },
     };
 
     [Theory]
     [MemberData(nameof(Bad))]
     public void BadInput_IsOneLine_NothingWritten(string name, string[] args, string message) => Refusals.Check(name, args, message);
+
+    [Theory]
+    [InlineData("wrong shape", "'zT' is [1, 3, 16, 16], not latents [1, 4, h, w]")]
+    [InlineData("NaN", "'zT' holds NaN or infinite values")]
+    public void BadLatents_AreRefusedBeforeAnyModel(string kind, string message)
+    {
+        using var dir = new TempDir();
+        var file = dir.File("zt.safetensors");
+        using (var t = kind == "NaN" ? TorchSharp.torch.full(1, 4, 16, 16, float.NaN) : TorchSharp.torch.zeros(1, 3, 16, 16))
+            Motive.IO.Safetensors.SafetensorsWriter.Write(file, [new("zT", t)]);
+        var (code, o, e) = CliRunner.Run("p2p", "--latents", file, "--source-prompt", Src, "--target-prompt", Trg, "--out", dir.File("out"));
+        Assert.NotEqual(0, code);
+        Assert.Single(e.Trim().Split('\n'));
+        Assert.Contains($"{file}: {message}", e);
+        Assert.Equal("", o);
+        Assert.False(Directory.Exists(dir.File("out")));
+    }
 
     [Fact]
     public void P2pRequest_RoundTripsThroughJson_AsRunJsonRecordsIt()
@@ -49,6 +69,25 @@ public class P2pCommandTests
 [Trait(Tier.Category, Tier.Integration)]
 public class P2pRunTests
 {
+    /// <summary>A given x_T (`--latents`, here the seed's own noise written to a file) is where the run starts: the same pictures as from the seed.</summary>
+    [Fact]
+    public void AGivenXT_StartsTheRun_AsTheSeedsNoiseDoes()
+    {
+        using var dir = new TempDir();
+        using (var g = new TorchSharp.torch.Generator(7))
+        using (var noise = TorchSharp.torch.randn([1, 4, 16, 16], generator: g))
+            Motive.IO.Safetensors.SafetensorsWriter.Write(dir.File("zt.safetensors"), [new("zT", noise)]);
+        string[] common = ["p2p", "--source-prompt", P2pCommandTests.Src, "--target-prompt", P2pCommandTests.Trg, "--steps", "3"];
+        var (code, _, e) = CliRunner.Run([.. common, "--seed", "7", "--out", dir.File("seeded")]);
+        Assert.True(code == 0, e);
+        (code, _, e) = CliRunner.Run([.. common, "--latents", dir.File("zt.safetensors"), "--out", dir.File("given")]);
+        Assert.True(code == 0, e);
+        foreach (var picture in new[] { "source.png", "result.png" })
+            Assert.Equal(ImageReader.Read(dir.File("seeded/" + picture)).Pixels, ImageReader.Read(dir.File("given/" + picture)).Pixels);
+        var metrics = JsonNode.Parse(File.ReadAllText(dir.File("given/metrics.json")))!;
+        Assert.Equal("generated from the given x_T", metrics["source"]!.GetValue<string>());
+    }
+
     [Fact]
     public void AWordSwap_WritesItsOutputs_KeepsTheSource_AndReplays()
     {
