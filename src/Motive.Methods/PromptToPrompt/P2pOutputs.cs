@@ -6,7 +6,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace Motive.Methods.PromptToPrompt;
 
 /// <summary>
-/// What a Prompt-to-Prompt edit leaves: result.png (the edit), summary.png (source | edit), source.png (the source
+/// What a Prompt-to-Prompt edit leaves: result.png (the edit), summary.png (source | edit, each with its prompt under it), source.png (the source
 /// prompt's own run: the generated source, or a picture's reconstruction), attention.png (the edited prompt's
 /// cross-attention map of each changed, re-weighted or blend word's token, averaged over the run, brighter = more),
 /// blend.png (LocalBlend's last mask, when set), metrics and run.json's record.
@@ -30,7 +30,7 @@ public static class P2pOutputs
         return new EditResult
         {
             Image = edited,
-            Summary = ImageStrip.Join([shownSource, edited]),
+            Summary = CaptionedStrip.Join([shownSource, edited], [r.SourcePrompt!, r.TargetPrompt!]),
             SummaryPanels = $"source \"{r.SourcePrompt}\" | edit \"{r.TargetPrompt}\"",
             Work = $"{trace.Latents.Count} steps of two prompts{(inversion == "null-text" ? $", null-text inversion ({trace.Latents.Count} steps)" : "")}",
             Headline = $"\"{r.SourcePrompt}\" → \"{r.TargetPrompt}\" ({plan.Edit}{(r.Settings.BlendWords is { Length: > 0 } b ? $", blended on \"{b}\"" : "")})"
