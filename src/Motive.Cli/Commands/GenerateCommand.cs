@@ -36,7 +36,7 @@ public static class GenerateCommand
         {
             if (r.GetValue(width) is not null || r.GetValue(height) is not null) EditLimits.CheckSize("--width/--height", r.GetValue(width) ?? 1, r.GetValue(height) ?? 1);   // before any model is loaded
             using var sd = model.Load(r);
-            using var start = r.GetValue(latents) is { } lf ? Motive.Sampling.Pipelines.Latents.Read(lf, "latents") : null;
+            using var start = r.GetValue(latents) is { } lf ? Latents.Read(lf, "latents") : null;
             using var init = r.GetValue(image) is { } imf ? ImageTensors.ToTensorPm1(ImageReader.Read(imf)) : null;
             int w = r.GetValue(width) ?? sd.NativeSize, h = r.GetValue(height) ?? sd.NativeSize;
             if (init is not null) { h = (int)init.shape[2]; w = (int)init.shape[3]; }

@@ -70,7 +70,7 @@ public static class InvertCommand
                 zt = inv.XT.clone();
                 SafetensorsWriter.Write(r.GetValue(output)!, [new("trajectory", trajectory), new("timesteps", ts), new("zT", zt), new("z0", inv.Pivot[0]), new("uncond", inv.Uncond)], meta);
                 stdout.WriteLine($"wrote {r.GetValue(output)} ({inv.Records.InnerSteps.Sum()} Adam iterations over {n} steps)");
-                if (r.GetValue(reconstruct) is null) return Task.FromResult(CliApp.Ok);
+                if (r.GetValue(reconstruct) is null) { zt.Dispose(); return Task.FromResult(CliApp.Ok); }
                 rebuilt = ConsoleProgress.Run("reconstruct", n, "steps", stderr,
                     p => NullTextInversion.Reconstruct(sd, schedule, inv, cond, w, (d, _) => p.Report(d), cancel));
                 using var plain = Sample(sd, schedule, inv.Timesteps, zt, cond, empty, w, stderr, cancel);
