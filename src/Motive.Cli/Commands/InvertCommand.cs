@@ -58,7 +58,8 @@ public static class InvertCommand
             var schedule = DdimSchedule.From(sd.SchedulerConfig);
             using var cond = Prompts.Encode(sd, text);
             using var empty = Prompts.Encode(sd, "");
-            Tensor zt, rebuilt;
+            bool again = r.GetValue(reconstruct) is not null;
+            Tensor? rebuilt = null;
             double? plainPsnr = null;
             if (isNullText)
             {
@@ -67,35 +68,39 @@ public static class InvertCommand
                     p => NullTextInversion.Invert(sd, schedule, x, cond, empty, settings, onStep: (d, _) => p.Report(d), cancel: cancel));
                 using var trajectory = inv.Pivot.narrow(0, 1, n).flip(0);
                 using var ts = tensor(inv.Timesteps);
-                zt = inv.XT.clone();
-                SafetensorsWriter.Write(r.GetValue(output)!, [new("trajectory", trajectory), new("timesteps", ts), new("zT", zt), new("z0", inv.Pivot[0]), new("uncond", inv.Uncond)], meta);
+                using var zt = inv.XT;
+                using var z0 = inv.Pivot[0];
+                SafetensorsWriter.Write(r.GetValue(output)!, [new("trajectory", trajectory), new("timesteps", ts), new("zT", zt), new("z0", z0), new("uncond", inv.Uncond)], meta);
                 stdout.WriteLine($"wrote {r.GetValue(output)} ({inv.Records.InnerSteps.Sum()} Adam iterations over {n} steps)");
-                if (r.GetValue(reconstruct) is null) { zt.Dispose(); return Task.FromResult(CliApp.Ok); }
-                rebuilt = ConsoleProgress.Run("reconstruct", n, "steps", stderr,
-                    p => NullTextInversion.Reconstruct(sd, schedule, inv, cond, w, (d, _) => p.Report(d), cancel));
-                using var plain = Sample(sd, schedule, inv.Timesteps, zt, cond, empty, w, stderr, cancel);
-                using var plainPicture = Latents.Decode(sd, plain);
-                plainPsnr = Psnr(plainPicture, input);
+                if (again)
+                {
+                    rebuilt = ConsoleProgress.Run("reconstruct", n, "steps", stderr,
+                        p => NullTextInversion.Reconstruct(sd, schedule, inv, cond, w, (d, _) => p.Report(d), cancel));
+                    using var plain = Sample(sd, schedule, inv.Timesteps, zt, cond, empty, w, stderr, cancel);
+                    using var plainPicture = Latents.Decode(sd, plain);
+                    plainPsnr = Psnr(plainPicture, input);
+                }
             }
             else
             {
                 using var inv = ConsoleProgress.Run("invert", n, "steps", stderr,
                     p => Inversion.Invert(sd, x, text, n, 1.0, r.GetValue(refinements), (d, _) => p.Report(d), cancel));
                 using var ts = tensor(inv.Timesteps);
-                zt = inv.Trajectory[0];
+                using var zt = inv.Trajectory[0];
                 SafetensorsWriter.Write(r.GetValue(output)!, [new("trajectory", inv.Trajectory), new("timesteps", ts), new("zT", zt), new("z0", inv.Z0)], meta);
                 stdout.WriteLine($"wrote {r.GetValue(output)}");
-                if (r.GetValue(reconstruct) is null) { zt.Dispose(); return Task.FromResult(CliApp.Ok); }
-                rebuilt = Sample(sd, schedule, inv.Timesteps, zt, cond, empty, w, stderr, cancel);
+                if (again) rebuilt = Sample(sd, schedule, inv.Timesteps, zt, cond, empty, w, stderr, cancel);
             }
-            using (zt)
-            using (rebuilt)
+            if (rebuilt is not null)
             {
-                var png = r.GetValue(reconstruct)!;
-                using var img = Latents.Decode(sd, rebuilt);
-                PngWriter.Write(png, ImageTensors.FromTensor01(img), new Dictionary<string, string> { ["motive.command"] = "invert --reconstruct" });
-                var beside = plainPsnr is { } pp ? $"; plain DDIM inversion at the same guidance {pp:0.00} dB" : "";
-                stdout.WriteLine($"wrote {png}; PSNR against the input {Psnr(img, input):0.00} dB ({n} steps, guidance {w}{beside})");
+                using (rebuilt)
+                {
+                    var png = r.GetValue(reconstruct)!;
+                    using var img = Latents.Decode(sd, rebuilt);
+                    PngWriter.Write(png, ImageTensors.FromTensor01(img), new Dictionary<string, string> { ["motive.command"] = "invert --reconstruct" });
+                    var beside = plainPsnr is { } pp ? $"; plain DDIM inversion at the same guidance {pp:0.00} dB" : "";
+                    stdout.WriteLine($"wrote {png}; PSNR against the input {Psnr(img, input):0.00} dB ({n} steps, guidance {w}{beside})");
+                }
             }
             return Task.FromResult(CliApp.Ok);
         });

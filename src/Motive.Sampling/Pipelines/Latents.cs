@@ -1,3 +1,5 @@
+using Motive.IO;
+using Motive.IO.Safetensors;
 using Motive.Models.Loading;
 using static TorchSharp.torch;
 
@@ -32,18 +34,21 @@ public static class Latents
     /// </summary>
     public static Tensor Read(string path, params string[] names)
     {
-        var head = new byte[9];
-        using (var stream = File.OpenRead(path)) stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        if (!Motive.IO.Safetensors.SafetensorsFile.Sniff(head)) throw new Motive.IO.MotiveFormatException(path, "is not a .safetensors file of latents");
-        using var f = Motive.IO.Safetensors.SafetensorsFile.Open(path);
+        if (File.Exists(path))          // a missing file is SafetensorsFile.Open's to name
+        {
+            var head = new byte[9];
+            using (var stream = File.OpenRead(path)) stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            if (!SafetensorsFile.Sniff(head)) throw new MotiveFormatException(path, "is not a .safetensors file of latents");
+        }
+        using var f = SafetensorsFile.Open(path);
         var found = names.Select(n => f.Tensors.FirstOrDefault(t => t.Name == n)).FirstOrDefault(t => t is not null) ?? f.Require(names[0]);
         if (found.Shape.Length != 4 || found.Shape[0] != 1 || found.Shape[1] != 4)
-            throw new Motive.IO.MotiveFormatException(path, $"'{found.Name}' is [{string.Join(", ", found.Shape)}], not latents [1, 4, h, w]");
+            throw new MotiveFormatException(path, $"'{found.Name}' is [{string.Join(", ", found.Shape)}], not latents [1, 4, h, w]");
         var l = found.Load(float32);
         if (!l.isfinite().all().item<bool>())
         {
             l.Dispose();
-            throw new Motive.IO.MotiveFormatException(path, $"'{found.Name}' holds NaN or infinite values");
+            throw new MotiveFormatException(path, $"'{found.Name}' holds NaN or infinite values");
         }
         return l;
     }

@@ -101,9 +101,8 @@ public static class NullTextInversion
         var c = cond.to(model.DType, model.Device);
         return DdimSampler.Sample(model, schedule, inverted.Timesteps, inverted.XT, (i, x) =>
         {
-            var output = model.Unet.Forward(cat([x, x], 0), tensor(inverted.Timesteps[i], device: model.Device),
-                cat([inverted.Uncond[i].to(model.DType, model.Device), c], 0)).to(model.SchedulerDType).chunk(2, 0);
-            return Conditioning.Mix(output[0], output[1], guidance);
+            using var step = new Conditioning(c, inverted.Uncond[i].to(model.DType, model.Device), guidance);
+            return step.Predict(model, x, inverted.Timesteps[i]);
         }, onStep: onStep, cancel: cancel);
     }
 
